@@ -1,0 +1,184 @@
+//! `AppCore`: the one API of Iris, shared by the desktop shell (Tauri commands) and the `iris`
+//! CLI. Faces translate transport details (IPC, argv, exit codes) and nothing else; everything
+//! a command does happens here, returning DTOs from `iris-types` and `ApiError`s whose messages
+//! hold no patient data.
+
+pub mod args;
+pub mod config;
+pub mod logging;
+mod private_dir;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use iris_types::{AboutDto, AboutRequest, ApiError, ErrorCode, PolicyDto, SettingDto};
+
+pub use config::{Config, ConfigError};
+pub use private_dir::{ensure_private_dir, restrict_new_files};
+
+/// Version of this build (the workspace version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The transport-neutral application core.
+#[derive(Debug)]
+pub struct AppCore {
+    config: Config,
+    started: Instant,
+    first_call_logged: AtomicBool,
+}
+
+impl AppCore {
+    /// Opens the core over a resolved configuration: prepares the data directory (owner-only).
+    ///
+    /// `started` is when the process started, so the first command can log how long start-up
+    /// took (the desktop's first IPC marks the UI's first paint).
+    pub fn open(config: Config, started: Instant) -> Result<AppCore, ApiError> {
+        restrict_new_files();
+        ensure_private_dir(config.data_dir()).map_err(|e| {
+            tracing::error!(dir = %config.data_dir().display(), error = %e, "cannot prepare data dir");
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("The data directory {} could not be prepared: {}", config.data_dir().display(), e.kind()),
+            )
+        })?;
+        for ignored in config.ignored() {
+            tracing::warn!(key = %ignored.key, from = ignored.source.label(), "setting is locked by the system policy; value ignored");
+        }
+        Ok(AppCore { config, started, first_call_logged: AtomicBool::new(false) })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn served(&self, command: &'static str) {
+        if !self.first_call_logged.swap(true, Ordering::Relaxed) {
+            let ms = self.started.elapsed().as_secs_f64() * 1000.0;
+            tracing::info!(command, since_start_ms = format!("{ms:.1}"), "first command served");
+        }
+    }
+
+    /// `about`: version, build, directories, policy and its locked keys, compiled-in devices.
+    pub fn about(&self, _req: AboutRequest) -> Result<AboutDto, ApiError> {
+        self.served(iris_types::About::NAME);
+        let c = &self.config;
+        Ok(AboutDto {
+            version: VERSION.to_string(),
+            build_profile: if cfg!(debug_assertions) { "debug" } else { "release" }.to_string(),
+            target: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+            data_dir: c.data_dir().display().to_string(),
+            models_dir: c.models_dir().display().to_string(),
+            log_dir: c.log_dir().display().to_string(),
+            config_file: c.user_config().map(|p| p.display().to_string()),
+            policy: PolicyDto {
+                path: c.policy_path().display().to_string(),
+                present: c.policy_present(),
+                locked: c.locked_keys().iter().map(|k| k.name().to_string()).collect(),
+            },
+            settings: c
+                .settings()
+                .map(|(k, s)| SettingDto {
+                    key: k.name().to_string(),
+                    value: s.value.to_string(),
+                    source: s.source,
+                    locked: s.locked,
+                })
+                .collect(),
+            inference_devices: inference_devices(),
+        })
+    }
+}
+
+use iris_types::Command as _;
+
+/// Inference devices compiled into this build, most preferred first. GPU back-ends arrive with
+/// the inference runtime behind the `cuda` and `metal` features; CPU is always there.
+pub fn inference_devices() -> Vec<String> {
+    vec!["cpu".to_string()]
+}
+
+impl From<ConfigError> for ApiError {
+    fn from(e: ConfigError) -> Self {
+        // Configuration holds no patient data, so its full text is safe and what IT needs.
+        ApiError::new(ErrorCode::Config, e.to_string())
+    }
+}
+
+/// Everything a face does at start-up: resolve configuration, start logging, open the core.
+/// On failure the error is returned for the face to show (the desktop shows it in the window,
+/// the CLI on stderr); logging may still be missing then, as the log dir may be the problem.
+pub fn start(
+    args: &args::ConfigArgs,
+    face: &str,
+    mirror_stderr: bool,
+    started: Instant,
+) -> (Result<AppCore, ApiError>, Option<logging::LogGuard>) {
+    let config = match Config::resolve(&args.sources()) {
+        Ok(c) => c,
+        Err(e) => return (Err(e.into()), None),
+    };
+    let guard = match logging::init(&config, face, mirror_stderr) {
+        Ok(g) => g,
+        Err(e) => {
+            let msg = format!("The log directory {} could not be prepared: {}", config.log_dir().display(), e.kind());
+            return (Err(ApiError::new(ErrorCode::Internal, msg)), None);
+        }
+    };
+    tracing::info!(version = VERSION, face, "starting");
+    (AppCore::open(config, started), Some(guard))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::config::{Defaults, Sources};
+
+    fn core_in(dir: &std::path::Path, policy: &str) -> AppCore {
+        let policy_path = dir.join("policy.toml");
+        std::fs::write(&policy_path, policy).unwrap();
+        let src = Sources {
+            policy_path,
+            user_config_path: None,
+            user_config_required: false,
+            env: BTreeMap::new(),
+            flags: vec![],
+            cwd: dir.to_path_buf(),
+            defaults: Defaults {
+                data_dir: Some(dir.join("data")),
+                models_dir: Some(dir.join("models")),
+                home: None,
+            },
+        };
+        AppCore::open(Config::resolve(&src).unwrap(), Instant::now()).unwrap()
+    }
+
+    #[test]
+    fn about_reports_build_dirs_policy_and_devices() {
+        let tmp = tempfile::tempdir().unwrap();
+        let core = core_in(tmp.path(), "locked = [\"idle_lock_minutes\"]\nidle_lock_minutes = 5\n");
+        let about = core.about(AboutRequest {}).unwrap();
+        assert_eq!(about.version, VERSION);
+        assert_eq!(about.build_profile, "debug");
+        assert_eq!(about.data_dir, tmp.path().join("data").display().to_string());
+        assert!(about.policy.present);
+        assert_eq!(about.policy.locked, vec!["idle_lock_minutes"]);
+        let idle = about.settings.iter().find(|s| s.key == "idle_lock_minutes").unwrap();
+        assert_eq!((idle.value.as_str(), idle.locked), ("5", true));
+        assert_eq!(about.inference_devices.last().map(String::as_str), Some("cpu"));
+        assert!(tmp.path().join("data").is_dir(), "open creates the data dir");
+    }
+
+    #[test]
+    fn config_errors_become_config_api_errors_with_the_location() {
+        let e = ConfigError {
+            origin: config::Origin::Policy { path: "/etc/iris/policy.toml".into(), line: Some(3) },
+            key: Some("idle_lock_minutes".into()),
+            problem: "expected a whole number".into(),
+        };
+        let api: ApiError = e.into();
+        assert_eq!(api.code, ErrorCode::Config);
+        assert!(api.message.contains("/etc/iris/policy.toml, line 3, key `idle_lock_minutes`"));
+    }
+}

@@ -1,0 +1,43 @@
+//! The wire types of Iris: everything that crosses from the core to the webview, the CLI's JSON
+//! output, or any other process boundary.
+//!
+//! This crate is the PHI gate's vocabulary. Domain types are never `Serialize`; only the DTOs
+//! here are, and converting into them happens in `iris-core`. It depends on `serde` alone so it
+//! builds unchanged for `wasm32-unknown-unknown` (the Leptos UI) and for the host.
+//!
+//! Every command is a zero-sized marker implementing [`Command`], which binds the command's
+//! name to its request and response types; the UI's `ipc::call::<C>` and the desktop shell's
+//! handler names are both derived from it, so the two sides cannot disagree on a name or shape.
+
+mod about;
+mod error;
+
+pub use about::{About, AboutDto, AboutRequest, PolicyDto, SettingDto, SettingSource};
+pub use error::{ApiError, ErrorCode, FieldError};
+
+use serde::{Serialize, de::DeserializeOwned};
+
+/// Binds a command name to its request and response types.
+///
+/// The desktop shell registers a handler named [`Command::NAME`] that takes one argument named
+/// `req` of type [`Command::Req`] and returns `Result<Command::Res, ApiError>`.
+pub trait Command {
+    /// The IPC command name (snake_case, as Tauri registers it).
+    const NAME: &'static str;
+    /// Request body, sent as the `req` argument.
+    type Req: Serialize + DeserializeOwned;
+    /// Successful response body.
+    type Res: Serialize + DeserializeOwned;
+}
+
+/// The argument envelope Tauri expects: command arguments are passed by name, and every Iris
+/// command has exactly one, called `req`.
+#[derive(Debug, Serialize)]
+pub struct Args<'a, T> {
+    /// The request.
+    pub req: &'a T,
+}
+
+/// Every command the core exposes, by name, so transports can check their registrations
+/// against one list.
+pub const COMMANDS: &[&str] = &[About::NAME];
