@@ -77,10 +77,10 @@ impl ApiError {
         let lower = text.to_ascii_lowercase();
         if lower.contains("invalid args") || lower.contains("missing required key") {
             Self::new(ErrorCode::BadRequest, "The request was malformed and was not processed.")
-        } else if lower.contains("not allowed") || lower.contains("denied") {
-            Self::new(ErrorCode::NotAllowed, "This window is not allowed to run that command.")
-        } else if lower.contains("not found") {
+        } else if lower.contains("command not found") {
             Self::new(ErrorCode::UnknownCommand, "The backend does not know that command.")
+        } else if lower.contains("not allowed") {
+            Self::new(ErrorCode::NotAllowed, "This window is not allowed to run that command.")
         } else {
             Self::new(ErrorCode::Transport, "The request could not reach the Iris backend.")
         }
@@ -166,12 +166,15 @@ mod tests {
     #[test]
     fn transport_strings_map_to_codes_and_drop_their_text() {
         let cases = [
-            ("command nope not found", ErrorCode::UnknownCommand),
+            ("drop_all_tables not allowed. Command not found", ErrorCode::UnknownCommand),
             (
                 "invalid args `req` for command `about`: invalid type: string \"Jane Doe\", expected struct AboutRequest",
                 ErrorCode::BadRequest,
             ),
-            ("Command about not allowed by ACL", ErrorCode::NotAllowed),
+            (
+                "about not allowed on window \"main\", webview \"main\", URL: https://evil.example/",
+                ErrorCode::NotAllowed,
+            ),
             ("TypeError: window.__TAURI__ is undefined", ErrorCode::Transport),
         ];
         for (text, code) in cases {

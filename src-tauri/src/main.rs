@@ -1,0 +1,32 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::time::Instant;
+
+use clap::Parser;
+use iris_core::args::ConfigArgs;
+
+/// Iris clinician workstation.
+#[derive(Debug, Parser)]
+#[command(name = "iris-desktop", version = iris_core::VERSION)]
+struct Args {
+    #[command(flatten)]
+    config: ConfigArgs,
+
+    /// Passed by WebKitWebDriver when it launches the app for automation; nothing to do here.
+    #[arg(long, hide = true)]
+    automation: bool,
+}
+
+fn main() {
+    let started = Instant::now();
+    let args = Args::parse();
+    let (core, _log) = iris_core::start(&args.config, "iris-desktop", true, started);
+    if let Err(e) = &core {
+        eprintln!("iris-desktop: {e}");
+    }
+    iris_desktop::builder(tauri::Builder::default())
+        .manage(iris_desktop::Core::new(core))
+        .run(iris_desktop::context())
+        .expect("the Tauri event loop failed to start");
+}
