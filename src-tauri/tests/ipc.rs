@@ -23,7 +23,11 @@ fn core(dir: &std::path::Path, policy: &str) -> Result<AppCore, ApiError> {
         env: BTreeMap::new(),
         flags: vec![],
         cwd: dir.to_path_buf(),
-        defaults: Defaults { data_dir: Some(dir.join("data")), models_dir: Some(dir.join("models")), home: None },
+        defaults: Defaults {
+            data_dir: Some(dir.join("data")),
+            models_dir: Some(dir.join("models")),
+            home: None,
+        },
     };
     let config = Config::resolve(&src)?;
     AppCore::open(config, Instant::now())
@@ -34,7 +38,9 @@ fn app(core: Result<AppCore, ApiError>) -> (App<MockRuntime>, WebviewWindow<Mock
         .manage(iris_desktop::Core::new(core))
         .build(iris_desktop::context())
         .expect("app builds");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
     (app, window)
 }
 
@@ -45,7 +51,12 @@ fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result
     invoke_from(window, APP_ORIGIN, cmd, body)
 }
 
-fn invoke_from(window: &WebviewWindow<MockRuntime>, origin: &str, cmd: &str, body: Value) -> Result<Value, Value> {
+fn invoke_from(
+    window: &WebviewWindow<MockRuntime>,
+    origin: &str,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
     tauri::test::get_ipc_response(
         window,
         InvokeRequest {
@@ -76,10 +87,15 @@ fn every_declared_command_is_registered_and_allowed() {
     let tmp = tempfile::tempdir().unwrap();
     let (_app, w) = app(core(tmp.path(), ""));
     for name in iris_types::COMMANDS {
-        let err = invoke(&w, name, json!({"req": {"__probe": true}})).expect_err("unknown field refused");
+        let err =
+            invoke(&w, name, json!({"req": {"__probe": true}})).expect_err("unknown field refused");
         let text = err.as_str().unwrap_or_default().to_string();
         // Reaching argument decoding proves the command exists and the ACL let it through.
-        assert_eq!(ApiError::from_transport(&text).code, ErrorCode::BadRequest, "{name}: {err}");
+        assert_eq!(
+            ApiError::from_transport(&text).code,
+            ErrorCode::BadRequest,
+            "{name}: {err}"
+        );
     }
 }
 
@@ -88,24 +104,40 @@ fn an_unknown_command_is_an_error_with_a_code() {
     let tmp = tempfile::tempdir().unwrap();
     let (_app, w) = app(core(tmp.path(), ""));
     let err = invoke(&w, "drop_all_tables", json!({})).expect_err("unknown command");
-    let text = err.as_str().expect("Tauri reports transport errors as strings");
-    assert_eq!(ApiError::from_transport(text).code, ErrorCode::UnknownCommand, "{text}");
+    let text = err
+        .as_str()
+        .expect("Tauri reports transport errors as strings");
+    assert_eq!(
+        ApiError::from_transport(text).code,
+        ErrorCode::UnknownCommand,
+        "{text}"
+    );
 }
 
 #[test]
 fn a_remote_origin_is_refused_by_the_acl() {
     let tmp = tempfile::tempdir().unwrap();
     let (_app, w) = app(core(tmp.path(), ""));
-    let err = invoke_from(&w, "https://evil.example", "about", json!({"req": {}})).expect_err("remote origin refused");
+    let err = invoke_from(&w, "https://evil.example", "about", json!({"req": {}}))
+        .expect_err("remote origin refused");
     let text = err.as_str().expect("ACL errors are strings");
-    assert_eq!(ApiError::from_transport(text).code, ErrorCode::NotAllowed, "{text}");
+    assert_eq!(
+        ApiError::from_transport(text).code,
+        ErrorCode::NotAllowed,
+        "{text}"
+    );
 }
 
 #[test]
 fn malformed_request_json_is_bad_request_and_does_not_leak_values() {
     let tmp = tempfile::tempdir().unwrap();
     let (_app, w) = app(core(tmp.path(), ""));
-    for body in [json!({}), json!({"req": "Jane Doe"}), json!({"req": [1, 2]}), json!("not an object")] {
+    for body in [
+        json!({}),
+        json!({"req": "Jane Doe"}),
+        json!({"req": [1, 2]}),
+        json!("not an object"),
+    ] {
         let err = invoke(&w, "about", body.clone()).expect_err("malformed request refused");
         let api = ApiError::from_transport(err.as_str().unwrap_or_default());
         assert_eq!(api.code, ErrorCode::BadRequest, "{body} -> {err}");
@@ -120,5 +152,9 @@ fn a_startup_error_is_returned_by_every_command() {
     let err = invoke(&w, "about", json!({"req": {}})).expect_err("config error surfaces");
     let api: ApiError = serde_json::from_value(err).expect("an ApiError, not a string");
     assert_eq!(api.code, ErrorCode::Config);
-    assert!(api.message.contains("line 1, key `idle_lock_minutes`"), "{}", api.message);
+    assert!(
+        api.message.contains("line 1, key `idle_lock_minutes`"),
+        "{}",
+        api.message
+    );
 }

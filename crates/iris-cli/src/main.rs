@@ -40,7 +40,8 @@ enum Cmd {
 fn parse_user_name(s: &str) -> Result<String, String> {
     let ok = (1..=32).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
     if ok {
         Ok(s.to_string())
     } else {
@@ -93,21 +94,43 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 }
 
 fn write_about(out: &mut impl Write, a: &AboutDto) -> std::io::Result<()> {
-    writeln!(out, "Iris {} ({} build, {})", a.version, a.build_profile, a.target)?;
+    writeln!(
+        out,
+        "Iris {} ({} build, {})",
+        a.version, a.build_profile, a.target
+    )?;
     writeln!(out, "Data dir      {}", a.data_dir)?;
     writeln!(out, "Models dir    {}", a.models_dir)?;
     writeln!(out, "Log dir       {}", a.log_dir)?;
-    writeln!(out, "Config file   {}", a.config_file.as_deref().unwrap_or("(none)"))?;
-    let present = if a.policy.present { "in effect" } else { "not present" };
+    writeln!(
+        out,
+        "Config file   {}",
+        a.config_file.as_deref().unwrap_or("(none)")
+    )?;
+    let present = if a.policy.present {
+        "in effect"
+    } else {
+        "not present"
+    };
     writeln!(out, "Policy file   {} ({present})", a.policy.path)?;
-    let locked = if a.policy.locked.is_empty() { "(none)".to_string() } else { a.policy.locked.join(", ") };
+    let locked = if a.policy.locked.is_empty() {
+        "(none)".to_string()
+    } else {
+        a.policy.locked.join(", ")
+    };
     writeln!(out, "Locked keys   {locked}")?;
     writeln!(out, "Inference     {}", a.inference_devices.join(", "))?;
     writeln!(out, "Settings")?;
     let width = a.settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
     for s in &a.settings {
         let lock = if s.locked { ", locked" } else { "" };
-        writeln!(out, "  {:width$}  {}  ({}{lock})", s.key, s.value, s.source.label())?;
+        writeln!(
+            out,
+            "  {:width$}  {}  ({}{lock})",
+            s.key,
+            s.value,
+            s.source.label()
+        )?;
     }
     Ok(())
 }

@@ -10,7 +10,9 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn path(&self, p: &str) -> std::path::PathBuf {
         self.dir.path().join(p)
@@ -43,7 +45,10 @@ fn version_prints_the_workspace_version() {
     let env = Env::new();
     let o = env.iris().arg("--version").output().unwrap();
     assert!(o.status.success());
-    assert_eq!(stdout(&o).trim(), format!("iris {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("iris {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -52,9 +57,19 @@ fn about_human_and_json() {
     let o = env.iris().arg("about").output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.starts_with(&format!("Iris {} (debug build", env!("CARGO_PKG_VERSION"))), "{text}");
-    assert!(text.contains(&env.path("data").display().to_string()), "{text}");
-    assert!(stderr(&o).is_empty(), "nothing on stderr on success: {}", stderr(&o));
+    assert!(
+        text.starts_with(&format!("Iris {} (debug build", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&env.path("data").display().to_string()),
+        "{text}"
+    );
+    assert!(
+        stderr(&o).is_empty(),
+        "nothing on stderr on success: {}",
+        stderr(&o)
+    );
 
     let o = env.iris().args(["about", "--json"]).output().unwrap();
     assert!(o.status.success());
@@ -68,7 +83,13 @@ fn about_human_and_json() {
 #[test]
 fn flags_beat_environment() {
     let env = Env::new();
-    let o = env.iris().args(["--json", "--data-dir"]).arg(env.path("other")).arg("about").output().unwrap();
+    let o = env
+        .iris()
+        .args(["--json", "--data-dir"])
+        .arg(env.path("other"))
+        .arg("about")
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["data_dir"], env.path("other").display().to_string());
 }
@@ -76,7 +97,11 @@ fn flags_beat_environment() {
 #[test]
 fn a_locked_policy_key_wins_over_config_env_and_flags() {
     let env = Env::new();
-    std::fs::write(env.path("policy.toml"), "locked = [\"idle_lock_minutes\"]\nidle_lock_minutes = 10\n").unwrap();
+    std::fs::write(
+        env.path("policy.toml"),
+        "locked = [\"idle_lock_minutes\"]\nidle_lock_minutes = 10\n",
+    )
+    .unwrap();
     let mut cmd = env.iris();
     std::fs::write(env.path("config.toml"), "idle_lock_minutes = 60\n").unwrap();
     let o = cmd
@@ -86,8 +111,16 @@ fn a_locked_policy_key_wins_over_config_env_and_flags() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["policy"]["locked"], serde_json::json!(["idle_lock_minutes"]));
-    let idle = v["settings"].as_array().unwrap().iter().find(|s| s["key"] == "idle_lock_minutes").unwrap();
+    assert_eq!(
+        v["policy"]["locked"],
+        serde_json::json!(["idle_lock_minutes"])
+    );
+    let idle = v["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "idle_lock_minutes")
+        .unwrap();
     assert_eq!(idle["value"], "10");
     assert_eq!(idle["source"], "policy");
     assert_eq!(idle["locked"], true);
@@ -101,12 +134,19 @@ fn a_locked_policy_key_wins_over_config_env_and_flags() {
 #[test]
 fn a_malformed_policy_stops_with_file_line_and_key_and_exit_2() {
     let env = Env::new();
-    std::fs::write(env.path("policy.toml"), "# site policy\nidle_lock_minutes = \"ten\"\n").unwrap();
+    std::fs::write(
+        env.path("policy.toml"),
+        "# site policy\nidle_lock_minutes = \"ten\"\n",
+    )
+    .unwrap();
     let o = env.iris().arg("about").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty());
     let err = stderr(&o);
-    assert!(err.contains("policy.toml, line 2, key `idle_lock_minutes`"), "{err}");
+    assert!(
+        err.contains("policy.toml, line 2, key `idle_lock_minutes`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -119,13 +159,22 @@ fn an_unknown_config_key_is_reported_not_ignored() {
     let e: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(e["code"], "CONFIG");
     let msg = e["message"].as_str().unwrap();
-    assert!(msg.contains("config.toml, line 1, key `log_levle`") && msg.contains("did you mean `log_level`"), "{msg}");
+    assert!(
+        msg.contains("config.toml, line 1, key `log_levle`")
+            && msg.contains("did you mean `log_level`"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let env = Env::new();
-    for args in [&["frobnicate"][..], &["--as", "Dr House", "about"], &["--set", "nope=1", "about"], &[]] {
+    for args in [
+        &["frobnicate"][..],
+        &["--as", "Dr House", "about"],
+        &["--set", "nope=1", "about"],
+        &[],
+    ] {
         let o = env.iris().args(args).output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stdout(&o).is_empty(), "{args:?}");
@@ -143,9 +192,17 @@ fn data_and_log_dirs_are_owner_only() {
         let mode = std::fs::metadata(env.path(d)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{d}");
     }
-    let logs: Vec<_> = std::fs::read_dir(env.path("data/logs")).unwrap().map(|e| e.unwrap().path()).collect();
+    let logs: Vec<_> = std::fs::read_dir(env.path("data/logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert!(!logs.is_empty(), "a log file is written");
     for l in logs {
-        assert_eq!(std::fs::metadata(&l).unwrap().permissions().mode() & 0o077, 0, "{}", l.display());
+        assert_eq!(
+            std::fs::metadata(&l).unwrap().permissions().mode() & 0o077,
+            0,
+            "{}",
+            l.display()
+        );
     }
 }

@@ -30,10 +30,18 @@ impl ConfigArgs {
     pub fn sources(&self) -> Sources {
         let mut flags = Vec::new();
         if let Some(d) = &self.data_dir {
-            flags.push(("--data-dir".to_string(), Key::DataDir, d.to_string_lossy().into_owned()));
+            flags.push((
+                "--data-dir".to_string(),
+                Key::DataDir,
+                d.to_string_lossy().into_owned(),
+            ));
         }
         if let Some(d) = &self.models_dir {
-            flags.push(("--models-dir".to_string(), Key::ModelsDir, d.to_string_lossy().into_owned()));
+            flags.push((
+                "--models-dir".to_string(),
+                Key::ModelsDir,
+                d.to_string_lossy().into_owned(),
+            ));
         }
         for (key, value) in &self.set {
             flags.push((format!("--set {}", key.name()), *key, value.clone()));

@@ -44,7 +44,11 @@ impl AppCore {
         for ignored in config.ignored() {
             tracing::warn!(key = %ignored.key, from = ignored.source.label(), "setting is locked by the system policy; value ignored");
         }
-        Ok(AppCore { config, started, first_call_logged: AtomicBool::new(false) })
+        Ok(AppCore {
+            config,
+            started,
+            first_call_logged: AtomicBool::new(false),
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -54,7 +58,11 @@ impl AppCore {
     fn served(&self, command: &'static str) {
         if !self.first_call_logged.swap(true, Ordering::Relaxed) {
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
-            tracing::info!(command, since_start_ms = format!("{ms:.1}"), "first command served");
+            tracing::info!(
+                command,
+                since_start_ms = format!("{ms:.1}"),
+                "first command served"
+            );
         }
     }
 
@@ -64,7 +72,12 @@ impl AppCore {
         let c = &self.config;
         Ok(AboutDto {
             version: VERSION.to_string(),
-            build_profile: if cfg!(debug_assertions) { "debug" } else { "release" }.to_string(),
+            build_profile: if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+            .to_string(),
             target: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
             data_dir: c.data_dir().display().to_string(),
             models_dir: c.models_dir().display().to_string(),
@@ -73,7 +86,11 @@ impl AppCore {
             policy: PolicyDto {
                 path: c.policy_path().display().to_string(),
                 present: c.policy_present(),
-                locked: c.locked_keys().iter().map(|k| k.name().to_string()).collect(),
+                locked: c
+                    .locked_keys()
+                    .iter()
+                    .map(|k| k.name().to_string())
+                    .collect(),
             },
             settings: c
                 .settings()
@@ -120,7 +137,11 @@ pub fn start(
     let guard = match logging::init(&config, face, mirror_stderr) {
         Ok(g) => g,
         Err(e) => {
-            let msg = format!("The log directory {} could not be prepared: {}", config.log_dir().display(), e.kind());
+            let msg = format!(
+                "The log directory {} could not be prepared: {}",
+                config.log_dir().display(),
+                e.kind()
+            );
             return (Err(ApiError::new(ErrorCode::Internal, msg)), None);
         }
     };
@@ -157,28 +178,50 @@ mod tests {
     #[test]
     fn about_reports_build_dirs_policy_and_devices() {
         let tmp = tempfile::tempdir().unwrap();
-        let core = core_in(tmp.path(), "locked = [\"idle_lock_minutes\"]\nidle_lock_minutes = 5\n");
+        let core = core_in(
+            tmp.path(),
+            "locked = [\"idle_lock_minutes\"]\nidle_lock_minutes = 5\n",
+        );
         let about = core.about(AboutRequest {}).unwrap();
         assert_eq!(about.version, VERSION);
         assert_eq!(about.build_profile, "debug");
-        assert_eq!(about.data_dir, tmp.path().join("data").display().to_string());
+        assert_eq!(
+            about.data_dir,
+            tmp.path().join("data").display().to_string()
+        );
         assert!(about.policy.present);
         assert_eq!(about.policy.locked, vec!["idle_lock_minutes"]);
-        let idle = about.settings.iter().find(|s| s.key == "idle_lock_minutes").unwrap();
+        let idle = about
+            .settings
+            .iter()
+            .find(|s| s.key == "idle_lock_minutes")
+            .unwrap();
         assert_eq!((idle.value.as_str(), idle.locked), ("5", true));
-        assert_eq!(about.inference_devices.last().map(String::as_str), Some("cpu"));
-        assert!(tmp.path().join("data").is_dir(), "open creates the data dir");
+        assert_eq!(
+            about.inference_devices.last().map(String::as_str),
+            Some("cpu")
+        );
+        assert!(
+            tmp.path().join("data").is_dir(),
+            "open creates the data dir"
+        );
     }
 
     #[test]
     fn config_errors_become_config_api_errors_with_the_location() {
         let e = ConfigError {
-            origin: config::Origin::Policy { path: "/etc/iris/policy.toml".into(), line: Some(3) },
+            origin: config::Origin::Policy {
+                path: "/etc/iris/policy.toml".into(),
+                line: Some(3),
+            },
             key: Some("idle_lock_minutes".into()),
             problem: "expected a whole number".into(),
         };
         let api: ApiError = e.into();
         assert_eq!(api.code, ErrorCode::Config);
-        assert!(api.message.contains("/etc/iris/policy.toml, line 3, key `idle_lock_minutes`"));
+        assert!(
+            api.message
+                .contains("/etc/iris/policy.toml, line 3, key `idle_lock_minutes`")
+        );
     }
 }

@@ -31,8 +31,13 @@ pub fn init(config: &Config, face: &str, mirror_stderr: bool) -> std::io::Result
         .build(config.log_dir())
         .map_err(std::io::Error::other)?;
     let (file, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::new(format!("warn,iris={0},iris_core={0},iris_desktop={0},iris_cli={0}", config.log_level()));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false);
+    let filter = EnvFilter::new(format!(
+        "warn,iris={0},iris_core={0},iris_desktop={0},iris_cli={0}",
+        config.log_level()
+    ));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false);
     let installed = if mirror_stderr {
         builder
             .with_writer(file.and(std::io::stderr.with_max_level(tracing::Level::WARN)))

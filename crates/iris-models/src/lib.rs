@@ -78,12 +78,30 @@ pub enum ModelError {
     UnknownModel(String),
     #[error("model `{model}` is not installed: {file} is missing (run `cargo xtask fetch-models`)")]
     NotInstalled { model: String, file: String },
-    #[error("model `{model}`: {file} is {actual} bytes, expected {expected} (truncated or wrong file)")]
-    WrongSize { model: String, file: String, expected: u64, actual: u64 },
-    #[error("model `{model}`: {file} does not match its sha256 (expected {expected}, found {actual}); the file is refused")]
-    HashMismatch { model: String, file: String, expected: String, actual: String },
+    #[error(
+        "model `{model}`: {file} is {actual} bytes, expected {expected} (truncated or wrong file)"
+    )]
+    WrongSize {
+        model: String,
+        file: String,
+        expected: u64,
+        actual: u64,
+    },
+    #[error(
+        "model `{model}`: {file} does not match its sha256 (expected {expected}, found {actual}); the file is refused"
+    )]
+    HashMismatch {
+        model: String,
+        file: String,
+        expected: String,
+        actual: String,
+    },
     #[error("model `{model}`: {file}: {source}")]
-    Io { model: String, file: String, source: io::Error },
+    Io {
+        model: String,
+        file: String,
+        source: io::Error,
+    },
 }
 
 impl Manifest {
@@ -99,7 +117,10 @@ impl Manifest {
     }
 
     pub fn get(&self, name: &str) -> Result<&ModelSpec, ModelError> {
-        self.models.iter().find(|m| m.name == name).ok_or_else(|| ModelError::UnknownModel(name.into()))
+        self.models
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| ModelError::UnknownModel(name.into()))
     }
 
     fn check(&self) -> Result<(), ModelError> {
@@ -109,23 +130,41 @@ impl Manifest {
                 return bad(format!("model `{}` is listed twice", m.name));
             }
             if m.files.is_empty() || m.packages.is_empty() {
-                return bad(format!("model `{}` needs at least one package and one file", m.name));
+                return bad(format!(
+                    "model `{}` needs at least one package and one file",
+                    m.name
+                ));
             }
             for f in &m.files {
-                let hex = f.sha256.len() == 64 && f.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                let hex = f.sha256.len() == 64
+                    && f.sha256
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
                 if !hex {
-                    return bad(format!("model `{}`, file {}: sha256 must be 64 lower-case hex digits", m.name, f.path));
+                    return bad(format!(
+                        "model `{}`, file {}: sha256 must be 64 lower-case hex digits",
+                        m.name, f.path
+                    ));
                 }
                 if f.path.split('/').any(|c| c == ".." || c.is_empty()) || f.path.starts_with('/') {
-                    return bad(format!("model `{}`: file path {} must be relative and plain", m.name, f.path));
+                    return bad(format!(
+                        "model `{}`: file path {} must be relative and plain",
+                        m.name, f.path
+                    ));
                 }
                 if f.parts.is_empty() {
                     return bad(format!("model `{}`, file {}: no parts", m.name, f.path));
                 }
                 for p in &f.parts {
-                    let inside = |k: &PackageRef| p.strip_prefix(k.name.as_str()).is_some_and(|r| r.starts_with('/'));
+                    let inside = |k: &PackageRef| {
+                        p.strip_prefix(k.name.as_str())
+                            .is_some_and(|r| r.starts_with('/'))
+                    };
                     if !m.packages.iter().any(inside) || p.split('/').any(|c| c == "..") {
-                        return bad(format!("model `{}`, file {}: part {p} is not inside a listed package", m.name, f.path));
+                        return bad(format!(
+                            "model `{}`, file {}: part {p} is not inside a listed package",
+                            m.name, f.path
+                        ));
                     }
                 }
             }
@@ -149,20 +188,37 @@ impl ModelSpec {
 
     pub fn verify_file(&self, models_dir: &Path, f: &FileSpec) -> Result<(), ModelError> {
         let path = self.dir(models_dir).join(&f.path);
-        let io_err = |source: io::Error| ModelError::Io { model: self.name.clone(), file: f.path.clone(), source };
+        let io_err = |source: io::Error| ModelError::Io {
+            model: self.name.clone(),
+            file: f.path.clone(),
+            source,
+        };
         let meta = match std::fs::metadata(&path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(ModelError::NotInstalled { model: self.name.clone(), file: f.path.clone() });
+                return Err(ModelError::NotInstalled {
+                    model: self.name.clone(),
+                    file: f.path.clone(),
+                });
             }
             Err(e) => return Err(io_err(e)),
         };
         if meta.len() != f.size {
-            return Err(ModelError::WrongSize { model: self.name.clone(), file: f.path.clone(), expected: f.size, actual: meta.len() });
+            return Err(ModelError::WrongSize {
+                model: self.name.clone(),
+                file: f.path.clone(),
+                expected: f.size,
+                actual: meta.len(),
+            });
         }
         let actual = sha256_file(&path).map_err(io_err)?;
         if actual != f.sha256 {
-            return Err(ModelError::HashMismatch { model: self.name.clone(), file: f.path.clone(), expected: f.sha256.clone(), actual });
+            return Err(ModelError::HashMismatch {
+                model: self.name.clone(),
+                file: f.path.clone(),
+                expected: f.sha256.clone(),
+                actual,
+            });
         }
         Ok(())
     }
@@ -186,8 +242,15 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
 /// Writes the concatenation of `parts` to `dest` through a temporary file, checking size and
 /// sha256 before the file appears under its final name: a half-written or wrong file is never
 /// left where a loader would find it.
-pub fn assemble(parts: &[PathBuf], dest: &Path, expected_sha256: &str, expected_size: u64) -> io::Result<()> {
-    let dir = dest.parent().ok_or_else(|| io::Error::other("destination has no parent directory"))?;
+pub fn assemble(
+    parts: &[PathBuf],
+    dest: &Path,
+    expected_sha256: &str,
+    expected_size: u64,
+) -> io::Result<()> {
+    let dir = dest
+        .parent()
+        .ok_or_else(|| io::Error::other("destination has no parent directory"))?;
     std::fs::create_dir_all(dir)?;
     let tmp = dest.with_extension("partial");
     let result = (|| {
@@ -212,7 +275,10 @@ pub fn assemble(parts: &[PathBuf], dest: &Path, expected_sha256: &str, expected_
         if actual != expected_sha256 || size != expected_size {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("{} assembled to {size} bytes with sha256 {actual}; the manifest expects {expected_size} bytes with sha256 {expected_sha256}", dest.display()),
+                format!(
+                    "{} assembled to {size} bytes with sha256 {actual}; the manifest expects {expected_size} bytes with sha256 {expected_sha256}",
+                    dest.display()
+                ),
             ));
         }
         std::fs::rename(&tmp, dest)
@@ -249,9 +315,20 @@ mod tests {
             assert!(names.contains(&want), "{want} missing from {names:?}");
         }
         let gemma = m.get("gemma3").unwrap();
-        let gguf = gemma.files.iter().find(|f| f.path.ends_with(".gguf")).unwrap();
-        assert_eq!(gguf.parts.len(), 4, "the Gemma GGUF is shipped in four parts");
-        assert_eq!(gguf.sha256, "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818");
+        let gguf = gemma
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(".gguf"))
+            .unwrap();
+        assert_eq!(
+            gguf.parts.len(),
+            4,
+            "the Gemma GGUF is shipped in four parts"
+        );
+        assert_eq!(
+            gguf.sha256,
+            "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+        );
     }
 
     #[test]
@@ -289,11 +366,17 @@ parts = ["toy-pkg/a", "toy-pkg/b"]
     fn verify_refuses_missing_truncated_and_tampered_files() {
         let tmp = tempfile::tempdir().unwrap();
         let m = spec(ABC_SHA, 3);
-        assert!(matches!(m.verify(tmp.path()), Err(ModelError::NotInstalled { .. })));
+        assert!(matches!(
+            m.verify(tmp.path()),
+            Err(ModelError::NotInstalled { .. })
+        ));
         std::fs::create_dir_all(tmp.path().join("toy")).unwrap();
         let w = tmp.path().join("toy/weights.bin");
         std::fs::write(&w, b"ab").unwrap();
-        assert!(matches!(m.verify(tmp.path()), Err(ModelError::WrongSize { actual: 2, .. })));
+        assert!(matches!(
+            m.verify(tmp.path()),
+            Err(ModelError::WrongSize { actual: 2, .. })
+        ));
         std::fs::write(&w, b"abd").unwrap();
         let e = m.verify(tmp.path()).unwrap_err();
         assert!(matches!(e, ModelError::HashMismatch { .. }));

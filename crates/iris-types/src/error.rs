@@ -56,15 +56,26 @@ pub struct FieldError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fields: Vec::new() }
+        Self {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn validation(fields: Vec<FieldError>) -> Self {
-        Self { code: ErrorCode::Validation, message: "Some fields are not valid.".into(), fields }
+        Self {
+            code: ErrorCode::Validation,
+            message: "Some fields are not valid.".into(),
+            fields,
+        }
     }
 
     pub fn internal() -> Self {
-        Self::new(ErrorCode::Internal, "Something went wrong inside Iris; the log has details.")
+        Self::new(
+            ErrorCode::Internal,
+            "Something went wrong inside Iris; the log has details.",
+        )
     }
 
     /// Classifies an error string produced by the transport itself rather than by an Iris
@@ -76,13 +87,25 @@ impl ApiError {
     pub fn from_transport(text: &str) -> Self {
         let lower = text.to_ascii_lowercase();
         if lower.contains("invalid args") || lower.contains("missing required key") {
-            Self::new(ErrorCode::BadRequest, "The request was malformed and was not processed.")
+            Self::new(
+                ErrorCode::BadRequest,
+                "The request was malformed and was not processed.",
+            )
         } else if lower.contains("command not found") {
-            Self::new(ErrorCode::UnknownCommand, "The backend does not know that command.")
+            Self::new(
+                ErrorCode::UnknownCommand,
+                "The backend does not know that command.",
+            )
         } else if lower.contains("not allowed") {
-            Self::new(ErrorCode::NotAllowed, "This window is not allowed to run that command.")
+            Self::new(
+                ErrorCode::NotAllowed,
+                "This window is not allowed to run that command.",
+            )
         } else {
-            Self::new(ErrorCode::Transport, "The request could not reach the Iris backend.")
+            Self::new(
+                ErrorCode::Transport,
+                "The request could not reach the Iris backend.",
+            )
         }
     }
 }
@@ -140,10 +163,12 @@ mod tests {
 
     #[test]
     fn fields_are_optional_on_the_wire() {
-        let e: ApiError =
-            serde_json::from_str(r#"{"code":"INTERNAL","message":"x"}"#).unwrap();
+        let e: ApiError = serde_json::from_str(r#"{"code":"INTERNAL","message":"x"}"#).unwrap();
         assert!(e.fields.is_empty());
-        assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"code":"INTERNAL","message":"x"}"#);
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"code":"INTERNAL","message":"x"}"#
+        );
     }
 
     #[test]
@@ -166,7 +191,10 @@ mod tests {
     #[test]
     fn transport_strings_map_to_codes_and_drop_their_text() {
         let cases = [
-            ("drop_all_tables not allowed. Command not found", ErrorCode::UnknownCommand),
+            (
+                "drop_all_tables not allowed. Command not found",
+                ErrorCode::UnknownCommand,
+            ),
             (
                 "invalid args `req` for command `about`: invalid type: string \"Jane Doe\", expected struct AboutRequest",
                 ErrorCode::BadRequest,
@@ -175,12 +203,19 @@ mod tests {
                 "about not allowed on window \"main\", webview \"main\", URL: https://evil.example/",
                 ErrorCode::NotAllowed,
             ),
-            ("TypeError: window.__TAURI__ is undefined", ErrorCode::Transport),
+            (
+                "TypeError: window.__TAURI__ is undefined",
+                ErrorCode::Transport,
+            ),
         ];
         for (text, code) in cases {
             let e = ApiError::from_transport(text);
             assert_eq!(e.code, code, "{text}");
-            assert!(!e.message.contains("Jane"), "transport text must not leak: {}", e.message);
+            assert!(
+                !e.message.contains("Jane"),
+                "transport text must not leak: {}",
+                e.message
+            );
         }
     }
 

@@ -40,10 +40,20 @@ pub use parse::parse_assignment;
 /// Where a configuration problem was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    Policy { path: PathBuf, line: Option<usize> },
-    UserConfig { path: PathBuf, line: Option<usize> },
-    Environment { var: String },
-    Flag { flag: String },
+    Policy {
+        path: PathBuf,
+        line: Option<usize>,
+    },
+    UserConfig {
+        path: PathBuf,
+        line: Option<usize>,
+    },
+    Environment {
+        var: String,
+    },
+    Flag {
+        flag: String,
+    },
     /// A default could not be computed (no home directory, say).
     Defaults,
 }
@@ -114,8 +124,9 @@ impl Sources {
     /// Gathers sources the way both faces do: OS paths, the process environment, and the given
     /// command-line overrides.
     pub fn from_process(flags: Vec<(String, Key, String)>, config_flag: Option<PathBuf>) -> Self {
-        let env: BTreeMap<String, String> =
-            std::env::vars().filter(|(k, _)| k.starts_with("IRIS_")).collect();
+        let env: BTreeMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("IRIS_"))
+            .collect();
         let project = directories::ProjectDirs::from("", "", "iris");
         let base = directories::BaseDirs::new();
         let explicit = config_flag.or_else(|| env.get("IRIS_CONFIG").map(PathBuf::from));
@@ -188,7 +199,10 @@ impl Config {
             None => None,
         };
 
-        let locked: Vec<Key> = policy.as_ref().map(|p| p.locked.clone()).unwrap_or_default();
+        let locked: Vec<Key> = policy
+            .as_ref()
+            .map(|p| p.locked.clone())
+            .unwrap_or_default();
         let mut layers: Vec<(Source, BTreeMap<Key, Value>)> = Vec::new();
         if let Some(p) = &policy {
             layers.push((Source::Policy, p.values.clone()));
@@ -207,7 +221,10 @@ impl Config {
             for (source, values) in &layers {
                 let Some(v) = values.get(&key) else { continue };
                 if is_locked && *source != Source::Policy {
-                    ignored.push(Ignored { key, source: *source });
+                    ignored.push(Ignored {
+                        key,
+                        source: *source,
+                    });
                     continue;
                 }
                 chosen = Some((*source, v.clone()));
@@ -216,7 +233,14 @@ impl Config {
                 Some(c) => c,
                 None => (Source::Default, default_value(key, &settings, src)?),
             };
-            settings.insert(key, Setting { value, source, locked: is_locked });
+            settings.insert(
+                key,
+                Setting {
+                    value,
+                    source,
+                    locked: is_locked,
+                },
+            );
         }
 
         Ok(Config {
@@ -291,7 +315,11 @@ impl Config {
     }
 
     pub fn locked_keys(&self) -> Vec<Key> {
-        self.settings.iter().filter(|(_, s)| s.locked).map(|(k, _)| *k).collect()
+        self.settings
+            .iter()
+            .filter(|(_, s)| s.locked)
+            .map(|(k, _)| *k)
+            .collect()
     }
 
     pub fn user_config(&self) -> Option<&Path> {
@@ -319,11 +347,17 @@ fn default_value(
         ),
     };
     Ok(match key {
-        Key::DataDir => {
-            Value::Path(src.defaults.data_dir.clone().ok_or_else(|| missing("data directory"))?)
-        }
+        Key::DataDir => Value::Path(
+            src.defaults
+                .data_dir
+                .clone()
+                .ok_or_else(|| missing("data directory"))?,
+        ),
         Key::ModelsDir => Value::Path(
-            src.defaults.models_dir.clone().ok_or_else(|| missing("models directory"))?,
+            src.defaults
+                .models_dir
+                .clone()
+                .ok_or_else(|| missing("models directory"))?,
         ),
         // Logs follow the data dir so that one directory holds everything a workstation
         // writes (and a PHI scan of that directory covers the logs too).

@@ -30,14 +30,24 @@ pub(crate) fn read_file(
     src: &Sources,
 ) -> Result<Option<FileLayer>, ConfigError> {
     let origin = |line: Option<usize>| match kind {
-        FileKind::Policy => Origin::Policy { path: path.to_path_buf(), line },
-        FileKind::User => Origin::UserConfig { path: path.to_path_buf(), line },
+        FileKind::Policy => Origin::Policy {
+            path: path.to_path_buf(),
+            line,
+        },
+        FileKind::User => Origin::UserConfig {
+            path: path.to_path_buf(),
+            line,
+        },
     };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
         Err(e) => {
-            return Err(ConfigError { origin: origin(None), key: None, problem: io_problem(&e) });
+            return Err(ConfigError {
+                origin: origin(None),
+                key: None,
+                problem: io_problem(&e),
+            });
         }
     };
     let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
@@ -49,7 +59,11 @@ pub(crate) fn read_file(
             problem: format!("not valid TOML: {}", e.message().trim_end()),
         })?;
 
-    let mut layer = FileLayer { path: path.to_path_buf(), values: BTreeMap::new(), locked: vec![] };
+    let mut layer = FileLayer {
+        path: path.to_path_buf(),
+        values: BTreeMap::new(),
+        locked: vec![],
+    };
     for (name, value) in &table {
         let line = Some(line_of(name.span().start));
         let err = |problem: String| ConfigError {
@@ -86,7 +100,9 @@ fn parse_locked(value: &toml::Value) -> Result<Vec<Key>, String> {
             return Err("must list setting names as strings".into());
         };
         let Some(key) = Key::from_name(name) else {
-            let hint = Key::suggest(name).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+            let hint = Key::suggest(name)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
             return Err(format!("cannot lock unknown setting `{name}`{hint}"));
         };
         if !keys.contains(&key) {
@@ -117,13 +133,18 @@ fn file_path(key: Key, s: &str, src: &Sources) -> Result<Value, String> {
         (None, _) => PathBuf::from(s),
     };
     if s.is_empty() || !p.is_absolute() {
-        return Err(format!("expected {}, absolute or starting with `~/`", key.expectation()));
+        return Err(format!(
+            "expected {}, absolute or starting with `~/`",
+            key.expectation()
+        ));
     }
     Ok(Value::Path(p))
 }
 
 fn choice(key: Key, s: &str) -> Result<Value, String> {
-    let Kind::Choice(choices) = key.kind() else { unreachable!() };
+    let Kind::Choice(choices) = key.kind() else {
+        unreachable!()
+    };
     let lower = s.trim().to_ascii_lowercase();
     if choices.contains(&lower.as_str()) {
         Ok(Value::Text(lower))
@@ -133,7 +154,9 @@ fn choice(key: Key, s: &str) -> Result<Value, String> {
 }
 
 fn int(key: Key, i: i64) -> Result<Value, String> {
-    let Kind::Int { min, max } = key.kind() else { unreachable!() };
+    let Kind::Int { min, max } = key.kind() else {
+        unreachable!()
+    };
     if (min..=max).contains(&i) {
         Ok(Value::Int(i))
     } else {
@@ -146,7 +169,10 @@ fn from_text(key: Key, raw: &str, cwd: &Path) -> Result<Value, String> {
     match key.kind() {
         Kind::Dir => {
             if raw.trim().is_empty() {
-                return Err(format!("expected {}, found an empty value", key.expectation()));
+                return Err(format!(
+                    "expected {}, found an empty value",
+                    key.expectation()
+                ));
             }
             Ok(Value::Path(cwd.join(raw)))
         }
@@ -192,11 +218,14 @@ pub(crate) fn flag_values(src: &Sources) -> Result<BTreeMap<Key, Value>, ConfigE
 
 /// Parses `KEY=VALUE` as given to `--set`.
 pub fn parse_assignment(s: &str) -> Result<(Key, String), String> {
-    let (name, value) =
-        s.split_once('=').ok_or_else(|| format!("expected KEY=VALUE, found \"{s}\""))?;
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected KEY=VALUE, found \"{s}\""))?;
     let name = name.trim();
     let key = Key::from_name(name).ok_or_else(|| {
-        let hint = Key::suggest(name).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        let hint = Key::suggest(name)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         format!("unknown setting `{name}`{hint}")
     })?;
     Ok((key, value.to_string()))

@@ -40,7 +40,9 @@ impl Fixture {
         self
     }
     fn flag(&mut self, key: Key, v: &str) -> &mut Self {
-        self.src.flags.push((format!("--set {}", key.name()), key, v.into()));
+        self.src
+            .flags
+            .push((format!("--set {}", key.name()), key, v.into()));
         self
     }
     fn resolve(&self) -> Result<Config, ConfigError> {
@@ -58,23 +60,38 @@ fn defaults_apply_without_any_file() {
     assert_eq!(c.log_level(), "info");
     assert!(!c.policy_present());
     assert!(c.user_config().is_none());
-    assert!(c.settings().all(|(_, s)| s.source == Source::Default && !s.locked));
+    assert!(
+        c.settings()
+            .all(|(_, s)| s.source == Source::Default && !s.locked)
+    );
 }
 
 #[test]
 fn each_layer_beats_the_one_below() {
     let mut f = Fixture::new();
     f.policy("idle_lock_minutes = 20\n");
-    assert_eq!(f.resolve().unwrap().get(Key::IdleLockMinutes).source, Source::Policy);
+    assert_eq!(
+        f.resolve().unwrap().get(Key::IdleLockMinutes).source,
+        Source::Policy
+    );
     f.user("idle_lock_minutes = 25\n");
     let c = f.resolve().unwrap();
-    assert_eq!((c.idle_lock_minutes(), c.get(Key::IdleLockMinutes).source), (25, Source::UserConfig));
+    assert_eq!(
+        (c.idle_lock_minutes(), c.get(Key::IdleLockMinutes).source),
+        (25, Source::UserConfig)
+    );
     f.env(Key::IdleLockMinutes, "30");
     let c = f.resolve().unwrap();
-    assert_eq!((c.idle_lock_minutes(), c.get(Key::IdleLockMinutes).source), (30, Source::Environment));
+    assert_eq!(
+        (c.idle_lock_minutes(), c.get(Key::IdleLockMinutes).source),
+        (30, Source::Environment)
+    );
     f.flag(Key::IdleLockMinutes, "35");
     let c = f.resolve().unwrap();
-    assert_eq!((c.idle_lock_minutes(), c.get(Key::IdleLockMinutes).source), (35, Source::Flag));
+    assert_eq!(
+        (c.idle_lock_minutes(), c.get(Key::IdleLockMinutes).source),
+        (35, Source::Flag)
+    );
     assert!(c.ignored().is_empty());
 }
 
@@ -83,7 +100,8 @@ fn a_locked_policy_key_wins_over_user_config_environment_and_flags() {
     let mut f = Fixture::new();
     f.policy("locked = [\"idle_lock_minutes\"]\nidle_lock_minutes = 10\n")
         .user("idle_lock_minutes = 60\n");
-    f.env(Key::IdleLockMinutes, "90").flag(Key::IdleLockMinutes, "120");
+    f.env(Key::IdleLockMinutes, "90")
+        .flag(Key::IdleLockMinutes, "120");
     let c = f.resolve().unwrap();
     let s = c.get(Key::IdleLockMinutes);
     assert_eq!(s.value, Value::Int(10));
@@ -91,7 +109,10 @@ fn a_locked_policy_key_wins_over_user_config_environment_and_flags() {
     assert!(s.locked);
     assert_eq!(c.locked_keys(), vec![Key::IdleLockMinutes]);
     let ignored: Vec<Source> = c.ignored().iter().map(|i| i.source).collect();
-    assert_eq!(ignored, vec![Source::UserConfig, Source::Environment, Source::Flag]);
+    assert_eq!(
+        ignored,
+        vec![Source::UserConfig, Source::Environment, Source::Flag]
+    );
     // Unlocked keys are unaffected by the lock.
     f.flag(Key::LogLevel, "debug");
     assert_eq!(f.resolve().unwrap().log_level(), "debug");
@@ -129,7 +150,8 @@ fn relative_paths_from_flags_resolve_against_cwd_and_tilde_expands_in_files() {
 }
 
 fn err_of(f: &Fixture) -> ConfigError {
-    f.resolve().expect_err("configuration should have been refused")
+    f.resolve()
+        .expect_err("configuration should have been refused")
 }
 
 #[test]
@@ -137,22 +159,70 @@ fn malformed_files_name_the_file_line_and_key() {
     let f = Fixture::new();
     // Each case: file contents, expected line, expected key, a fragment of the problem.
     let cases: &[(&str, usize, Option<&str>, &str)] = &[
-        ("log_level = \"info\"\nidle_lock_minutes = \"ten\"\n", 2, Some("idle_lock_minutes"), "found string"),
-        ("\n\nidle_lock_minutes = 0\n", 3, Some("idle_lock_minutes"), "from 1 to 480"),
-        ("idle_lock_minuts = 5\n", 1, Some("idle_lock_minuts"), "did you mean `idle_lock_minutes`"),
-        ("log_level = \"loud\"\n", 1, Some("log_level"), "one of error, warn"),
-        ("data_dir = \"relative/path\"\n", 1, Some("data_dir"), "absolute"),
-        ("locked = [\"idle_lock_minutes\", \"colour\"]\n", 1, Some("locked"), "unknown setting `colour`"),
-        ("locked = \"idle_lock_minutes\"\n", 1, Some("locked"), "must be a list"),
-        ("[window]\nwidth = 3\n", 1, Some("window"), "unknown setting"),
-        ("idle_lock_minutes = 10\nlog_level = \n", 2, None, "not valid TOML"),
+        (
+            "log_level = \"info\"\nidle_lock_minutes = \"ten\"\n",
+            2,
+            Some("idle_lock_minutes"),
+            "found string",
+        ),
+        (
+            "\n\nidle_lock_minutes = 0\n",
+            3,
+            Some("idle_lock_minutes"),
+            "from 1 to 480",
+        ),
+        (
+            "idle_lock_minuts = 5\n",
+            1,
+            Some("idle_lock_minuts"),
+            "did you mean `idle_lock_minutes`",
+        ),
+        (
+            "log_level = \"loud\"\n",
+            1,
+            Some("log_level"),
+            "one of error, warn",
+        ),
+        (
+            "data_dir = \"relative/path\"\n",
+            1,
+            Some("data_dir"),
+            "absolute",
+        ),
+        (
+            "locked = [\"idle_lock_minutes\", \"colour\"]\n",
+            1,
+            Some("locked"),
+            "unknown setting `colour`",
+        ),
+        (
+            "locked = \"idle_lock_minutes\"\n",
+            1,
+            Some("locked"),
+            "must be a list",
+        ),
+        (
+            "[window]\nwidth = 3\n",
+            1,
+            Some("window"),
+            "unknown setting",
+        ),
+        (
+            "idle_lock_minutes = 10\nlog_level = \n",
+            2,
+            None,
+            "not valid TOML",
+        ),
     ];
     for (text, line, key, fragment) in cases {
         f.policy(text);
         let e = err_of(&f);
         assert_eq!(
             e.origin,
-            Origin::Policy { path: f.src.policy_path.clone(), line: Some(*line) },
+            Origin::Policy {
+                path: f.src.policy_path.clone(),
+                line: Some(*line)
+            },
             "{text:?} -> {e}"
         );
         assert_eq!(e.key.as_deref(), *key, "{text:?} -> {e}");
@@ -166,8 +236,14 @@ fn a_user_config_cannot_lock() {
     let f = Fixture::new();
     f.user("\nlocked = [\"idle_lock_minutes\"]\n");
     let e = err_of(&f);
-    assert!(matches!(e.origin, Origin::UserConfig { line: Some(2), .. }), "{e}");
-    assert!(e.to_string().contains("only the system policy can lock"), "{e}");
+    assert!(
+        matches!(e.origin, Origin::UserConfig { line: Some(2), .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("only the system policy can lock"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -184,7 +260,12 @@ fn bad_environment_and_flag_values_name_their_origin() {
     let mut f = Fixture::new();
     f.env(Key::LogMaxFiles, "many");
     let e = err_of(&f);
-    assert_eq!(e.origin, Origin::Environment { var: "IRIS_LOG_MAX_FILES".into() });
+    assert_eq!(
+        e.origin,
+        Origin::Environment {
+            var: "IRIS_LOG_MAX_FILES".into()
+        }
+    );
     let mut f = Fixture::new();
     f.flag(Key::IdleLockMinutes, "9999");
     let e = err_of(&f);
@@ -203,9 +284,20 @@ fn missing_home_is_a_clear_error() {
 
 #[test]
 fn set_assignments_parse_and_reject_unknown_keys() {
-    assert_eq!(parse_assignment("log_level=debug").unwrap(), (Key::LogLevel, "debug".into()));
-    assert!(parse_assignment("log_level").unwrap_err().contains("KEY=VALUE"));
-    assert!(parse_assignment("loglevel=x").unwrap_err().contains("did you mean `log_level`"));
+    assert_eq!(
+        parse_assignment("log_level=debug").unwrap(),
+        (Key::LogLevel, "debug".into())
+    );
+    assert!(
+        parse_assignment("log_level")
+            .unwrap_err()
+            .contains("KEY=VALUE")
+    );
+    assert!(
+        parse_assignment("loglevel=x")
+            .unwrap_err()
+            .contains("did you mean `log_level`")
+    );
 }
 
 proptest! {

@@ -1,0 +1,167 @@
+//! End to end through the real app: the iris-desktop binary in a real WebKitGTK window on a
+//! private Xvfb display, driven over WebDriver (tauri-driver + WebKitWebDriver).
+//!
+//! The tests share one display and one driver and run one app instance at a time. The suite lives
+//! in the desktop package so that cargo builds the binary it drives, fresh, before it runs
+//! (`CARGO_BIN_EXE_iris-desktop`), and it needs the system tools `cargo xtask setup` installs.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use iris_tests::display::Xvfb;
+use iris_tests::webdriver::{Driver, Session};
+use serde_json::Value;
+
+const UI_TIMEOUT: Duration = Duration::from_secs(60);
+
+struct Harness {
+    // Field order: the driver must stop before the display it draws on.
+    driver: Driver,
+    _xvfb: Xvfb,
+    app: PathBuf,
+}
+
+fn harness() -> MutexGuard<'static, Harness> {
+    static H: OnceLock<Mutex<Harness>> = OnceLock::new();
+    H.get_or_init(|| {
+        let app = PathBuf::from(env!("CARGO_BIN_EXE_iris-desktop"));
+        let xvfb = Xvfb::start().expect("Xvfb");
+        let driver = Driver::start(xvfb.display()).expect("tauri-driver");
+        Mutex::new(Harness {
+            driver,
+            _xvfb: xvfb,
+            app,
+        })
+    })
+    .lock()
+    .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Launches the app with its own data dir, user config and models dir, so the developer's
+/// real configuration never leaks into a test.
+fn launch(h: &Harness, dir: &Path, extra: &[&str]) -> Session {
+    let config = dir.join("config.toml");
+    if !config.exists() {
+        std::fs::write(&config, "").unwrap();
+    }
+    let mut args: Vec<String> = vec![
+        "--data-dir".into(),
+        dir.join("data").display().to_string(),
+        "--models-dir".into(),
+        dir.join("models").display().to_string(),
+        "--config".into(),
+        config.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    h.driver
+        .session(&h.app, &args)
+        .expect("WebDriver session (app launch)")
+}
+
+/// Calls a backend command from inside the real webview, returning {ok} or {err}.
+fn invoke(s: &Session, cmd: &str, args_js: &str) -> Value {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI__.core.invoke({cmd:?}, {args_js})
+           .then(ok => done({{ok}}), err => done({{err}}));"
+    );
+    s.execute_async(&script).expect("script runs")
+}
+
+#[test]
+fn about_page_shows_the_version_the_backend_reports() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &[]);
+
+    let shown = s
+        .wait_for("#about-version", UI_TIMEOUT)
+        .and_then(|e| s.text(&e))
+        .unwrap();
+    let reported = invoke(&s, "about", "{req: {}}");
+    assert_eq!(
+        reported["ok"]["version"].as_str(),
+        Some(shown.as_str()),
+        "backend said {reported}"
+    );
+    assert_eq!(shown, env!("CARGO_PKG_VERSION"));
+
+    let data_dir = s.find("#about-data-dir").and_then(|e| s.text(&e)).unwrap();
+    assert_eq!(data_dir, tmp.path().join("data").display().to_string());
+    assert_eq!(s.title().unwrap(), "Iris");
+    let nav = s.find("#nav-about").unwrap();
+    assert_eq!(
+        s.attribute(&nav, "aria-current").unwrap().as_deref(),
+        Some("page")
+    );
+}
+
+#[test]
+fn unknown_commands_and_malformed_requests_from_the_webview_are_errors_not_crashes() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &[]);
+    s.wait_for("#about-version", UI_TIMEOUT).unwrap();
+
+    let unknown = invoke(&s, "drop_all_tables", "{}");
+    assert!(
+        unknown["err"]
+            .as_str()
+            .is_some_and(|e| e.contains("not found")),
+        "{unknown}"
+    );
+    let malformed = invoke(&s, "about", "{req: 'Jane Doe'}");
+    assert!(
+        malformed["err"]
+            .as_str()
+            .is_some_and(|e| e.contains("invalid args")),
+        "{malformed}"
+    );
+    // The app is still alive and answering.
+    let again = invoke(&s, "about", "{req: {}}");
+    assert!(again["ok"]["version"].is_string(), "{again}");
+}
+
+#[test]
+fn a_config_error_is_shown_in_the_window_with_file_line_and_key() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("config.toml"),
+        "# workstation\nidle_lock_minutes = 0\n",
+    )
+    .unwrap();
+    let s = launch(&h, tmp.path(), &[]);
+    let panel = s.wait_for(".error-panel", UI_TIMEOUT).unwrap();
+    assert_eq!(
+        s.attribute(&panel, "data-code").unwrap().as_deref(),
+        Some("CONFIG")
+    );
+    let text = s.text(&panel).unwrap();
+    assert!(
+        text.contains("config.toml, line 2, key `idle_lock_minutes`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn keyboard_focus_is_visible_and_reaches_the_navigation() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &[]);
+    s.wait_for("#about-version", UI_TIMEOUT).unwrap();
+    const TAB: &str = "\u{E004}";
+    s.keys(TAB).unwrap();
+    let first = s
+        .execute("return document.activeElement.className")
+        .unwrap();
+    assert_eq!(first, "skip-link", "Tab first reaches the skip link");
+    s.keys(TAB).unwrap();
+    let focused = s.execute("return document.activeElement.id").unwrap();
+    assert_eq!(focused, "nav-about");
+    let outline = s
+        .execute("return getComputedStyle(document.activeElement).outlineStyle")
+        .unwrap();
+    assert_eq!(outline, "solid", "focused controls show an outline");
+}

@@ -1,0 +1,95 @@
+//! `cargo xtask <task>`: everything around the Rust build that a fresh Debian/Ubuntu machine needs.
+//!
+//! - `run`: install what is missing, build the UI and the desktop app, fetch the models, open Iris.
+//! - `test`: install what is missing, build the UI, fetch the models, check crate boundaries, and
+//!   run the whole test suite (unit, IPC wiring, CLI, end-to-end through the real window).
+//! - `setup`, `build-ui`, `fetch-models`, `check-boundaries`, `screenshot`, `bench-startup`:
+//!   the steps on their own.
+
+mod boundaries;
+mod models;
+mod run;
+mod setup;
+mod ui;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage: cargo xtask <run|test|setup|build-ui|fetch-models|check-boundaries|screenshot OUT.png|bench-startup>";
+
+fn main() {
+    if let Err(e) = real_main() {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn real_main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("");
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match task {
+        "setup" => setup::ensure_all(),
+        "build-ui" => ui::build(&root),
+        "fetch-models" => models::fetch_all(&models::models_dir()?),
+        "check-boundaries" => boundaries::check(&root),
+        "test" => {
+            setup::ensure_all()?;
+            ui::build(&root)?;
+            models::fetch_all(&models::models_dir()?)?;
+            boundaries::check(&root)?;
+            step("cargo test (unit, IPC wiring, CLI, end-to-end)");
+            cargo(&["test"])
+        }
+        "run" => {
+            setup::ensure_all()?;
+            ui::build(&root)?;
+            models::fetch_all(&models::models_dir()?)?;
+            run::desktop(&args[1..])
+        }
+        "screenshot" => {
+            let out = args.get(1).context("screenshot needs an output path")?;
+            run::screenshot(Path::new(out), &args[2..])
+        }
+        "bench-startup" => run::bench_startup(),
+        _ => bail!("{USAGE}"),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Announces a step on stderr, so the log of a long run shows where time goes.
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs cargo with the same toolchain that runs this xtask.
+fn cargo(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run_checked(Command::new(cargo).args(args))
+}
+
+fn run_checked(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed ({status})");
+    }
+    Ok(())
+}
+
+/// The cargo target directory (CARGO_TARGET_DIR or ./target).
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}

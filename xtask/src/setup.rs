@@ -1,0 +1,166 @@
+//! Installs what a fresh Debian/Ubuntu machine lacks: system packages (apt), the wasm target,
+//! and tauri-driver. Each is checked first, so a second run installs nothing.
+
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{run_checked, step};
+
+/// Debian packages: WebKitGTK and GTK for the Tauri window; Xvfb, WebKitWebDriver and
+/// ImageMagick for headless tests and screenshots; mold for fast links; fonts for rendering.
+pub const APT_PACKAGES: &[&str] = &[
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "librsvg2-dev",
+    "libsoup-3.0-dev",
+    "xvfb",
+    "webkit2gtk-driver",
+    "xauth",
+    "imagemagick",
+    "mold",
+    "fonts-dejavu-core",
+    "python3-pip",
+];
+
+/// tauri-driver's stable line (3.x is alpha); see shared/VERIFIED.md.
+pub const TAURI_DRIVER_VERSION: &str = "2.1.0";
+
+pub fn ensure_all() -> Result<()> {
+    ensure_apt_packages()?;
+    ensure_wasm_target()?;
+    ensure_tauri_driver()?;
+    Ok(())
+}
+
+fn missing_packages() -> Vec<&'static str> {
+    APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| {
+            let out = Command::new("dpkg-query").args(["-W", "-f=${Status}", p]).output();
+            !matches!(out, Ok(o) if String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        })
+        .collect()
+}
+
+fn ensure_apt_packages() -> Result<()> {
+    if Command::new("dpkg-query")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "xtask: not a Debian-family system; install the equivalents of: {}",
+            APT_PACKAGES.join(" ")
+        );
+        return Ok(());
+    }
+    let missing = missing_packages();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!(
+        "installing system packages: {}",
+        missing.join(" ")
+    ));
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| -> Result<()> {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.extend_from_slice(args);
+        run_checked(
+            Command::new(all[0])
+                .args(&all[1..])
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )
+    };
+    apt(&["apt-get", "update", "-qq"])?;
+    let mut install = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
+    install.extend(&missing);
+    apt(&install)?;
+    let still = missing_packages();
+    if !still.is_empty() {
+        bail!(
+            "apt-get finished but these packages are still missing: {}",
+            still.join(" ")
+        );
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    match out {
+        Ok(o)
+            if String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "wasm32-unknown-unknown") =>
+        {
+            Ok(())
+        }
+        Ok(_) => {
+            step("adding the wasm32-unknown-unknown target");
+            run_checked(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+        }
+        Err(_) => {
+            eprintln!(
+                "xtask: rustup not found; make sure the wasm32-unknown-unknown target is installed"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The tauri-driver binary, if installed (PATH or cargo's bin dir).
+pub fn tauri_driver() -> Option<std::path::PathBuf> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))
+        .map(|h| h.join("bin/tauri-driver"));
+    let version_ok = |p: &std::path::Path| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains(TAURI_DRIVER_VERSION))
+            .unwrap_or(false)
+    };
+    [Some(std::path::PathBuf::from("tauri-driver")), cargo_bin]
+        .into_iter()
+        .flatten()
+        .find(|p| version_ok(p))
+}
+
+fn ensure_tauri_driver() -> Result<()> {
+    if tauri_driver().is_some() {
+        return Ok(());
+    }
+    step(&format!("installing tauri-driver {TAURI_DRIVER_VERSION}"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Its own target dir: this build must not evict or lock the workspace's.
+    let tmp = std::env::temp_dir().join("iris-tauri-driver-build");
+    run_checked(
+        Command::new(cargo)
+            .args([
+                "install",
+                "tauri-driver",
+                "--locked",
+                "--version",
+                TAURI_DRIVER_VERSION,
+            ])
+            .env("CARGO_TARGET_DIR", &tmp),
+    )?;
+    tauri_driver()
+        .context("tauri-driver was installed but cannot be run; is ~/.cargo/bin on PATH?")?;
+    Ok(())
+}
