@@ -6,7 +6,7 @@
 //! (`CARGO_BIN_EXE_iris-desktop`), and it needs the system tools `cargo xtask setup` installs.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use iris_tests::display::Xvfb;
@@ -20,22 +20,25 @@ struct Harness {
     driver: Driver,
     _xvfb: Xvfb,
     app: PathBuf,
+    // Held for the whole test: one app instance at a time on this 2-core budget.
+    _serial: MutexGuard<'static, ()>,
 }
 
-fn harness() -> MutexGuard<'static, Harness> {
-    static H: OnceLock<Mutex<Harness>> = OnceLock::new();
-    H.get_or_init(|| {
-        let app = PathBuf::from(env!("CARGO_BIN_EXE_iris-desktop"));
-        let xvfb = Xvfb::start().expect("Xvfb");
-        let driver = Driver::start(xvfb.display()).expect("tauri-driver");
-        Mutex::new(Harness {
-            driver,
-            _xvfb: xvfb,
-            app,
-        })
-    })
-    .lock()
-    .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// A fresh display and driver per test, torn down (processes and lock files) when it drops, even
+/// when the test fails.
+fn harness() -> Harness {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    let serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let xvfb = Xvfb::start().expect("Xvfb");
+    let driver = Driver::start(xvfb.display()).expect("tauri-driver");
+    Harness {
+        driver,
+        _xvfb: xvfb,
+        app: PathBuf::from(env!("CARGO_BIN_EXE_iris-desktop")),
+        _serial: serial,
+    }
 }
 
 /// Launches the app with its own data dir, user config and models dir, so the developer's

@@ -4,3 +4,23 @@
 
 pub mod display;
 pub mod webdriver;
+
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+/// Stops a helper process the way it expects to be stopped: SIGTERM first, so Xvfb removes its
+/// lock file and tauri-driver stops the WebKitWebDriver it started; SIGKILL if it lingers.
+pub(crate) fn terminate(child: &mut Child) {
+    if let Some(pid) = rustix::process::Pid::from_raw(child.id() as i32) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

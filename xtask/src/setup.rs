@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::{run_checked, step};
 
@@ -122,27 +122,23 @@ fn ensure_wasm_target() -> Result<()> {
     }
 }
 
-/// The tauri-driver binary, if installed (PATH or cargo's bin dir).
-pub fn tauri_driver() -> Option<std::path::PathBuf> {
-    let cargo_bin = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))
-        .map(|h| h.join("bin/tauri-driver"));
-    let version_ok = |p: &std::path::Path| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).contains(TAURI_DRIVER_VERSION))
-            .unwrap_or(false)
-    };
-    [Some(std::path::PathBuf::from("tauri-driver")), cargo_bin]
-        .into_iter()
-        .flatten()
-        .find(|p| version_ok(p))
+/// Whether `cargo install` has tauri-driver at the pinned version (it has no `--version` flag,
+/// so ask cargo, which records what it installed).
+fn tauri_driver_installed() -> bool {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Command::new(cargo)
+        .args(["install", "--list"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim_end_matches(':') == format!("tauri-driver v{TAURI_DRIVER_VERSION}"))
+        })
+        .unwrap_or(false)
 }
 
 fn ensure_tauri_driver() -> Result<()> {
-    if tauri_driver().is_some() {
+    if tauri_driver_installed() {
         return Ok(());
     }
     step(&format!("installing tauri-driver {TAURI_DRIVER_VERSION}"));
@@ -160,7 +156,10 @@ fn ensure_tauri_driver() -> Result<()> {
             ])
             .env("CARGO_TARGET_DIR", &tmp),
     )?;
-    tauri_driver()
-        .context("tauri-driver was installed but cannot be run; is ~/.cargo/bin on PATH?")?;
+    if !tauri_driver_installed() {
+        bail!(
+            "cargo install reported success but tauri-driver {TAURI_DRIVER_VERSION} is not listed"
+        );
+    }
     Ok(())
 }
