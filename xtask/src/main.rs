@@ -41,6 +41,8 @@ fn real_main() -> Result<()> {
             ui::build(&root)?;
             models::fetch_all(&models::models_dir()?)?;
             boundaries::check(&root)?;
+            step("cargo fmt --check");
+            cargo(&["fmt", "--all", "--check"])?;
             step("cargo test (unit, IPC wiring, CLI, end-to-end)");
             cargo(&["test"])
         }
