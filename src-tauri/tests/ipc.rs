@@ -1,11 +1,10 @@
 //! Command wiring on Tauri's mock runtime: every registered command answers through the real
 //! IPC path (ACL included), and transport-level failures come back as errors, never panics.
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use iris_core::AppCore;
-use iris_core::config::{Config, Defaults, Sources};
+use iris_core::config::{Config, Sources};
 use iris_types::{AboutDto, ApiError, Command, ErrorCode};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -14,23 +13,8 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 fn core(dir: &std::path::Path, policy: &str) -> Result<AppCore, ApiError> {
-    let policy_path = dir.join("policy.toml");
-    std::fs::write(&policy_path, policy).unwrap();
-    let src = Sources {
-        policy_path,
-        user_config_path: None,
-        user_config_required: false,
-        env: BTreeMap::new(),
-        flags: vec![],
-        cwd: dir.to_path_buf(),
-        defaults: Defaults {
-            data_dir: Some(dir.join("data")),
-            models_dir: Some(dir.join("models")),
-            home: None,
-        },
-    };
-    let config = Config::resolve(&src)?;
-    AppCore::open(config, Instant::now())
+    std::fs::write(dir.join("policy.toml"), policy).unwrap();
+    AppCore::open(Config::resolve(&Sources::isolated(dir))?, Instant::now())
 }
 
 fn app(core: Result<AppCore, ApiError>) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {

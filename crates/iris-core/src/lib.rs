@@ -151,28 +151,13 @@ pub fn start(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::config::{Defaults, Sources};
+    use crate::config::Sources;
 
     fn core_in(dir: &std::path::Path, policy: &str) -> AppCore {
-        let policy_path = dir.join("policy.toml");
-        std::fs::write(&policy_path, policy).unwrap();
-        let src = Sources {
-            policy_path,
-            user_config_path: None,
-            user_config_required: false,
-            env: BTreeMap::new(),
-            flags: vec![],
-            cwd: dir.to_path_buf(),
-            defaults: Defaults {
-                data_dir: Some(dir.join("data")),
-                models_dir: Some(dir.join("models")),
-                home: None,
-            },
-        };
-        AppCore::open(Config::resolve(&src).unwrap(), Instant::now()).unwrap()
+        std::fs::write(dir.join("policy.toml"), policy).unwrap();
+        let config = Config::resolve(&Sources::isolated(dir)).unwrap();
+        AppCore::open(config, Instant::now()).unwrap()
     }
 
     #[test]

@@ -153,6 +153,27 @@ impl Sources {
     }
 }
 
+impl Sources {
+    /// Sources confined to `dir`, reading nothing from the process or the user's account: the
+    /// policy is `dir/policy.toml` (absent unless written), no user config, no environment, and
+    /// defaults under `dir` (`data`, `models`). For tests and embedding.
+    pub fn isolated(dir: &Path) -> Sources {
+        Sources {
+            policy_path: dir.join("policy.toml"),
+            user_config_path: None,
+            user_config_required: false,
+            env: BTreeMap::new(),
+            flags: vec![],
+            cwd: dir.to_path_buf(),
+            defaults: Defaults {
+                data_dir: Some(dir.join("data")),
+                models_dir: Some(dir.join("models")),
+                home: None,
+            },
+        }
+    }
+}
+
 /// The system policy location for this OS.
 pub fn system_policy_path() -> PathBuf {
     if cfg!(target_os = "windows") {

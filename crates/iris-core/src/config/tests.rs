@@ -12,18 +12,12 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let src = Sources {
-            policy_path: dir.path().join("policy.toml"),
-            user_config_path: Some(dir.path().join("config.toml")),
-            user_config_required: false,
-            env: BTreeMap::new(),
-            flags: vec![],
-            cwd: dir.path().to_path_buf(),
-            defaults: Defaults {
-                data_dir: Some(PathBuf::from("/home/dr/.local/share/iris")),
-                models_dir: Some(PathBuf::from("/home/dr/.local/share/iris/models")),
-                home: Some(PathBuf::from("/home/dr")),
-            },
+        let mut src = Sources::isolated(dir.path());
+        src.user_config_path = Some(dir.path().join("config.toml"));
+        src.defaults = Defaults {
+            data_dir: Some(PathBuf::from("/home/dr/.local/share/iris")),
+            models_dir: Some(PathBuf::from("/home/dr/.local/share/iris/models")),
+            home: Some(PathBuf::from("/home/dr")),
         };
         Fixture { dir, src }
     }
