@@ -1,7 +1,8 @@
 //! End to end through the real app: the iris-desktop binary in a real WebKitGTK window on a
 //! private Xvfb display, driven over WebDriver (tauri-driver + WebKitWebDriver).
 //!
-//! The tests share one display and one driver and run one app instance at a time. The suite lives
+//! Each test gets its own Xvfb display and tauri-driver, and one app instance runs at a time
+//! (a mutex serializes the tests on this 2-core budget). The suite lives
 //! in the desktop package so that cargo builds the binary it drives, fresh, before it runs
 //! (`CARGO_BIN_EXE_iris-desktop`), and it needs the system tools `cargo xtask setup` installs.
 

@@ -17,10 +17,15 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub struct Driver {
     child: Child,
     base: String,
+    /// tauri-driver's (and so the app's) stderr, shown when something fails.
+    log: tempfile::NamedTempFile,
 }
 
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// Two distinct free ports (both listeners are held while the second is chosen).
+fn free_ports() -> Result<(u16, u16)> {
+    let a = TcpListener::bind("127.0.0.1:0")?;
+    let b = TcpListener::bind("127.0.0.1:0")?;
+    Ok((a.local_addr()?.port(), b.local_addr()?.port()))
 }
 
 fn find_tauri_driver() -> Result<PathBuf> {
@@ -49,8 +54,17 @@ impl Driver {
                 "WebKitWebDriver not found (apt package webkit2gtk-driver; `cargo xtask setup` installs it)"
             );
         }
-        let (port, native_port) = (free_port()?, free_port()?);
-        let child = Command::new(find_tauri_driver()?)
+        let (port, native_port) = free_ports()?;
+        let log = tempfile::NamedTempFile::new()?;
+        let mut cmd = Command::new(find_tauri_driver()?);
+        // The app inherits this environment: none of the developer's IRIS_* settings and no
+        // policy file may reach it.
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("IRIS_") {
+                cmd.env_remove(&key);
+            }
+        }
+        let child = cmd
             .args([
                 "--port",
                 &port.to_string(),
@@ -60,13 +74,18 @@ impl Driver {
             ])
             .arg(native)
             .env("DISPLAY", display)
+            .env(
+                "IRIS_POLICY_FILE",
+                log.path().with_extension("no-policy.toml"),
+            )
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log.reopen()?)
             .spawn()
             .context("could not start tauri-driver")?;
         let driver = Driver {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            log,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -75,7 +94,17 @@ impl Driver {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        bail!("tauri-driver did not answer on port {port}")
+        bail!(
+            "tauri-driver did not answer on port {port}; its stderr:\n{}",
+            driver.log_tail()
+        )
+    }
+
+    /// The last lines tauri-driver and the app wrote to stderr.
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
     /// Launches `app` with `args` and opens a WebDriver session on its main window.
@@ -84,7 +113,8 @@ impl Driver {
             "browserName": "wry",
             "tauri:options": {"application": app, "args": args}
         }}});
-        let v = post(&format!("{}/session", self.base), &caps)?;
+        let v = post(&format!("{}/session", self.base), &caps)
+            .with_context(|| format!("driver stderr:\n{}", self.log_tail()))?;
         let id = v["value"]["sessionId"]
             .as_str()
             .ok_or_else(|| anyhow!("no sessionId in {v}"))?

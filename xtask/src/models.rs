@@ -21,6 +21,9 @@ pub fn models_dir() -> Result<PathBuf> {
 }
 
 pub fn fetch_all(models_dir: &Path) -> Result<()> {
+    // Owner-only like the app's own directories (the app creates it the same way).
+    iris_core::ensure_private_dir(models_dir)
+        .with_context(|| format!("creating {}", models_dir.display()))?;
     let manifest = Manifest::builtin();
     for model in &manifest.models {
         fetch(model, models_dir)?;

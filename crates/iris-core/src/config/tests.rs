@@ -268,6 +268,41 @@ fn bad_environment_and_flag_values_name_their_origin() {
 }
 
 #[test]
+fn tilde_expands_in_environment_and_flag_paths() {
+    let mut f = Fixture::new();
+    f.env(Key::ModelsDir, "~/m");
+    f.flag(Key::DataDir, "~/d");
+    let c = f.resolve().unwrap();
+    assert_eq!(c.models_dir(), Path::new("/home/dr/m"));
+    assert_eq!(c.data_dir(), Path::new("/home/dr/d"));
+}
+
+#[test]
+fn an_unknown_iris_environment_variable_is_reported_with_a_suggestion() {
+    let mut f = Fixture::new();
+    f.src.env.insert("IRIS_DATADIR".into(), "/x".into());
+    let e = err_of(&f);
+    assert_eq!(
+        e.origin,
+        Origin::Environment {
+            var: "IRIS_DATADIR".into()
+        }
+    );
+    assert!(e.to_string().contains("IRIS_DATA_DIR"), "{e}");
+    // Credentials and paths read elsewhere are not settings and are accepted.
+    let mut f = Fixture::new();
+    for v in [
+        "IRIS_USER",
+        "IRIS_PASSWORD",
+        "IRIS_PASSPHRASE",
+        "IRIS_E2E_X",
+    ] {
+        f.src.env.insert(v.into(), "x".into());
+    }
+    f.resolve().unwrap();
+}
+
+#[test]
 fn missing_home_is_a_clear_error() {
     let mut f = Fixture::new();
     f.src.defaults = Defaults::default();
