@@ -78,6 +78,7 @@ pub struct Vault {
     keys: DataKeys,
     generation: u32,
     signer: SigningKey,
+    material: keys::KeyMaterial,
     lockout: Lockout,
 }
 
@@ -273,6 +274,7 @@ impl Vault {
             keys: DataKeys::derive(dek),
             generation,
             signer: SigningKey::from_bytes(m.signing_seed.expose()),
+            material: m.clone(),
             lockout: Lockout::default(),
         }
     }
@@ -672,6 +674,52 @@ impl Vault {
                 })
             })
             .collect()
+    }
+
+    // ----- keys --------------------------------------------------------------------------
+
+    /// Re-wraps the key material under a new key-encryption key: a fresh keyring secret, or a
+    /// new passphrase. The data key and every record stay as they are. The recovery slot is
+    /// kept; a rekey to the other primary kind removes the old primary slot.
+    pub async fn rekey(&self, actor: &Actor, to: &Unlock, now: Millis) -> Result<(), VaultError> {
+        self.authorize(actor, Action::KeyOps, None, now).await?;
+        if matches!(to, Unlock::Recovery(_)) {
+            return Err(VaultError::invalid("unlock", "keyring_or_passphrase"));
+        }
+        let slot = keys::seal_slot(&self.vault_id, to, &self.material)?;
+        let mut tx = begin_write(&self.pool).await?;
+        insert_slot(&mut tx, &slot, now).await?;
+        let other = match to.slot() {
+            SlotKind::Keyring => SlotKind::Passphrase,
+            _ => SlotKind::Keyring,
+        };
+        sqlx::query("DELETE FROM key_slots WHERE kind = ?")
+            .bind(other.as_str())
+            .execute(&mut *tx)
+            .await?;
+        self.audit(
+            &mut tx,
+            now,
+            NewEntry {
+                user: &actor.name,
+                role: actor.role.as_str(),
+                action: "key.rekey",
+                patient: None,
+                outcome: Outcome::Ok,
+                count: 1,
+                detail: Some(format!("slot={}", slot.kind.as_str())),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Which key slots the vault has.
+    pub async fn slots(&self) -> Result<Vec<String>, VaultError> {
+        Ok(sqlx::query_scalar("SELECT kind FROM key_slots ORDER BY kind")
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     // ----- break-glass -------------------------------------------------------------------
