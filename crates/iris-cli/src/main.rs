@@ -4,13 +4,19 @@
 //! a terminal. Exit status 0 on success, 1 on failure, 2 on usage errors or invalid input
 //! (including invalid configuration). `--json` switches commands that have a human form to JSON.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use iris_core::args::ConfigArgs;
-use iris_types::{AboutDto, AboutRequest, ApiError};
+use iris_core::AppCore;
+use iris_types::{
+    AboutDto, AboutRequest, AddUserRequest, ApiError, AuditEntryDto, AuditListRequest,
+    AuditVerifyDto, ChangePasswordRequest, ChangeUserRequest, ErrorCode, InitDto, InitRequest,
+    LoginRequest, UserChange, UserDto, VaultStatusDto,
+};
 
 #[derive(Debug, Parser)]
 #[command(name = "iris", version = iris_core::VERSION, about = "Iris clinician workstation, headless")]
@@ -34,6 +40,88 @@ struct Cli {
 enum Cmd {
     /// Version, build, directories, system policy and locked settings, inference devices.
     About,
+    /// Create the vault in the data dir and its first administrator (password from
+    /// IRIS_PASSWORD or the first line of stdin). The vault key is kept in the OS keyring, or
+    /// derived from IRIS_PASSPHRASE when that is set. Prints the recovery key once.
+    Init {
+        /// The administrator's user name.
+        #[arg(long, value_name = "NAME", value_parser = parse_user_name)]
+        admin: String,
+    },
+    /// User administration (admin).
+    #[command(subcommand)]
+    User(UserCmd),
+    /// The tamper-evident audit log (admin).
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Vault keys and state.
+    #[command(subcommand)]
+    Vault(VaultCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCmd {
+    /// Add a user; their initial password (IRIS_NEW_PASSWORD or the next stdin line) must be
+    /// changed at first sign-in.
+    Add {
+        #[arg(value_parser = parse_user_name)]
+        name: String,
+        #[arg(long, value_parser = ["admin", "physician", "nurse", "analyst"])]
+        role: String,
+    },
+    /// Stop a user from signing in.
+    Disable {
+        #[arg(value_parser = parse_user_name)]
+        name: String,
+    },
+    /// Let a disabled user sign in again.
+    Enable {
+        #[arg(value_parser = parse_user_name)]
+        name: String,
+    },
+    /// Clear a lockout after failed sign-ins.
+    Unlock {
+        #[arg(value_parser = parse_user_name)]
+        name: String,
+    },
+    /// Change the acting user's own password (new one from IRIS_NEW_PASSWORD or the next
+    /// stdin line).
+    Passwd,
+    /// List users, roles and account state.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCmd {
+    /// Check the hash chain and its signed head. Exit 0 intact, 3 tampering found (first broken
+    /// sequence number on stderr), 1 could not run.
+    Verify {
+        /// A head exported earlier with `iris audit head`; also detects truncation.
+        #[arg(long, value_name = "FILE")]
+        head: Option<PathBuf>,
+    },
+    /// Write the current signed chain head to FILE, for safekeeping off the workstation.
+    Head {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Accounting of disclosures: entries for one patient or one user.
+    List {
+        /// Opaque patient id.
+        #[arg(long, conflicts_with = "user")]
+        patient: Option<String>,
+        #[arg(long, value_parser = parse_user_name)]
+        user: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum VaultCmd {
+    /// Whether the data dir has a vault and which key opened it.
+    Status,
+    /// Re-wrap the vault key: under a new OS keyring secret, or under IRIS_NEW_PASSPHRASE when
+    /// set. Records are not touched.
+    Rekey,
 }
 
 /// User names are lower-case ASCII so that they are unambiguous in audit trails and scripts.
@@ -53,21 +141,30 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let cli = Cli::parse();
     let (core, _log) = iris_core::start(&cli.config, "iris-cli", false, started);
-    let result = core.and_then(|core| {
-        for ignored in core.config().ignored() {
-            eprintln!(
-                "iris: note: setting `{}` is locked by the system policy; the value from the {} was ignored",
-                ignored.key,
-                ignored.source.label()
-            );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a single-threaded runtime");
+    let result = match core {
+        Ok(core) => {
+            for ignored in core.config().ignored() {
+                eprintln!(
+                    "iris: note: setting `{}` is locked by the system policy; the value from the {} was ignored",
+                    ignored.key,
+                    ignored.source.label()
+                );
+            }
+            rt.block_on(async {
+                let r = run(&core, &cli).await;
+                core.close_vault().await;
+                r
+            })
         }
-        match cli.command {
-            Cmd::About => core.about(AboutRequest {}).map(|a| Output::About(Box::new(a))),
-        }
-    });
+        Err(e) => Err(e),
+    };
     match result {
         Ok(out) => match out.print(cli.json) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(code) => code,
             // stdout closed (e.g. `| head`): nothing more to say.
             Err(_) => ExitCode::from(1),
         },
@@ -75,17 +172,260 @@ fn main() -> ExitCode {
     }
 }
 
+/// Secrets for non-interactive use: from the named environment variable, else the next line of
+/// stdin (so a script can pipe them without putting them in the process list).
+struct Secrets {
+    lines: std::io::Lines<std::io::StdinLock<'static>>,
+}
+
+impl Secrets {
+    fn new() -> Secrets {
+        Secrets {
+            lines: std::io::stdin().lock().lines(),
+        }
+    }
+
+    fn get(&mut self, var: &str, what: &str) -> Result<String, ApiError> {
+        if let Ok(v) = std::env::var(var) {
+            return Ok(v);
+        }
+        match self.lines.next() {
+            Some(Ok(line)) if !line.is_empty() => Ok(line),
+            _ => Err(ApiError::new(
+                ErrorCode::Validation,
+                format!("{what} is required: set {var} or give it on a line of stdin"),
+            )),
+        }
+    }
+}
+
+fn acting_user(cli: &Cli) -> Result<String, ApiError> {
+    cli.as_user.clone().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Validation,
+            "this command acts on the vault: name the acting user with --as USER or IRIS_USER",
+        )
+    })
+}
+
+/// Opens the vault (keyring, IRIS_PASSPHRASE or IRIS_RECOVERY_KEY) and signs the acting user in.
+async fn sign_in(core: &AppCore, cli: &Cli, secrets: &mut Secrets) -> Result<(), ApiError> {
+    let user = acting_user(cli)?;
+    let password = secrets.get("IRIS_PASSWORD", "the acting user's password")?;
+    core.open_vault(&iris_core::unlock_from_env()).await?;
+    core.login(LoginRequest { user, password }).await?;
+    Ok(())
+}
+
+async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
+    let mut secrets = Secrets::new();
+    match &cli.command {
+        Cmd::About => core
+            .about(AboutRequest {})
+            .map(|a| Output::About(Box::new(a))),
+        Cmd::Init { admin } => {
+            let password = secrets.get("IRIS_PASSWORD", "the administrator's password")?;
+            core.init_vault(InitRequest {
+                admin: admin.clone(),
+                password,
+                passphrase: None,
+            })
+            .await
+            .map(Output::Init)
+        }
+        Cmd::Vault(VaultCmd::Status) => {
+            if iris_vault_exists(core) {
+                // Status tries the key but needs no user: it says whether the key works.
+                let _ = core.open_vault(&iris_core::unlock_from_env()).await;
+            }
+            Ok(Output::Status(core.vault_status()))
+        }
+        Cmd::Vault(VaultCmd::Rekey) => {
+            sign_in(core, cli, &mut secrets).await?;
+            let to = std::env::var("IRIS_NEW_PASSPHRASE").ok();
+            core.rekey(to).await.map(Output::Slots)
+        }
+        Cmd::User(UserCmd::Passwd) => {
+            let user = acting_user(cli)?;
+            let current = secrets.get("IRIS_PASSWORD", "the current password")?;
+            let new = secrets.get("IRIS_NEW_PASSWORD", "the new password")?;
+            core.open_vault(&iris_core::unlock_from_env()).await?;
+            // A user whose password must change may still sign in to change it.
+            core.login(LoginRequest {
+                user,
+                password: current.clone(),
+            })
+            .await?;
+            core.change_password(ChangePasswordRequest { current, new })
+                .await
+                .map(|_| Output::Done("password changed".into()))
+        }
+        Cmd::User(cmd) => {
+            sign_in(core, cli, &mut secrets).await?;
+            let change = |name: &String, change| ChangeUserRequest {
+                name: name.clone(),
+                change,
+            };
+            match cmd {
+                UserCmd::Add { name, role } => {
+                    let initial_password =
+                        secrets.get("IRIS_NEW_PASSWORD", "the new user's initial password")?;
+                    core.add_user(AddUserRequest {
+                        name: name.clone(),
+                        role: role.clone(),
+                        initial_password,
+                    })
+                    .await
+                }
+                UserCmd::Disable { name } => core.change_user(change(name, UserChange::Disable)).await,
+                UserCmd::Enable { name } => core.change_user(change(name, UserChange::Enable)).await,
+                UserCmd::Unlock { name } => core.change_user(change(name, UserChange::Unlock)).await,
+                UserCmd::List => core.list_users().await,
+                UserCmd::Passwd => unreachable!("handled above"),
+            }
+            .map(Output::Users)
+        }
+        Cmd::Audit(cmd) => {
+            // Read the head file before touching the vault: a bad path is a usage error.
+            let head = match cmd {
+                AuditCmd::Verify { head: Some(path) } => Some(std::fs::read_to_string(path).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Validation,
+                        format!("cannot read the head file {}: {}", path.display(), e.kind()),
+                    )
+                })?),
+                _ => None,
+            };
+            sign_in(core, cli, &mut secrets).await?;
+            match cmd {
+                AuditCmd::Verify { .. } => core.audit_verify(head.as_deref()).await.map(Output::Verify),
+                AuditCmd::Head { out } => {
+                    let json = core.audit_head().await?;
+                    write_private(out, &json)?;
+                    Ok(Output::Done(format!("signed head written to {}", out.display())))
+                }
+                AuditCmd::List { patient, user } => core
+                    .audit_list(AuditListRequest {
+                        patient: patient.clone(),
+                        user: user.clone(),
+                    })
+                    .await
+                    .map(Output::Audit),
+            }
+        }
+    }
+}
+
+fn iris_vault_exists(core: &AppCore) -> bool {
+    core.vault_status().initialized
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> Result<(), ApiError> {
+    std::fs::write(path, format!("{text}\n")).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot write {}: {}", path.display(), e.kind()),
+        )
+    })
+}
+
 enum Output {
     About(Box<AboutDto>),
+    Init(InitDto),
+    Status(VaultStatusDto),
+    Users(Vec<UserDto>),
+    Slots(Vec<String>),
+    Verify(AuditVerifyDto),
+    Audit(Vec<AuditEntryDto>),
+    Done(String),
 }
 
 impl Output {
-    fn print(&self, json: bool) -> std::io::Result<()> {
+    fn print(&self, json: bool) -> std::io::Result<ExitCode> {
         let mut out = std::io::stdout().lock();
         match self {
-            Output::About(a) if json => writeln!(out, "{}", to_json(a)),
-            Output::About(a) => write_about(&mut out, a),
+            Output::About(a) if json => writeln!(out, "{}", to_json(a))?,
+            Output::About(a) => write_about(&mut out, a)?,
+            Output::Init(i) if json => writeln!(out, "{}", to_json(i))?,
+            Output::Init(i) => {
+                writeln!(out, "Vault {} created; key slots: {}.", i.vault_id, i.slots.join(", "))?;
+                writeln!(out, "Recovery key (shown once: store it offline, away from this workstation):")?;
+                writeln!(out, "  {}", i.recovery_key)?;
+            }
+            Output::Status(s) if json => writeln!(out, "{}", to_json(s))?,
+            Output::Status(s) => {
+                let state = match (s.initialized, s.open) {
+                    (false, _) => "no vault in this data dir".to_string(),
+                    (true, true) => format!(
+                        "vault opens with the {} key",
+                        s.unlocked_with.as_deref().unwrap_or("?")
+                    ),
+                    (true, false) => format!(
+                        "vault present but not opened: {}",
+                        s.open_error.as_deref().unwrap_or("no key")
+                    ),
+                };
+                writeln!(out, "{state}")?;
+            }
+            Output::Users(u) if json => writeln!(out, "{}", to_json(u))?,
+            Output::Users(users) => {
+                for u in users {
+                    let mut state = Vec::new();
+                    if u.disabled {
+                        state.push("disabled");
+                    }
+                    if u.locked_until.is_some() {
+                        state.push("locked out");
+                    }
+                    if u.must_change_password {
+                        state.push("must change password");
+                    }
+                    writeln!(out, "{:32} {:10} {}", u.name, u.role, state.join(", "))?;
+                }
+            }
+            Output::Slots(s) if json => writeln!(out, "{}", to_json(s))?,
+            Output::Slots(s) => writeln!(out, "vault key re-wrapped; key slots: {}", s.join(", "))?,
+            Output::Verify(v) => {
+                if json {
+                    writeln!(out, "{}", to_json(v))?;
+                } else if v.intact {
+                    writeln!(
+                        out,
+                        "audit log intact: {} entries, signed head at {}",
+                        v.entries, v.head_seq
+                    )?;
+                }
+                if !v.intact {
+                    eprintln!(
+                        "iris: audit log TAMPERED: first broken entry {} ({})",
+                        v.first_bad_seq.unwrap_or(0),
+                        v.problem.as_deref().unwrap_or("")
+                    );
+                    return Ok(ExitCode::from(3));
+                }
+            }
+            Output::Audit(a) if json => writeln!(out, "{}", to_json(a))?,
+            Output::Audit(entries) => {
+                for e in entries {
+                    writeln!(
+                        out,
+                        "{:>6} {} {:16} {:9} {:16} {:7} n={} {} {}",
+                        e.seq,
+                        e.at,
+                        e.user,
+                        e.role,
+                        e.action,
+                        e.outcome,
+                        e.count,
+                        e.patient.as_deref().unwrap_or("-"),
+                        e.detail.as_deref().unwrap_or("")
+                    )?;
+                }
+            }
+            Output::Done(msg) if json => writeln!(out, "{}", serde_json::json!({"ok": msg}))?,
+            Output::Done(msg) => writeln!(out, "{msg}")?,
         }
+        Ok(ExitCode::SUCCESS)
     }
 }
 

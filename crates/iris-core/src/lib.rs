@@ -7,6 +7,7 @@ pub mod args;
 pub mod config;
 pub mod logging;
 mod private_dir;
+pub mod vault;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -15,6 +16,7 @@ use iris_types::{AboutDto, AboutRequest, ApiError, ErrorCode, PolicyDto, Setting
 
 pub use config::{Config, ConfigError};
 pub use private_dir::{ensure_private_dir, restrict_new_files};
+pub use vault::{Clock, SystemClock, api_error, unlock_from_env};
 
 /// Version of this build (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -25,6 +27,8 @@ pub struct AppCore {
     config: Config,
     started: Instant,
     first_call_logged: AtomicBool,
+    clock: std::sync::Arc<dyn Clock>,
+    vault_state: vault::VaultState,
 }
 
 impl AppCore {
@@ -48,14 +52,22 @@ impl AppCore {
             config,
             started,
             first_call_logged: AtomicBool::new(false),
+            clock: std::sync::Arc::new(SystemClock),
+            vault_state: vault::VaultState::default(),
         })
+    }
+
+    /// Replaces the clock (tests move time instead of sleeping).
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn Clock>) -> AppCore {
+        self.clock = clock;
+        self
     }
 
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    fn served(&self, command: &'static str) {
+    pub(crate) fn served(&self, command: &'static str) {
         if !self.first_call_logged.swap(true, Ordering::Relaxed) {
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
             tracing::info!(

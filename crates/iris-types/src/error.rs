@@ -34,6 +34,32 @@ pub enum ErrorCode {
     Transport,
     /// A bug or an environment failure; details are in the log.
     Internal,
+    /// The data dir has no vault yet (first run: set one up).
+    NotInitialized,
+    /// The data dir already holds a vault.
+    AlreadyInitialized,
+    /// The key, passphrase or recovery key does not open this vault.
+    WrongKey,
+    /// No usable key source (no keyring entry, no passphrase given).
+    KeyUnavailable,
+    /// Stored data failed an integrity check (ciphertext, content hash, signature).
+    Integrity,
+    /// Sign-in needed, or user name or password incorrect.
+    Unauthenticated,
+    /// Too many failed sign-ins; the message says how long to wait.
+    LockedOut,
+    /// The account is disabled.
+    Disabled,
+    /// The user must change their password first.
+    PasswordChangeRequired,
+    /// The session locked (idle); sign in again.
+    SessionLocked,
+    /// The signed-in role may not do this.
+    Forbidden,
+    NotFound,
+    Conflict,
+    /// The audit log failed verification.
+    Tampered,
 }
 
 impl ErrorCode {
@@ -41,7 +67,8 @@ impl ErrorCode {
     pub const fn exit_code(self) -> i32 {
         match self {
             Self::BadRequest | Self::UnknownCommand | Self::Validation | Self::Config => 2,
-            Self::NotAllowed | Self::Transport | Self::Internal => 1,
+            Self::Tampered => 3,
+            _ => 1,
         }
     }
 }
@@ -133,6 +160,20 @@ impl fmt::Display for ErrorCode {
             Self::Config => "CONFIG",
             Self::Transport => "TRANSPORT",
             Self::Internal => "INTERNAL",
+            Self::NotInitialized => "NOT_INITIALIZED",
+            Self::AlreadyInitialized => "ALREADY_INITIALIZED",
+            Self::WrongKey => "WRONG_KEY",
+            Self::KeyUnavailable => "KEY_UNAVAILABLE",
+            Self::Integrity => "INTEGRITY",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::LockedOut => "LOCKED_OUT",
+            Self::Disabled => "DISABLED",
+            Self::PasswordChangeRequired => "PASSWORD_CHANGE_REQUIRED",
+            Self::SessionLocked => "SESSION_LOCKED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::Conflict => "CONFLICT",
+            Self::Tampered => "TAMPERED",
         };
         f.write_str(s)
     }
@@ -162,6 +203,19 @@ mod tests {
     }
 
     #[test]
+    fn display_matches_serde_name_for_every_code() {
+        use ErrorCode::*;
+        for c in [
+            BadRequest, UnknownCommand, NotAllowed, Validation, Config, Transport, Internal,
+            NotInitialized, AlreadyInitialized, WrongKey, KeyUnavailable, Integrity,
+            Unauthenticated, LockedOut, Disabled, PasswordChangeRequired, SessionLocked,
+            Forbidden, NotFound, Conflict, Tampered,
+        ] {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.to_string());
+        }
+    }
+
+    #[test]
     fn fields_are_optional_on_the_wire() {
         let e: ApiError = serde_json::from_str(r#"{"code":"INTERNAL","message":"x"}"#).unwrap();
         assert!(e.fields.is_empty());
@@ -169,21 +223,6 @@ mod tests {
             serde_json::to_string(&e).unwrap(),
             r#"{"code":"INTERNAL","message":"x"}"#
         );
-    }
-
-    #[test]
-    fn display_matches_serde_name_for_every_code() {
-        for code in [
-            ErrorCode::BadRequest,
-            ErrorCode::UnknownCommand,
-            ErrorCode::NotAllowed,
-            ErrorCode::Validation,
-            ErrorCode::Config,
-            ErrorCode::Transport,
-            ErrorCode::Internal,
-        ] {
-            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{code}\""));
-        }
     }
 
     /// Strings Tauri 2 produces before any handler runs (checked against the mock runtime in
@@ -224,5 +263,7 @@ mod tests {
         assert_eq!(ErrorCode::Validation.exit_code(), 2);
         assert_eq!(ErrorCode::Config.exit_code(), 2);
         assert_eq!(ErrorCode::Internal.exit_code(), 1);
+        assert_eq!(ErrorCode::Tampered.exit_code(), 3);
+        assert_eq!(ErrorCode::Forbidden.exit_code(), 1);
     }
 }

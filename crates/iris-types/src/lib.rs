@@ -11,9 +11,11 @@
 
 mod about;
 mod error;
+mod vault;
 
 pub use about::{About, AboutDto, AboutRequest, PolicyDto, SettingDto, SettingSource};
 pub use error::{ApiError, ErrorCode, FieldError};
+pub use vault::*;
 
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -40,4 +42,15 @@ pub struct Args<'a, T> {
 
 /// Every command the core exposes, by name, so transports can check their registrations
 /// against one list.
-pub const COMMANDS: &[&str] = &[About::NAME];
+pub const COMMANDS: &[&str] = &[
+    About::NAME,
+    VaultStatus::NAME,
+    InitVault::NAME,
+    Login::NAME,
+    Logout::NAME,
+    LockSession::NAME,
+    ChangePassword::NAME,
+    ListUsers::NAME,
+    AddUser::NAME,
+    ChangeUser::NAME,
+];

@@ -19,6 +19,10 @@ pub enum Key {
     LogMaxFiles,
     /// Minutes of inactivity before the workstation locks and hides PHI.
     IdleLockMinutes,
+    /// Consecutive failed sign-ins that lock an account.
+    LockoutAttempts,
+    /// Minutes an account stays locked after too many failed sign-ins.
+    LockoutMinutes,
 }
 
 /// What values a key takes.
@@ -32,13 +36,15 @@ pub(crate) enum Kind {
 pub(crate) const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug", "trace"];
 
 impl Key {
-    pub const ALL: [Key; 6] = [
+    pub const ALL: [Key; 8] = [
         Key::DataDir,
         Key::ModelsDir,
         Key::LogDir,
         Key::LogLevel,
         Key::LogMaxFiles,
         Key::IdleLockMinutes,
+        Key::LockoutAttempts,
+        Key::LockoutMinutes,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -49,6 +55,8 @@ impl Key {
             Key::LogLevel => "log_level",
             Key::LogMaxFiles => "log_max_files",
             Key::IdleLockMinutes => "idle_lock_minutes",
+            Key::LockoutAttempts => "lockout_attempts",
+            Key::LockoutMinutes => "lockout_minutes",
         }
     }
 
@@ -66,6 +74,8 @@ impl Key {
             Key::LogLevel => Kind::Choice(LOG_LEVELS),
             Key::LogMaxFiles => Kind::Int { min: 1, max: 3650 },
             Key::IdleLockMinutes => Kind::Int { min: 1, max: 480 },
+            Key::LockoutAttempts => Kind::Int { min: 1, max: 20 },
+            Key::LockoutMinutes => Kind::Int { min: 1, max: 1440 },
         }
     }
 

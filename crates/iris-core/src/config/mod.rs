@@ -323,6 +323,14 @@ impl Config {
         usize::try_from(self.int(Key::LogMaxFiles)).unwrap_or(1)
     }
 
+    pub fn lockout_attempts(&self) -> u32 {
+        u32::try_from(self.int(Key::LockoutAttempts)).unwrap_or(5)
+    }
+
+    pub fn lockout_minutes(&self) -> u32 {
+        u32::try_from(self.int(Key::LockoutMinutes)).unwrap_or(15)
+    }
+
     pub fn idle_lock_minutes(&self) -> u32 {
         u32::try_from(self.int(Key::IdleLockMinutes)).unwrap_or(15)
     }
@@ -389,6 +397,8 @@ fn default_value(
         Key::LogLevel => Value::Text("info".into()),
         Key::LogMaxFiles => Value::Int(14),
         Key::IdleLockMinutes => Value::Int(15),
+        Key::LockoutAttempts => Value::Int(5),
+        Key::LockoutMinutes => Value::Int(15),
     })
 }
 

@@ -191,7 +191,7 @@ fn from_text(key: Key, raw: &str, src: &Sources) -> Result<Value, String> {
 
 /// `~/x` means the home directory, as a shell would expand it (a quoted value or a systemd
 /// unit does not expand it, and a literal directory named `~` is never what IT meant).
-fn expand_home(raw: &str, home: Option<&Path>) -> std::path::PathBuf {
+fn expand_home(raw: &str, home: Option<&Path>) -> PathBuf {
     match (raw.strip_prefix("~/"), home) {
         (Some(rest), Some(home)) => home.join(rest),
         (None, Some(home)) if raw == "~" => home.to_path_buf(),
@@ -208,6 +208,7 @@ pub const NON_SETTING_ENV: &[&str] = &[
     "IRIS_PASSWORD",
     "IRIS_NEW_PASSWORD",
     "IRIS_PASSPHRASE",
+    "IRIS_NEW_PASSPHRASE",
     "IRIS_RECOVERY_KEY",
 ];
 
