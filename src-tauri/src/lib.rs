@@ -5,7 +5,10 @@
 //! runtime and `tests/e2e` drives the real window.
 
 use iris_core::AppCore;
-use iris_types::{AboutDto, AboutRequest, ApiError};
+use iris_types::{
+    AboutDto, AboutRequest, AddUserRequest, ApiError, ChangePasswordRequest, ChangeUserRequest,
+    Empty, InitDto, InitRequest, LoginRequest, SessionDto, UserDto, VaultStatusDto,
+};
 use tauri::{Builder, Runtime, State};
 
 /// The core, or why it could not start. A configuration error must reach the person at the
@@ -29,9 +32,93 @@ async fn about(core: State<'_, Core>, req: AboutRequest) -> Result<AboutDto, Api
     core.get()?.about(req)
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn vault_status(core: State<'_, Core>, req: Empty) -> Result<VaultStatusDto, ApiError> {
+    let Empty {} = req;
+    core.get().map(AppCore::vault_status)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn init_vault(core: State<'_, Core>, req: InitRequest) -> Result<InitDto, ApiError> {
+    core.get()?.init_vault(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn login(core: State<'_, Core>, req: LoginRequest) -> Result<SessionDto, ApiError> {
+    core.get()?.login(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn logout(core: State<'_, Core>, req: Empty) -> Result<Empty, ApiError> {
+    core.get()?.logout();
+    Ok(req)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn lock_session(core: State<'_, Core>, req: Empty) -> Result<Empty, ApiError> {
+    core.get()?.lock_session("manual").await.map(|()| req)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn change_password(
+    core: State<'_, Core>,
+    req: ChangePasswordRequest,
+) -> Result<SessionDto, ApiError> {
+    core.get()?.change_password(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn list_users(core: State<'_, Core>, req: Empty) -> Result<Vec<UserDto>, ApiError> {
+    let Empty {} = req;
+    core.get()?.list_users().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn add_user(core: State<'_, Core>, req: AddUserRequest) -> Result<Vec<UserDto>, ApiError> {
+    core.get()?.add_user(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn change_user(
+    core: State<'_, Core>,
+    req: ChangeUserRequest,
+) -> Result<Vec<UserDto>, ApiError> {
+    core.get()?.change_user(req).await
+}
+
 /// Registers every command. Shared by `main` and the tests so both run the same app.
 pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
-    b.invoke_handler(tauri::generate_handler![about])
+    b.invoke_handler(tauri::generate_handler![
+        about,
+        vault_status,
+        init_vault,
+        login,
+        logout,
+        lock_session,
+        change_password,
+        list_users,
+        add_user,
+        change_user,
+    ])
+}
+
+/// Opens the data dir's vault if there is one (OS keyring, or `IRIS_PASSPHRASE` /
+/// `IRIS_RECOVERY_KEY`). A failure is kept by the core and shown by the UI.
+pub fn open_vault_at_start(core: &Core) {
+    if let Ok(c) = core.get() {
+        if c.vault_status().initialized {
+            let _ = tauri::async_runtime::block_on(c.open_vault(&iris_core::unlock_from_env()));
+        }
+    }
 }
 
 /// The Tauri context (config, assets, ACL) compiled from tauri.conf.json and ../ui/dist.

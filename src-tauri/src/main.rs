@@ -25,8 +25,10 @@ fn main() {
     if let Err(e) = &core {
         eprintln!("iris-desktop: {e}");
     }
+    let core = iris_desktop::Core::new(core);
+    iris_desktop::open_vault_at_start(&core);
     iris_desktop::builder(tauri::Builder::default())
-        .manage(iris_desktop::Core::new(core))
+        .manage(core)
         .run(iris_desktop::context())
         .expect("the Tauri event loop failed to start");
 }

@@ -142,3 +142,117 @@ fn a_startup_error_is_returned_by_every_command() {
         api.message
     );
 }
+
+fn api_err(err: Value) -> ApiError {
+    serde_json::from_value(err).expect("an ApiError, not a transport string")
+}
+
+/// The vault commands in the order a first run uses them: status, setup, sign-in, user
+/// administration, password change, lock and sign-out.
+#[test]
+fn vault_commands_answer_through_ipc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_app, w) = app(core(tmp.path(), ""));
+    let status: iris_types::VaultStatusDto =
+        serde_json::from_value(invoke(&w, "vault_status", json!({"req": {}})).unwrap()).unwrap();
+    assert!(!status.initialized && status.session.is_none());
+    // Not signed in yet: the user commands refuse with a code.
+    let e = api_err(invoke(&w, "list_users", json!({"req": {}})).unwrap_err());
+    assert_eq!(e.code, ErrorCode::NotInitialized);
+
+    let init: iris_types::InitDto = serde_json::from_value(
+        invoke(
+            &w,
+            "init_vault",
+            json!({"req": {"admin": "root", "password": "admin password 1",
+                           "passphrase": "correct horse battery staple"}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(init.slots, vec!["passphrase", "recovery"]);
+    assert_eq!(init.recovery_key.len(), 64);
+    let e = api_err(invoke(&w, "list_users", json!({"req": {}})).unwrap_err());
+    assert_eq!(e.code, ErrorCode::Unauthenticated);
+
+    let e = api_err(
+        invoke(
+            &w,
+            "login",
+            json!({"req": {"user": "root", "password": "wrong password"}}),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Unauthenticated);
+    let session: iris_types::SessionDto = serde_json::from_value(
+        invoke(
+            &w,
+            "login",
+            json!({"req": {"user": "root", "password": "admin password 1"}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (session.user.as_str(), session.role.as_str()),
+        ("root", "admin")
+    );
+
+    let users: Vec<iris_types::UserDto> = serde_json::from_value(
+        invoke(
+            &w,
+            "add_user",
+            json!({"req": {"name": "dr.grey", "role": "physician", "initial_password": "first password 1"}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(users.len(), 2);
+    let e = api_err(
+        invoke(
+            &w,
+            "add_user",
+            json!({"req": {"name": "Dr Grey", "role": "physician", "initial_password": "x"}}),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Validation);
+    assert_eq!(e.fields[0].field, "name");
+    let users: Vec<iris_types::UserDto> = serde_json::from_value(
+        invoke(
+            &w,
+            "change_user",
+            json!({"req": {"name": "dr.grey", "change": "disable"}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(users.iter().any(|u| u.name == "dr.grey" && u.disabled));
+    let listed: Vec<iris_types::UserDto> =
+        serde_json::from_value(invoke(&w, "list_users", json!({"req": {}})).unwrap()).unwrap();
+    assert_eq!(listed, users);
+
+    let s: iris_types::SessionDto = serde_json::from_value(
+        invoke(
+            &w,
+            "change_password",
+            json!({"req": {"current": "admin password 1", "new": "admin password 2"}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(s.user, "root");
+
+    invoke(&w, "lock_session", json!({"req": {}})).unwrap();
+    let e = api_err(invoke(&w, "list_users", json!({"req": {}})).unwrap_err());
+    assert_eq!(e.code, ErrorCode::SessionLocked);
+    invoke(
+        &w,
+        "login",
+        json!({"req": {"user": "root", "password": "admin password 2"}}),
+    )
+    .unwrap();
+    invoke(&w, "logout", json!({"req": {}})).unwrap();
+    let e = api_err(invoke(&w, "list_users", json!({"req": {}})).unwrap_err());
+    assert_eq!(e.code, ErrorCode::Unauthenticated);
+}

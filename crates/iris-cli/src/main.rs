@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use iris_core::args::ConfigArgs;
 use iris_core::AppCore;
+use iris_core::args::ConfigArgs;
 use iris_types::{
     AboutDto, AboutRequest, AddUserRequest, ApiError, AuditEntryDto, AuditListRequest,
     AuditVerifyDto, ChangePasswordRequest, ChangeUserRequest, ErrorCode, InitDto, InitRequest,
@@ -277,9 +277,15 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
                     })
                     .await
                 }
-                UserCmd::Disable { name } => core.change_user(change(name, UserChange::Disable)).await,
-                UserCmd::Enable { name } => core.change_user(change(name, UserChange::Enable)).await,
-                UserCmd::Unlock { name } => core.change_user(change(name, UserChange::Unlock)).await,
+                UserCmd::Disable { name } => {
+                    core.change_user(change(name, UserChange::Disable)).await
+                }
+                UserCmd::Enable { name } => {
+                    core.change_user(change(name, UserChange::Enable)).await
+                }
+                UserCmd::Unlock { name } => {
+                    core.change_user(change(name, UserChange::Unlock)).await
+                }
                 UserCmd::List => core.list_users().await,
                 UserCmd::Passwd => unreachable!("handled above"),
             }
@@ -288,21 +294,28 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
         Cmd::Audit(cmd) => {
             // Read the head file before touching the vault: a bad path is a usage error.
             let head = match cmd {
-                AuditCmd::Verify { head: Some(path) } => Some(std::fs::read_to_string(path).map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::Validation,
-                        format!("cannot read the head file {}: {}", path.display(), e.kind()),
-                    )
-                })?),
+                AuditCmd::Verify { head: Some(path) } => {
+                    Some(std::fs::read_to_string(path).map_err(|e| {
+                        ApiError::new(
+                            ErrorCode::Validation,
+                            format!("cannot read the head file {}: {}", path.display(), e.kind()),
+                        )
+                    })?)
+                }
                 _ => None,
             };
             sign_in(core, cli, &mut secrets).await?;
             match cmd {
-                AuditCmd::Verify { .. } => core.audit_verify(head.as_deref()).await.map(Output::Verify),
+                AuditCmd::Verify { .. } => {
+                    core.audit_verify(head.as_deref()).await.map(Output::Verify)
+                }
                 AuditCmd::Head { out } => {
                     let json = core.audit_head().await?;
                     write_private(out, &json)?;
-                    Ok(Output::Done(format!("signed head written to {}", out.display())))
+                    Ok(Output::Done(format!(
+                        "signed head written to {}",
+                        out.display()
+                    )))
                 }
                 AuditCmd::List { patient, user } => core
                     .audit_list(AuditListRequest {
@@ -348,8 +361,16 @@ impl Output {
             Output::About(a) => write_about(&mut out, a)?,
             Output::Init(i) if json => writeln!(out, "{}", to_json(i))?,
             Output::Init(i) => {
-                writeln!(out, "Vault {} created; key slots: {}.", i.vault_id, i.slots.join(", "))?;
-                writeln!(out, "Recovery key (shown once: store it offline, away from this workstation):")?;
+                writeln!(
+                    out,
+                    "Vault {} created; key slots: {}.",
+                    i.vault_id,
+                    i.slots.join(", ")
+                )?;
+                writeln!(
+                    out,
+                    "Recovery key (shown once: store it offline, away from this workstation):"
+                )?;
                 writeln!(out, "  {}", i.recovery_key)?;
             }
             Output::Status(s) if json => writeln!(out, "{}", to_json(s))?,

@@ -62,7 +62,10 @@ impl Env {
         child.wait_with_output().unwrap()
     }
     fn init(&self) -> String {
-        let o = self.run(self.iris(&["init", "--admin", "root"]), "admin password 1\n");
+        let o = self.run(
+            self.iris(&["init", "--admin", "root"]),
+            "admin password 1\n",
+        );
         assert!(o.status.success(), "{}", err(&o));
         out(&o)
     }
@@ -90,14 +93,21 @@ fn init_shows_the_recovery_key_once_and_refuses_a_second_time() {
     assert!(text.contains("passphrase, recovery"), "{text}");
     // Never stored in clear anywhere under the data dir.
     for f in files(&env.data()) {
-        assert!(!contains(&std::fs::read(&f).unwrap(), key.as_bytes()), "{}", f.display());
+        assert!(
+            !contains(&std::fs::read(&f).unwrap(), key.as_bytes()),
+            "{}",
+            f.display()
+        );
     }
     let o = env.run(env.iris(&["init", "--admin", "root"]), "admin password 1\n");
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("already holds a vault"), "{}", err(&o));
     // JSON form on a fresh dir.
     let env = Env::new();
-    let o = env.run(env.iris(&["--json", "init", "--admin", "root"]), "admin password 1\n");
+    let o = env.run(
+        env.iris(&["--json", "init", "--admin", "root"]),
+        "admin password 1\n",
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["slots"], serde_json::json!(["passphrase", "recovery"]));
 }
@@ -109,7 +119,10 @@ fn bad_input_to_init_is_exit_2_and_leaves_no_vault() {
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("password: min_length_10"), "{}", err(&o));
     assert!(!env.data().join("vault.sqlite").exists());
-    let o = env.run(env.iris(&["init", "--admin", "Root User"]), "admin password 1\n");
+    let o = env.run(
+        env.iris(&["init", "--admin", "Root User"]),
+        "admin password 1\n",
+    );
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -117,7 +130,10 @@ fn bad_input_to_init_is_exit_2_and_leaves_no_vault() {
 fn users_are_added_disabled_unlocked_and_change_their_password() {
     let env = Env::new();
     env.init();
-    let o = env.admin(&["user", "add", "dr.grey", "--role", "physician"], "first password 1\n");
+    let o = env.admin(
+        &["user", "add", "dr.grey", "--role", "physician"],
+        "first password 1\n",
+    );
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&o).contains("must change password"), "{}", out(&o));
     // Until the initial password is changed, vault work is refused.
@@ -132,14 +148,28 @@ fn users_are_added_disabled_unlocked_and_change_their_password() {
     let o = env.run(c, "second password 2\n");
     assert!(o.status.success(), "{}", err(&o));
     // A physician is not an admin.
-    let o = env.run(env.iris(&["--as", "dr.grey", "user", "list"]), "second password 2\n");
+    let o = env.run(
+        env.iris(&["--as", "dr.grey", "user", "list"]),
+        "second password 2\n",
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("may not manage users"), "{}", err(&o));
     // Disable and enable.
-    assert!(env.admin(&["user", "disable", "dr.grey"], "").status.success());
-    let o = env.run(env.iris(&["--as", "dr.grey", "user", "passwd"]), "second password 2\nthird password 3\n");
+    assert!(
+        env.admin(&["user", "disable", "dr.grey"], "")
+            .status
+            .success()
+    );
+    let o = env.run(
+        env.iris(&["--as", "dr.grey", "user", "passwd"]),
+        "second password 2\nthird password 3\n",
+    );
     assert!(err(&o).contains("disabled"), "{}", err(&o));
-    assert!(env.admin(&["user", "enable", "dr.grey"], "").status.success());
+    assert!(
+        env.admin(&["user", "enable", "dr.grey"], "")
+            .status
+            .success()
+    );
     let o = env.admin(&["--json", "user", "list"], "");
     let users: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(users[0]["name"], "dr.grey");
@@ -150,35 +180,71 @@ fn users_are_added_disabled_unlocked_and_change_their_password() {
 fn lockout_is_reported_with_the_remaining_wait_instead_of_sleeping() {
     let env = Env::new();
     env.init();
-    env.admin(&["user", "add", "n.joy", "--role", "nurse"], "first password 1\n");
+    env.admin(
+        &["user", "add", "n.joy", "--role", "nurse"],
+        "first password 1\n",
+    );
     for _ in 0..5 {
-        let o = env.run(env.iris(&["--as", "n.joy", "user", "list"]), "wrong password!!\n");
+        let o = env.run(
+            env.iris(&["--as", "n.joy", "user", "list"]),
+            "wrong password!!\n",
+        );
         assert_eq!(o.status.code(), Some(1));
         assert!(err(&o).contains("incorrect"), "{}", err(&o));
     }
     let started = std::time::Instant::now();
-    let o = env.run(env.iris(&["--as", "n.joy", "user", "passwd"]), "first password 1\nnew password 1\n");
+    let o = env.run(
+        env.iris(&["--as", "n.joy", "user", "passwd"]),
+        "first password 1\nnew password 1\n",
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("try again in 15 minute(s)"), "{}", err(&o));
-    assert!(started.elapsed().as_secs() < 10, "the CLI must not sleep out the lockout");
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "the CLI must not sleep out the lockout"
+    );
     assert!(env.admin(&["user", "unlock", "n.joy"], "").status.success());
-    let o = env.run(env.iris(&["--as", "n.joy", "user", "passwd"]), "first password 1\nnew password 11\n");
+    let o = env.run(
+        env.iris(&["--as", "n.joy", "user", "passwd"]),
+        "first password 1\nnew password 11\n",
+    );
     assert!(o.status.success(), "{}", err(&o));
 }
 
 #[test]
 fn a_locked_policy_sets_the_lockout_threshold() {
     let env = Env::new();
-    std::fs::write(env.path("policy.toml"), "locked = [\"lockout_attempts\"]\nlockout_attempts = 2\n").unwrap();
+    std::fs::write(
+        env.path("policy.toml"),
+        "locked = [\"lockout_attempts\"]\nlockout_attempts = 2\n",
+    )
+    .unwrap();
     env.init();
-    env.admin(&["user", "add", "n.joy", "--role", "nurse"], "first password 1\n");
+    env.admin(
+        &["user", "add", "n.joy", "--role", "nurse"],
+        "first password 1\n",
+    );
     for _ in 0..2 {
-        env.run(env.iris(&["--as", "n.joy", "user", "list"]), "wrong password!!\n");
+        env.run(
+            env.iris(&["--as", "n.joy", "user", "list"]),
+            "wrong password!!\n",
+        );
     }
-    let mut c = env.iris(&["--as", "n.joy", "--set", "lockout_attempts=10", "user", "passwd"]);
+    let mut c = env.iris(&[
+        "--as",
+        "n.joy",
+        "--set",
+        "lockout_attempts=10",
+        "user",
+        "passwd",
+    ]);
     c.env("IRIS_LOCKOUT_ATTEMPTS", "10");
     let o = env.run(c, "first password 1\nnew password 11\n");
-    assert!(err(&o).contains("locked after repeated failed logins"), "{}", err(&o));
+    assert!(
+        err(&o).contains("locked after repeated failed logins"),
+        "{}",
+        err(&o)
+    );
 }
 
 #[test]
@@ -190,10 +256,18 @@ fn a_wrong_passphrase_is_a_clear_error_and_the_recovery_key_opens() {
     c.env("IRIS_PASSPHRASE", "this is the wrong passphrase");
     let o = env.run(c, "admin password 1\n");
     assert_eq!(o.status.code(), Some(1));
-    assert!(err(&o).contains("not the one this vault was sealed with"), "{}", err(&o));
-    assert_eq!(std::fs::read(env.data().join("vault.sqlite")).unwrap(), before);
+    assert!(
+        err(&o).contains("not the one this vault was sealed with"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(
+        std::fs::read(env.data().join("vault.sqlite")).unwrap(),
+        before
+    );
     let mut c = env.iris(&["--as", "root", "user", "list"]);
-    c.env_remove("IRIS_PASSPHRASE").env("IRIS_RECOVERY_KEY", &key);
+    c.env_remove("IRIS_PASSPHRASE")
+        .env("IRIS_RECOVERY_KEY", &key);
     let o = env.run(c, "admin password 1\n");
     assert!(o.status.success(), "{}", err(&o));
     // Rekey to a new passphrase; the old one stops working.
@@ -201,7 +275,11 @@ fn a_wrong_passphrase_is_a_clear_error_and_the_recovery_key_opens() {
     c.env("IRIS_NEW_PASSPHRASE", "a brand new vault passphrase");
     assert!(env.run(c, "admin password 1\n").status.success());
     let o = env.admin(&["user", "list"], "");
-    assert!(err(&o).contains("not the one this vault was sealed with"), "{}", err(&o));
+    assert!(
+        err(&o).contains("not the one this vault was sealed with"),
+        "{}",
+        err(&o)
+    );
     let mut c = env.iris(&["vault", "status"]);
     c.env("IRIS_PASSPHRASE", "a brand new vault passphrase");
     assert!(out(&env.run(c, "")).contains("opens with the passphrase key"));
@@ -217,7 +295,10 @@ fn missing_acting_user_is_a_usage_error() {
 }
 
 fn sql(env: &Env, statements: &[&str]) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         use sqlx::ConnectOptions;
         let mut c = sqlx::sqlite::SqliteConnectOptions::new()
@@ -226,7 +307,10 @@ fn sql(env: &Env, statements: &[&str]) {
             .await
             .unwrap();
         for s in statements {
-            sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(s.to_string()))
+                .execute(&mut c)
+                .await
+                .unwrap();
         }
     });
 }
@@ -235,16 +319,26 @@ fn sql(env: &Env, statements: &[&str]) {
 fn audit_verify_exits_3_on_tampering_with_the_first_broken_entry() {
     let env = Env::new();
     env.init();
-    env.admin(&["user", "add", "dr.grey", "--role", "physician"], "first password 1\n");
+    env.admin(
+        &["user", "add", "dr.grey", "--role", "physician"],
+        "first password 1\n",
+    );
     let o = env.admin(&["audit", "verify"], "");
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(out(&o).contains("audit log intact"), "{}", out(&o));
     let head = env.path("head.json");
-    assert!(env.admin(&["audit", "head", "--out", head.to_str().unwrap()], "").status.success());
+    assert!(
+        env.admin(&["audit", "head", "--out", head.to_str().unwrap()], "")
+            .status
+            .success()
+    );
     let o = env.admin(&["audit", "verify", "--head", head.to_str().unwrap()], "");
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     // Edit entry 2.
-    sql(&env, &["UPDATE audit SET detail = 'dr.grey role=admin' WHERE seq = 2"]);
+    sql(
+        &env,
+        &["UPDATE audit SET detail = 'dr.grey role=admin' WHERE seq = 2"],
+    );
     let o = env.admin(&["audit", "verify"], "");
     assert_eq!(o.status.code(), Some(3), "{}", err(&o));
     assert!(err(&o).contains("first broken entry 2"), "{}", err(&o));
@@ -254,7 +348,15 @@ fn audit_verify_exits_3_on_tampering_with_the_first_broken_entry() {
     assert_eq!(v["first_bad_seq"], 2);
     // A head file that is not a signed head is a usage error, not tampering.
     std::fs::write(env.path("bad.json"), "{}").unwrap();
-    let o = env.admin(&["audit", "verify", "--head", env.path("bad.json").to_str().unwrap()], "");
+    let o = env.admin(
+        &[
+            "audit",
+            "verify",
+            "--head",
+            env.path("bad.json").to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
 }
 
@@ -262,17 +364,30 @@ fn audit_verify_exits_3_on_tampering_with_the_first_broken_entry() {
 fn audit_list_by_user_as_json() {
     let env = Env::new();
     env.init();
-    env.run(env.iris(&["--as", "root", "user", "list"]), "wrong password!!\n");
+    env.run(
+        env.iris(&["--as", "root", "user", "list"]),
+        "wrong password!!\n",
+    );
     let o = env.admin(&["--json", "audit", "list", "--user", "root"], "");
     assert!(o.status.success(), "{}", err(&o));
     let entries: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     let actions: Vec<(&str, &str)> = entries
         .iter()
-        .map(|e| (e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         actions,
-        vec![("vault.init", "ok"), ("user.add", "ok"), ("login", "failed"), ("login", "ok")]
+        vec![
+            ("vault.init", "ok"),
+            ("user.add", "ok"),
+            ("login", "failed"),
+            ("login", "ok")
+        ]
     );
     assert_eq!(entries[1]["seq"], 2);
     assert_eq!(entries[1]["prev_hash"], entries[0]["hash"]);

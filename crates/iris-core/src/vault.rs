@@ -148,11 +148,20 @@ impl AppCore {
         if let Some(v) = self.vault_state.vault.read().expect("not poisoned").clone() {
             return Ok(v);
         }
-        if let Some(e) = self.vault_state.open_error.lock().expect("not poisoned").clone() {
+        if let Some(e) = self
+            .vault_state
+            .open_error
+            .lock()
+            .expect("not poisoned")
+            .clone()
+        {
             return Err(e);
         }
         if Vault::exists(self.config().data_dir()) {
-            Err(ApiError::new(ErrorCode::KeyUnavailable, "The vault is not open."))
+            Err(ApiError::new(
+                ErrorCode::KeyUnavailable,
+                "The vault is not open.",
+            ))
         } else {
             Err(api_error(VaultError::NotInitialized))
         }
@@ -224,7 +233,12 @@ impl AppCore {
     }
 
     pub fn vault_status(&self) -> VaultStatusDto {
-        let open = self.vault_state.vault.read().expect("not poisoned").is_some();
+        let open = self
+            .vault_state
+            .vault
+            .read()
+            .expect("not poisoned")
+            .is_some();
         let session = self.session_dto();
         VaultStatusDto {
             initialized: Vault::exists(self.config().data_dir()),
@@ -326,7 +340,10 @@ impl AppCore {
         Err(api_error(VaultError::SessionLocked))
     }
 
-    pub async fn change_password(&self, req: ChangePasswordRequest) -> Result<SessionDto, ApiError> {
+    pub async fn change_password(
+        &self,
+        req: ChangePasswordRequest,
+    ) -> Result<SessionDto, ApiError> {
         let vault = self.vault()?;
         let name = {
             let s = self.vault_state.session.lock().expect("not poisoned");
@@ -360,11 +377,18 @@ impl AppCore {
 
     pub async fn add_user(&self, req: AddUserRequest) -> Result<Vec<UserDto>, ApiError> {
         let (v, actor) = self.actor().await?;
-        let role = Role::parse(&req.role)
-            .ok_or_else(|| api_error(VaultError::invalid("role", "admin|physician|nurse|analyst")))?;
-        v.add_user(&actor, &req.name, role, &req.initial_password, self.now_ms())
-            .await
-            .map_err(api_error)?;
+        let role = Role::parse(&req.role).ok_or_else(|| {
+            api_error(VaultError::invalid("role", "admin|physician|nurse|analyst"))
+        })?;
+        v.add_user(
+            &actor,
+            &req.name,
+            role,
+            &req.initial_password,
+            self.now_ms(),
+        )
+        .await
+        .map_err(api_error)?;
         self.list_users().await
     }
 
@@ -412,7 +436,10 @@ impl AppCore {
     /// The current signed chain head as JSON, for safekeeping away from the workstation.
     pub async fn audit_head(&self) -> Result<String, ApiError> {
         let (v, actor) = self.actor().await?;
-        let head = v.audit_head(&actor, self.now_ms()).await.map_err(api_error)?;
+        let head = v
+            .audit_head(&actor, self.now_ms())
+            .await
+            .map_err(api_error)?;
         Ok(serde_json::to_string_pretty(&head).expect("a head always serializes"))
     }
 
@@ -441,7 +468,9 @@ impl AppCore {
             Some(p) => Unlock::Passphrase(p),
             None => Unlock::Keyring,
         };
-        v.rekey(&actor, &to, self.now_ms()).await.map_err(api_error)?;
+        v.rekey(&actor, &to, self.now_ms())
+            .await
+            .map_err(api_error)?;
         v.slots().await.map_err(api_error)
     }
 

@@ -206,10 +206,27 @@ mod tests {
     fn display_matches_serde_name_for_every_code() {
         use ErrorCode::*;
         for c in [
-            BadRequest, UnknownCommand, NotAllowed, Validation, Config, Transport, Internal,
-            NotInitialized, AlreadyInitialized, WrongKey, KeyUnavailable, Integrity,
-            Unauthenticated, LockedOut, Disabled, PasswordChangeRequired, SessionLocked,
-            Forbidden, NotFound, Conflict, Tampered,
+            BadRequest,
+            UnknownCommand,
+            NotAllowed,
+            Validation,
+            Config,
+            Transport,
+            Internal,
+            NotInitialized,
+            AlreadyInitialized,
+            WrongKey,
+            KeyUnavailable,
+            Integrity,
+            Unauthenticated,
+            LockedOut,
+            Disabled,
+            PasswordChangeRequired,
+            SessionLocked,
+            Forbidden,
+            NotFound,
+            Conflict,
+            Tampered,
         ] {
             assert_eq!(serde_json::to_value(c).unwrap(), c.to_string());
         }

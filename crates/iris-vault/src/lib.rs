@@ -717,9 +717,11 @@ impl Vault {
 
     /// Which key slots the vault has.
     pub async fn slots(&self) -> Result<Vec<String>, VaultError> {
-        Ok(sqlx::query_scalar("SELECT kind FROM key_slots ORDER BY kind")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT kind FROM key_slots ORDER BY kind")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     // ----- break-glass -------------------------------------------------------------------

@@ -53,7 +53,10 @@ fn keyring_child() {
         .build()
         .unwrap();
     rt.block_on(async {
-        assert!(iris_vault::keys::keyring_available(), "no Secret Service on the private bus");
+        assert!(
+            iris_vault::keys::keyring_available(),
+            "no Secret Service on the private bus"
+        );
         let dir = tempfile::tempdir().unwrap();
         let (v, rk) = Vault::init(
             dir.path(),
@@ -137,9 +140,13 @@ fn keyring_child() {
         assert!(e.to_string().contains("recovery key"), "{e}");
 
         // IT recovers with the recovery key and enrolls a new keyring entry.
-        let v = Vault::open(dir.path(), &Unlock::Recovery(rk.display()), Lockout::default())
-            .await
-            .unwrap();
+        let v = Vault::open(
+            dir.path(),
+            &Unlock::Recovery(rk.display()),
+            Lockout::default(),
+        )
+        .await
+        .unwrap();
         let admin = v.login("admin", "admin password 1", T0).await.unwrap();
         v.rekey(&admin, &Unlock::Keyring, T0).await.unwrap();
         v.close().await;
