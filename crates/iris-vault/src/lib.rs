@@ -13,11 +13,14 @@
 //! query runs in the crate's tests.
 
 pub mod audit;
+pub mod chart;
+pub mod codes;
 pub mod crypto;
 pub mod date;
 pub mod error;
 pub mod keys;
 pub mod patients;
+pub mod records;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -31,11 +34,16 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqliteConnection};
 
 pub use audit::{Entry as AuditEntry, SignedHead, Verdict};
+pub use chart::{Addendum, AllergyState, Chart, Note, Record, StoredRecord};
 pub use crypto::{DataKeys, Place};
 pub use date::Date;
 pub use error::{FieldError, VaultError};
 pub use keys::{RecoveryKey, SlotKind, Unlock};
 pub use patients::{Address, PatientRecord};
+pub use records::{
+    AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue,
+    Observation, Soap,
+};
 pub use users::{Action, Lockout, Role};
 
 use audit::{NewEntry, Outcome};
@@ -116,7 +124,7 @@ async fn pool(path: &Path, create: bool) -> Result<SqlitePool, VaultError> {
         .await?)
 }
 
-async fn begin_write(
+pub(crate) async fn begin_write(
     pool: &SqlitePool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, VaultError> {
     // IMMEDIATE takes the write lock up front: the audit sequence read and the insert that
@@ -124,7 +132,7 @@ async fn begin_write(
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
@@ -299,7 +307,7 @@ impl Vault {
         self.pool.close().await;
     }
 
-    async fn audit(
+    pub(crate) async fn audit(
         &self,
         conn: &mut SqliteConnection,
         now: Millis,
@@ -309,7 +317,7 @@ impl Vault {
     }
 
     /// Appends one audit entry in its own transaction (for events that change nothing else).
-    async fn audit_alone(&self, now: Millis, e: NewEntry<'_>) -> Result<(), VaultError> {
+    pub(crate) async fn audit_alone(&self, now: Millis, e: NewEntry<'_>) -> Result<(), VaultError> {
         let mut tx = begin_write(&self.pool).await?;
         self.audit(&mut tx, now, e).await?;
         tx.commit().await?;
@@ -317,7 +325,7 @@ impl Vault {
     }
 
     /// Checks `action` for `actor`, recording a denial in the audit log.
-    async fn authorize(
+    pub(crate) async fn authorize(
         &self,
         actor: &Actor,
         action: Action,
@@ -799,7 +807,7 @@ impl Vault {
 
     // ----- patients ----------------------------------------------------------------------
 
-    async fn require_patient(&self, id: &str) -> Result<(), VaultError> {
+    pub(crate) async fn require_patient(&self, id: &str) -> Result<(), VaultError> {
         let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM patients WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -944,7 +952,7 @@ impl Vault {
         Ok(())
     }
 
-    fn decode_patient(
+    pub(crate) fn decode_patient(
         &self,
         r: &sqlx::sqlite::SqliteRow,
     ) -> Result<(String, PatientRecord), VaultError> {
@@ -1212,7 +1220,7 @@ impl Vault {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Authorized {
+pub(crate) enum Authorized {
     ByRole,
     BreakGlass(i64),
 }

@@ -1,0 +1,292 @@
+//! Charts: records by role, unit normalization on input, batches that are all-or-nothing,
+//! "no known allergies" vs "not recorded", signed-note immutability, addenda, entered-in-error.
+
+use iris_vault::{
+    Actor, AllergyIntolerance, AllergyState, Condition, Encounter, InitArgs, MedicationStatement,
+    NoteContent, ObsValue, Observation, PatientRecord, Record, Role, Soap, Unlock, Vault,
+    VaultError,
+};
+
+const T0: i64 = 1_795_000_000_000;
+
+struct Fx {
+    _dir: tempfile::TempDir,
+    v: Vault,
+    doc: Actor,
+    nurse: Actor,
+    analyst: Actor,
+    pid: String,
+}
+
+async fn fixture() -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = Vault::init(
+        dir.path(),
+        InitArgs {
+            admin: "admin",
+            admin_password: "admin password 1",
+            unlock: Unlock::Passphrase("chart test passphrase".into()),
+            now: T0,
+        },
+    )
+    .await
+    .unwrap();
+    let admin = v.login("admin", "admin password 1", T0).await.unwrap();
+    let mut actors = Vec::new();
+    for (name, role) in [("dr.grey", Role::Physician), ("n.joy", Role::Nurse), ("a.lytic", Role::Analyst)] {
+        v.add_user(&admin, name, role, "initial password 1", T0).await.unwrap();
+        actors.push(v.change_password(name, "initial password 1", "chosen password 1", T0).await.unwrap());
+    }
+    let [doc, nurse, analyst] = <[Actor; 3]>::try_from(actors).unwrap();
+    let pid = v
+        .create_patient(
+            &doc,
+            &PatientRecord {
+                family: "Chartwell".into(),
+                given: vec!["Rosa".into()],
+                birth_date: "1958-07-30".into(),
+                sex: "female".into(),
+                mrn: "CH-1".into(),
+                address: None,
+                phone: None,
+                email: None,
+                pregnancy: None,
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    Fx { _dir: dir, v, doc, nurse, analyst, pid }
+}
+
+fn vital(code: &str, value: f64, unit: &str, at: i64) -> Record {
+    Record::Observation(Observation {
+        code: code.into(),
+        display: String::new(),
+        category: "vital-signs".into(),
+        value: ObsValue::Quantity { value, unit: unit.into() },
+        reference_low: None,
+        reference_high: None,
+        effective_at: at,
+        interpretation: None,
+    })
+}
+
+fn lab_glucose(mmol: f64, at: i64) -> Record {
+    Record::Observation(Observation {
+        code: "2345-7".into(),
+        display: "Glucose [Mass/volume] in Serum or Plasma".into(),
+        category: "laboratory".into(),
+        value: ObsValue::Quantity { value: mmol, unit: "mmol/L".into() },
+        reference_low: Some(3.9),
+        reference_high: Some(5.6),
+        effective_at: at,
+        interpretation: None,
+    })
+}
+
+fn note(text: &str) -> NoteContent {
+    NoteContent { kind: "progress".into(), title: "Follow-up".into(), text: text.into() }
+}
+
+#[tokio::test]
+async fn nurses_record_vitals_and_medications_but_not_diagnoses_and_analysts_nothing() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    v.add_record(&fx.nurse, &fx.pid, vital("8867-4", 88.0, "/min", T0), T0).await.unwrap();
+    let med = Record::Medication(MedicationStatement {
+        code: "860975".into(),
+        display: "metformin 500 MG Oral Tablet".into(),
+        dose_value: Some(500.0),
+        dose_unit: Some("mg".into()),
+        route: "oral".into(),
+        frequency: "twice daily".into(),
+        status: "active".into(),
+        start: Some("2020-01-01".into()),
+        end: None,
+    });
+    v.add_record(&fx.nurse, &fx.pid, med, T0).await.unwrap();
+    let dx = Record::Condition(Condition {
+        system: iris_vault::records::ICD10CM.into(),
+        code: "E11.9".into(),
+        display: "Type 2 diabetes mellitus without complications".into(),
+        onset: Some("2015-06-01".into()),
+        clinical_status: "active".into(),
+    });
+    assert!(matches!(
+        v.add_record(&fx.nurse, &fx.pid, dx.clone(), T0).await,
+        Err(VaultError::Forbidden { role: "nurse", .. })
+    ));
+    assert!(matches!(
+        v.add_record(&fx.nurse, &fx.pid, lab_glucose(5.0, T0), T0).await,
+        Err(VaultError::Forbidden { .. })
+    ));
+    v.add_record(&fx.doc, &fx.pid, dx, T0).await.unwrap();
+    assert!(matches!(v.open_chart(&fx.analyst, &fx.pid, T0).await, Err(VaultError::Forbidden { .. })));
+    let chart = v.open_chart(&fx.nurse, &fx.pid, T0).await.unwrap();
+    assert_eq!(chart.records.len(), 3);
+    // Nurses draft notes but cannot sign them.
+    let n = v.create_note(&fx.nurse, &fx.pid, None, &note("Patient comfortable."), T0).await.unwrap();
+    assert!(matches!(v.sign_note(&fx.nurse, &n, T0).await, Err(VaultError::Forbidden { role: "nurse", .. })));
+}
+
+#[tokio::test]
+async fn units_are_converted_on_input_and_a_bad_batch_writes_nothing() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    let ids = v
+        .add_records(
+            &fx.doc,
+            &fx.pid,
+            vec![lab_glucose(7.0, T0 - 1000), vital("8310-5", 101.3, "[degF]", T0), vital("29463-7", 154.0, "[lb_av]", T0)],
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 3);
+    let chart = v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap();
+    let units: Vec<(String, String)> = chart
+        .observations()
+        .map(|o| match &o.value {
+            ObsValue::Quantity { value, unit } => (o.code.clone(), format!("{value:.1} {unit}")),
+            ObsValue::Text { text } => (o.code.clone(), text.clone()),
+        })
+        .collect();
+    assert!(units.contains(&("2345-7".into(), "126.1 mg/dL".into())), "{units:?}");
+    assert!(units.contains(&("8310-5".into(), "38.5 Cel".into())), "{units:?}");
+    assert!(units.contains(&("29463-7".into(), "69.9 kg".into())), "{units:?}");
+    let glucose = chart.observations().find(|o| o.code == "2345-7").unwrap();
+    assert_eq!(glucose.interpretation.as_deref(), Some("H"));
+    // One impossible value (a heart rate of 900) rejects the whole batch, naming the item.
+    let before = v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().records.len();
+    let e = v
+        .add_records(&fx.doc, &fx.pid, vec![vital("8867-4", 70.0, "/min", T0), vital("8867-4", 900.0, "/min", T0)], T0)
+        .await
+        .unwrap_err();
+    let VaultError::Invalid(f) = e else { panic!("{e:?}") };
+    assert_eq!((f[0].field.as_str(), f[0].rule.as_str()), ("1.value", "impossible"));
+    assert_eq!(v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().records.len(), before);
+}
+
+#[tokio::test]
+async fn no_known_allergies_is_distinct_from_not_recorded() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    assert_eq!(v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().allergy_state, AllergyState::NotRecorded);
+    v.record_no_known_allergies(&fx.doc, &fx.pid, T0).await.unwrap();
+    assert_eq!(
+        v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().allergy_state,
+        AllergyState::NoKnownAllergies { recorded_at: T0, recorded_by: "dr.grey".into() }
+    );
+    // A real allergy supersedes it; NKA cannot then be recorded over a listed allergy.
+    let allergy = Record::Allergy(AllergyIntolerance {
+        system: iris_vault::records::SNOMED.into(),
+        code: "764146007".into(),
+        display: "Penicillin".into(),
+        reaction: Some("Hives".into()),
+        criticality: "high".into(),
+        recorded: "2026-11-01".into(),
+    });
+    let aid = v.add_record(&fx.doc, &fx.pid, allergy, T0).await.unwrap();
+    assert_eq!(v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().allergy_state, AllergyState::Recorded);
+    assert!(matches!(v.record_no_known_allergies(&fx.doc, &fx.pid, T0).await, Err(VaultError::Conflict(_))));
+    // Entered in error: hidden from the chart, kept in the database.
+    v.record_entered_in_error(&fx.doc, &aid, "wrong patient selected", T0).await.unwrap();
+    let chart = v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap();
+    assert_eq!(chart.allergy_state, AllergyState::NotRecorded);
+    assert!(chart.records.is_empty());
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM records WHERE entered_in_error = 1")
+        .fetch_one(v.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, 1);
+    assert!(matches!(
+        v.record_entered_in_error(&fx.doc, &aid, "x", T0).await,
+        Err(VaultError::Invalid(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_signed_note_is_locked_and_changes_only_by_addenda_or_entered_in_error() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    let enc = v
+        .add_record(
+            &fx.doc,
+            &fx.pid,
+            Record::Encounter(Encounter {
+                class: "AMB".into(),
+                status: "finished".into(),
+                start: T0 - 3_600_000,
+                end: Some(T0 - 1_800_000),
+                reason: "Diabetes follow-up".into(),
+                soap: Soap { assessment: "T2DM, improving".into(), ..Soap::default() },
+            }),
+            T0,
+        )
+        .await
+        .unwrap();
+    let id = v.create_note(&fx.doc, &fx.pid, Some(&enc), &note("HbA1c 7.1%, continue metformin."), T0).await.unwrap();
+    v.update_note(&fx.doc, &id, &note("HbA1c 7.1%, continue metformin 500 mg BID."), T0).await.unwrap();
+    assert!(matches!(v.add_addendum(&fx.doc, &id, "too early", T0).await, Err(VaultError::Conflict(_))));
+    v.sign_note(&fx.doc, &id, T0 + 1).await.unwrap();
+    assert!(matches!(
+        v.update_note(&fx.doc, &id, &note("rewritten after signing"), T0 + 2).await,
+        Err(VaultError::Conflict(_))
+    ));
+    assert!(matches!(v.sign_note(&fx.doc, &id, T0 + 2).await, Err(VaultError::Conflict(_))));
+    v.add_addendum(&fx.doc, &id, "Lab confirmed next day.", T0 + 3).await.unwrap();
+    let n = v.get_note(&fx.doc, &id, T0 + 4).await.unwrap();
+    assert_eq!(n.signed_at, Some(T0 + 1));
+    assert_eq!(n.signed_by.as_deref(), Some("dr.grey"));
+    assert_eq!(n.content.text, "HbA1c 7.1%, continue metformin 500 mg BID.");
+    assert_eq!(n.addenda.len(), 1);
+    assert_eq!(n.encounter_id.as_deref(), Some(enc.as_str()));
+
+    // Bypassing the API: rolling the body back to the draft's ciphertext (same row, valid
+    // AES-GCM) is caught by the content hash check on read.
+    let id2 = v.create_note(&fx.doc, &fx.pid, None, &note("first draft"), T0).await.unwrap();
+    let draft: Vec<u8> = sqlx::query_scalar("SELECT body FROM notes WHERE id = ?").bind(&id2).fetch_one(v.pool()).await.unwrap();
+    v.update_note(&fx.doc, &id2, &note("final text"), T0).await.unwrap();
+    v.sign_note(&fx.doc, &id2, T0).await.unwrap();
+    sqlx::query("UPDATE notes SET body = ? WHERE id = ?").bind(&draft).bind(&id2).execute(v.pool()).await.unwrap();
+    assert!(matches!(v.get_note(&fx.doc, &id2, T0).await, Err(VaultError::Integrity)));
+    // ... even if the attacker also recomputes the stored hash column (they cannot: it is
+    // keyed) or copies the hash of another note: the signed audit entry disagrees.
+    let other_hash: Vec<u8> = sqlx::query_scalar("SELECT content_hash FROM notes WHERE id = ?").bind(&id).fetch_one(v.pool()).await.unwrap();
+    sqlx::query("UPDATE notes SET content_hash = ? WHERE id = ?").bind(&other_hash).bind(&id2).execute(v.pool()).await.unwrap();
+    assert!(matches!(v.get_note(&fx.doc, &id2, T0).await, Err(VaultError::Integrity)));
+
+    // Entered in error: needs a reason, hidden from the chart, still readable by id.
+    assert!(matches!(v.note_entered_in_error(&fx.doc, &id, "", T0).await, Err(VaultError::Invalid(_))));
+    v.note_entered_in_error(&fx.doc, &id, "documented on the wrong patient", T0).await.unwrap();
+    let chart_notes = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notes WHERE entered_in_error = 0 AND patient_id = ?")
+        .bind(&fx.pid).fetch_one(v.pool()).await.unwrap();
+    assert_eq!(chart_notes, 1);
+    assert!(v.get_note(&fx.doc, &id, T0).await.unwrap().entered_in_error);
+    let log = v
+        .audit_list(&v.login("admin", "admin password 1", T0).await.unwrap(), &iris_vault::AuditFilter::Patient(fx.pid.clone()), T0)
+        .await
+        .unwrap();
+    for action in ["note.create", "note.update", "note.sign", "note.addendum", "note.entered_in_error", "note.read"] {
+        assert!(log.iter().any(|e| e.action == action), "{action}");
+    }
+}
+
+#[tokio::test]
+async fn a_chart_with_two_thousand_observations_opens_in_time_order() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    let batch: Vec<Record> = (0..2000).map(|i| vital("8867-4", 60.0 + (i % 40) as f64, "/min", T0 - i * 60_000)).collect();
+    v.add_records(&fx.nurse, &fx.pid, batch, T0).await.unwrap();
+    let chart = v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap();
+    assert_eq!(chart.records.len(), 2000);
+    let times: Vec<i64> = chart.observations().map(|o| o.effective_at).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    // One audit entry for the whole batch and one for the chart opening.
+    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT action, count FROM audit WHERE action IN ('record.add', 'chart.open') ORDER BY seq")
+        .fetch_all(v.pool())
+        .await
+        .unwrap();
+    assert_eq!(counts, vec![("record.add".into(), 2000), ("chart.open".into(), 2001)]);
+}
