@@ -33,9 +33,19 @@ async fn fixture() -> Fx {
     .unwrap();
     let admin = v.login("admin", "admin password 1", T0).await.unwrap();
     let mut actors = Vec::new();
-    for (name, role) in [("dr.grey", Role::Physician), ("n.joy", Role::Nurse), ("a.lytic", Role::Analyst)] {
-        v.add_user(&admin, name, role, "initial password 1", T0).await.unwrap();
-        actors.push(v.change_password(name, "initial password 1", "chosen password 1", T0).await.unwrap());
+    for (name, role) in [
+        ("dr.grey", Role::Physician),
+        ("n.joy", Role::Nurse),
+        ("a.lytic", Role::Analyst),
+    ] {
+        v.add_user(&admin, name, role, "initial password 1", T0)
+            .await
+            .unwrap();
+        actors.push(
+            v.change_password(name, "initial password 1", "chosen password 1", T0)
+                .await
+                .unwrap(),
+        );
     }
     let [doc, nurse, analyst] = <[Actor; 3]>::try_from(actors).unwrap();
     let pid = v
@@ -56,7 +66,14 @@ async fn fixture() -> Fx {
         )
         .await
         .unwrap();
-    Fx { _dir: dir, v, doc, nurse, analyst, pid }
+    Fx {
+        _dir: dir,
+        v,
+        doc,
+        nurse,
+        analyst,
+        pid,
+    }
 }
 
 fn vital(code: &str, value: f64, unit: &str, at: i64) -> Record {
@@ -64,7 +81,10 @@ fn vital(code: &str, value: f64, unit: &str, at: i64) -> Record {
         code: code.into(),
         display: String::new(),
         category: "vital-signs".into(),
-        value: ObsValue::Quantity { value, unit: unit.into() },
+        value: ObsValue::Quantity {
+            value,
+            unit: unit.into(),
+        },
         reference_low: None,
         reference_high: None,
         effective_at: at,
@@ -77,7 +97,10 @@ fn lab_glucose(mmol: f64, at: i64) -> Record {
         code: "2345-7".into(),
         display: "Glucose [Mass/volume] in Serum or Plasma".into(),
         category: "laboratory".into(),
-        value: ObsValue::Quantity { value: mmol, unit: "mmol/L".into() },
+        value: ObsValue::Quantity {
+            value: mmol,
+            unit: "mmol/L".into(),
+        },
         reference_low: Some(3.9),
         reference_high: Some(5.6),
         effective_at: at,
@@ -86,14 +109,20 @@ fn lab_glucose(mmol: f64, at: i64) -> Record {
 }
 
 fn note(text: &str) -> NoteContent {
-    NoteContent { kind: "progress".into(), title: "Follow-up".into(), text: text.into() }
+    NoteContent {
+        kind: "progress".into(),
+        title: "Follow-up".into(),
+        text: text.into(),
+    }
 }
 
 #[tokio::test]
 async fn nurses_record_vitals_and_medications_but_not_diagnoses_and_analysts_nothing() {
     let fx = fixture().await;
     let v = &fx.v;
-    v.add_record(&fx.nurse, &fx.pid, vital("8867-4", 88.0, "/min", T0), T0).await.unwrap();
+    v.add_record(&fx.nurse, &fx.pid, vital("8867-4", 88.0, "/min", T0), T0)
+        .await
+        .unwrap();
     let med = Record::Medication(MedicationStatement {
         code: "860975".into(),
         display: "metformin 500 MG Oral Tablet".into(),
@@ -118,16 +147,26 @@ async fn nurses_record_vitals_and_medications_but_not_diagnoses_and_analysts_not
         Err(VaultError::Forbidden { role: "nurse", .. })
     ));
     assert!(matches!(
-        v.add_record(&fx.nurse, &fx.pid, lab_glucose(5.0, T0), T0).await,
+        v.add_record(&fx.nurse, &fx.pid, lab_glucose(5.0, T0), T0)
+            .await,
         Err(VaultError::Forbidden { .. })
     ));
     v.add_record(&fx.doc, &fx.pid, dx, T0).await.unwrap();
-    assert!(matches!(v.open_chart(&fx.analyst, &fx.pid, T0).await, Err(VaultError::Forbidden { .. })));
+    assert!(matches!(
+        v.open_chart(&fx.analyst, &fx.pid, T0).await,
+        Err(VaultError::Forbidden { .. })
+    ));
     let chart = v.open_chart(&fx.nurse, &fx.pid, T0).await.unwrap();
     assert_eq!(chart.records.len(), 3);
     // Nurses draft notes but cannot sign them.
-    let n = v.create_note(&fx.nurse, &fx.pid, None, &note("Patient comfortable."), T0).await.unwrap();
-    assert!(matches!(v.sign_note(&fx.nurse, &n, T0).await, Err(VaultError::Forbidden { role: "nurse", .. })));
+    let n = v
+        .create_note(&fx.nurse, &fx.pid, None, &note("Patient comfortable."), T0)
+        .await
+        .unwrap();
+    assert!(matches!(
+        v.sign_note(&fx.nurse, &n, T0).await,
+        Err(VaultError::Forbidden { role: "nurse", .. })
+    ));
 }
 
 #[tokio::test]
@@ -138,7 +177,11 @@ async fn units_are_converted_on_input_and_a_bad_batch_writes_nothing() {
         .add_records(
             &fx.doc,
             &fx.pid,
-            vec![lab_glucose(7.0, T0 - 1000), vital("8310-5", 101.3, "[degF]", T0), vital("29463-7", 154.0, "[lb_av]", T0)],
+            vec![
+                lab_glucose(7.0, T0 - 1000),
+                vital("8310-5", 101.3, "[degF]", T0),
+                vital("29463-7", 154.0, "[lb_av]", T0),
+            ],
             T0,
         )
         .await
@@ -152,31 +195,79 @@ async fn units_are_converted_on_input_and_a_bad_batch_writes_nothing() {
             ObsValue::Text { text } => (o.code.clone(), text.clone()),
         })
         .collect();
-    assert!(units.contains(&("2345-7".into(), "126.1 mg/dL".into())), "{units:?}");
-    assert!(units.contains(&("8310-5".into(), "38.5 Cel".into())), "{units:?}");
-    assert!(units.contains(&("29463-7".into(), "69.9 kg".into())), "{units:?}");
+    assert!(
+        units.contains(&("2345-7".into(), "126.1 mg/dL".into())),
+        "{units:?}"
+    );
+    assert!(
+        units.contains(&("8310-5".into(), "38.5 Cel".into())),
+        "{units:?}"
+    );
+    assert!(
+        units.contains(&("29463-7".into(), "69.9 kg".into())),
+        "{units:?}"
+    );
     let glucose = chart.observations().find(|o| o.code == "2345-7").unwrap();
     assert_eq!(glucose.interpretation.as_deref(), Some("H"));
     // One impossible value (a heart rate of 900) rejects the whole batch, naming the item.
-    let before = v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().records.len();
+    let before = v
+        .open_chart(&fx.doc, &fx.pid, T0)
+        .await
+        .unwrap()
+        .records
+        .len();
     let e = v
-        .add_records(&fx.doc, &fx.pid, vec![vital("8867-4", 70.0, "/min", T0), vital("8867-4", 900.0, "/min", T0)], T0)
+        .add_records(
+            &fx.doc,
+            &fx.pid,
+            vec![
+                vital("8867-4", 70.0, "/min", T0),
+                vital("8867-4", 900.0, "/min", T0),
+            ],
+            T0,
+        )
         .await
         .unwrap_err();
-    let VaultError::Invalid(f) = e else { panic!("{e:?}") };
-    assert_eq!((f[0].field.as_str(), f[0].rule.as_str()), ("1.value", "impossible"));
-    assert_eq!(v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().records.len(), before);
+    let VaultError::Invalid(f) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (f[0].field.as_str(), f[0].rule.as_str()),
+        ("1.value", "impossible")
+    );
+    assert_eq!(
+        v.open_chart(&fx.doc, &fx.pid, T0)
+            .await
+            .unwrap()
+            .records
+            .len(),
+        before
+    );
 }
 
 #[tokio::test]
 async fn no_known_allergies_is_distinct_from_not_recorded() {
     let fx = fixture().await;
     let v = &fx.v;
-    assert_eq!(v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().allergy_state, AllergyState::NotRecorded);
-    v.record_no_known_allergies(&fx.doc, &fx.pid, T0).await.unwrap();
     assert_eq!(
-        v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().allergy_state,
-        AllergyState::NoKnownAllergies { recorded_at: T0, recorded_by: "dr.grey".into() }
+        v.open_chart(&fx.doc, &fx.pid, T0)
+            .await
+            .unwrap()
+            .allergy_state,
+        AllergyState::NotRecorded
+    );
+    v.record_no_known_allergies(&fx.doc, &fx.pid, T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        v.open_chart(&fx.doc, &fx.pid, T0)
+            .await
+            .unwrap()
+            .allergy_state,
+        AllergyState::NoKnownAllergies {
+            recorded_at: T0,
+            recorded_by: "dr.grey".into()
+        }
     );
     // A real allergy supersedes it; NKA cannot then be recorded over a listed allergy.
     let allergy = Record::Allergy(AllergyIntolerance {
@@ -188,10 +279,21 @@ async fn no_known_allergies_is_distinct_from_not_recorded() {
         recorded: "2026-11-01".into(),
     });
     let aid = v.add_record(&fx.doc, &fx.pid, allergy, T0).await.unwrap();
-    assert_eq!(v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap().allergy_state, AllergyState::Recorded);
-    assert!(matches!(v.record_no_known_allergies(&fx.doc, &fx.pid, T0).await, Err(VaultError::Conflict(_))));
+    assert_eq!(
+        v.open_chart(&fx.doc, &fx.pid, T0)
+            .await
+            .unwrap()
+            .allergy_state,
+        AllergyState::Recorded
+    );
+    assert!(matches!(
+        v.record_no_known_allergies(&fx.doc, &fx.pid, T0).await,
+        Err(VaultError::Conflict(_))
+    ));
     // Entered in error: hidden from the chart, kept in the database.
-    v.record_entered_in_error(&fx.doc, &aid, "wrong patient selected", T0).await.unwrap();
+    v.record_entered_in_error(&fx.doc, &aid, "wrong patient selected", T0)
+        .await
+        .unwrap();
     let chart = v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap();
     assert_eq!(chart.allergy_state, AllergyState::NotRecorded);
     assert!(chart.records.is_empty());
@@ -220,22 +322,50 @@ async fn a_signed_note_is_locked_and_changes_only_by_addenda_or_entered_in_error
                 start: T0 - 3_600_000,
                 end: Some(T0 - 1_800_000),
                 reason: "Diabetes follow-up".into(),
-                soap: Soap { assessment: "T2DM, improving".into(), ..Soap::default() },
+                soap: Soap {
+                    assessment: "T2DM, improving".into(),
+                    ..Soap::default()
+                },
             }),
             T0,
         )
         .await
         .unwrap();
-    let id = v.create_note(&fx.doc, &fx.pid, Some(&enc), &note("HbA1c 7.1%, continue metformin."), T0).await.unwrap();
-    v.update_note(&fx.doc, &id, &note("HbA1c 7.1%, continue metformin 500 mg BID."), T0).await.unwrap();
-    assert!(matches!(v.add_addendum(&fx.doc, &id, "too early", T0).await, Err(VaultError::Conflict(_))));
-    v.sign_note(&fx.doc, &id, T0 + 1).await.unwrap();
+    let id = v
+        .create_note(
+            &fx.doc,
+            &fx.pid,
+            Some(&enc),
+            &note("HbA1c 7.1%, continue metformin."),
+            T0,
+        )
+        .await
+        .unwrap();
+    v.update_note(
+        &fx.doc,
+        &id,
+        &note("HbA1c 7.1%, continue metformin 500 mg BID."),
+        T0,
+    )
+    .await
+    .unwrap();
     assert!(matches!(
-        v.update_note(&fx.doc, &id, &note("rewritten after signing"), T0 + 2).await,
+        v.add_addendum(&fx.doc, &id, "too early", T0).await,
         Err(VaultError::Conflict(_))
     ));
-    assert!(matches!(v.sign_note(&fx.doc, &id, T0 + 2).await, Err(VaultError::Conflict(_))));
-    v.add_addendum(&fx.doc, &id, "Lab confirmed next day.", T0 + 3).await.unwrap();
+    v.sign_note(&fx.doc, &id, T0 + 1).await.unwrap();
+    assert!(matches!(
+        v.update_note(&fx.doc, &id, &note("rewritten after signing"), T0 + 2)
+            .await,
+        Err(VaultError::Conflict(_))
+    ));
+    assert!(matches!(
+        v.sign_note(&fx.doc, &id, T0 + 2).await,
+        Err(VaultError::Conflict(_))
+    ));
+    v.add_addendum(&fx.doc, &id, "Lab confirmed next day.", T0 + 3)
+        .await
+        .unwrap();
     let n = v.get_note(&fx.doc, &id, T0 + 4).await.unwrap();
     assert_eq!(n.signed_at, Some(T0 + 1));
     assert_eq!(n.signed_by.as_deref(), Some("dr.grey"));
@@ -245,30 +375,80 @@ async fn a_signed_note_is_locked_and_changes_only_by_addenda_or_entered_in_error
 
     // Bypassing the API: rolling the body back to the draft's ciphertext (same row, valid
     // AES-GCM) is caught by the content hash check on read.
-    let id2 = v.create_note(&fx.doc, &fx.pid, None, &note("first draft"), T0).await.unwrap();
-    let draft: Vec<u8> = sqlx::query_scalar("SELECT body FROM notes WHERE id = ?").bind(&id2).fetch_one(v.pool()).await.unwrap();
-    v.update_note(&fx.doc, &id2, &note("final text"), T0).await.unwrap();
+    let id2 = v
+        .create_note(&fx.doc, &fx.pid, None, &note("first draft"), T0)
+        .await
+        .unwrap();
+    let draft: Vec<u8> = sqlx::query_scalar("SELECT body FROM notes WHERE id = ?")
+        .bind(&id2)
+        .fetch_one(v.pool())
+        .await
+        .unwrap();
+    v.update_note(&fx.doc, &id2, &note("final text"), T0)
+        .await
+        .unwrap();
     v.sign_note(&fx.doc, &id2, T0).await.unwrap();
-    sqlx::query("UPDATE notes SET body = ? WHERE id = ?").bind(&draft).bind(&id2).execute(v.pool()).await.unwrap();
-    assert!(matches!(v.get_note(&fx.doc, &id2, T0).await, Err(VaultError::Integrity)));
+    sqlx::query("UPDATE notes SET body = ? WHERE id = ?")
+        .bind(&draft)
+        .bind(&id2)
+        .execute(v.pool())
+        .await
+        .unwrap();
+    assert!(matches!(
+        v.get_note(&fx.doc, &id2, T0).await,
+        Err(VaultError::Integrity)
+    ));
     // ... even if the attacker also recomputes the stored hash column (they cannot: it is
     // keyed) or copies the hash of another note: the signed audit entry disagrees.
-    let other_hash: Vec<u8> = sqlx::query_scalar("SELECT content_hash FROM notes WHERE id = ?").bind(&id).fetch_one(v.pool()).await.unwrap();
-    sqlx::query("UPDATE notes SET content_hash = ? WHERE id = ?").bind(&other_hash).bind(&id2).execute(v.pool()).await.unwrap();
-    assert!(matches!(v.get_note(&fx.doc, &id2, T0).await, Err(VaultError::Integrity)));
+    let other_hash: Vec<u8> = sqlx::query_scalar("SELECT content_hash FROM notes WHERE id = ?")
+        .bind(&id)
+        .fetch_one(v.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE notes SET content_hash = ? WHERE id = ?")
+        .bind(&other_hash)
+        .bind(&id2)
+        .execute(v.pool())
+        .await
+        .unwrap();
+    assert!(matches!(
+        v.get_note(&fx.doc, &id2, T0).await,
+        Err(VaultError::Integrity)
+    ));
 
     // Entered in error: needs a reason, hidden from the chart, still readable by id.
-    assert!(matches!(v.note_entered_in_error(&fx.doc, &id, "", T0).await, Err(VaultError::Invalid(_))));
-    v.note_entered_in_error(&fx.doc, &id, "documented on the wrong patient", T0).await.unwrap();
-    let chart_notes = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notes WHERE entered_in_error = 0 AND patient_id = ?")
-        .bind(&fx.pid).fetch_one(v.pool()).await.unwrap();
+    assert!(matches!(
+        v.note_entered_in_error(&fx.doc, &id, "", T0).await,
+        Err(VaultError::Invalid(_))
+    ));
+    v.note_entered_in_error(&fx.doc, &id, "documented on the wrong patient", T0)
+        .await
+        .unwrap();
+    let chart_notes = sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM notes WHERE entered_in_error = 0 AND patient_id = ?",
+    )
+    .bind(&fx.pid)
+    .fetch_one(v.pool())
+    .await
+    .unwrap();
     assert_eq!(chart_notes, 1);
     assert!(v.get_note(&fx.doc, &id, T0).await.unwrap().entered_in_error);
     let log = v
-        .audit_list(&v.login("admin", "admin password 1", T0).await.unwrap(), &iris_vault::AuditFilter::Patient(fx.pid.clone()), T0)
+        .audit_list(
+            &v.login("admin", "admin password 1", T0).await.unwrap(),
+            &iris_vault::AuditFilter::Patient(fx.pid.clone()),
+            T0,
+        )
         .await
         .unwrap();
-    for action in ["note.create", "note.update", "note.sign", "note.addendum", "note.entered_in_error", "note.read"] {
+    for action in [
+        "note.create",
+        "note.update",
+        "note.sign",
+        "note.addendum",
+        "note.entered_in_error",
+        "note.read",
+    ] {
         assert!(log.iter().any(|e| e.action == action), "{action}");
     }
 }
@@ -277,16 +457,23 @@ async fn a_signed_note_is_locked_and_changes_only_by_addenda_or_entered_in_error
 async fn a_chart_with_two_thousand_observations_opens_in_time_order() {
     let fx = fixture().await;
     let v = &fx.v;
-    let batch: Vec<Record> = (0..2000).map(|i| vital("8867-4", 60.0 + (i % 40) as f64, "/min", T0 - i * 60_000)).collect();
+    let batch: Vec<Record> = (0..2000)
+        .map(|i| vital("8867-4", 60.0 + (i % 40) as f64, "/min", T0 - i * 60_000))
+        .collect();
     v.add_records(&fx.nurse, &fx.pid, batch, T0).await.unwrap();
     let chart = v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap();
     assert_eq!(chart.records.len(), 2000);
     let times: Vec<i64> = chart.observations().map(|o| o.effective_at).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
     // One audit entry for the whole batch and one for the chart opening.
-    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT action, count FROM audit WHERE action IN ('record.add', 'chart.open') ORDER BY seq")
-        .fetch_all(v.pool())
-        .await
-        .unwrap();
-    assert_eq!(counts, vec![("record.add".into(), 2000), ("chart.open".into(), 2001)]);
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT action, count FROM audit WHERE action IN ('record.add', 'chart.open') ORDER BY seq",
+    )
+    .fetch_all(v.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        counts,
+        vec![("record.add".into(), 2000), ("chart.open".into(), 2001)]
+    );
 }
