@@ -26,6 +26,14 @@ CREATE TABLE key_slots (
     created_at  INTEGER NOT NULL
 ) STRICT;
 
+-- Data keys by generation, each wrapped by the master key. `reencrypt` adds a generation,
+-- moves every row to it, then deletes the older ones.
+CREATE TABLE data_keys (
+    generation  INTEGER PRIMARY KEY,
+    wrapped     BLOB    NOT NULL,
+    created_at  INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE users (
     id                    INTEGER PRIMARY KEY,
     name                  TEXT    NOT NULL UNIQUE,
@@ -84,6 +92,7 @@ CREATE TABLE break_glass (
     id          INTEGER PRIMARY KEY,
     user_id     INTEGER NOT NULL REFERENCES users (id),
     patient_id  TEXT    NOT NULL REFERENCES patients (id),
+    key_generation INTEGER NOT NULL,
     reason      BLOB    NOT NULL,
     granted_at  INTEGER NOT NULL,
     expires_at  INTEGER NOT NULL

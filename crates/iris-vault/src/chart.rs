@@ -291,9 +291,11 @@ impl Vault {
         reason: &str,
         now: Millis,
     ) -> Result<(), VaultError> {
-        let row = sqlx::query("SELECT patient_id, entered_in_error FROM records WHERE id = ?")
-            .bind(record_id)
-            .fetch_optional(&self.pool)
+        let row = sqlx::query(
+            "SELECT patient_id, entered_in_error, kind, body, key_generation FROM records WHERE id = ?",
+        )
+        .bind(record_id)
+        .fetch_optional(&self.pool)
             .await?
             .ok_or(VaultError::NotFound { what: "record" })?;
         let patient_id: String = row.get(0);
@@ -307,9 +309,21 @@ impl Vault {
             ));
         }
         let mut tx = begin_write(&self.pool).await?;
-        sqlx::query("UPDATE records SET entered_in_error = 1, error_reason = ?, updated_at = ? WHERE id = ?")
-            .bind(self.keys.seal(place("records", "error_reason", record_id), reason.trim().as_bytes()))
-            .bind(now)
+        // Body and reason are (re)sealed under the current generation together, so the row has
+        // one key generation.
+        let kind: String = row.get(2);
+        let body = self.keys_for(row.get(4))?.open(
+            place("records", &kind, record_id),
+            &row.get::<Vec<u8>, _>(3),
+        )?;
+        sqlx::query(
+            "UPDATE records SET entered_in_error = 1, body = ?, error_reason = ?, key_generation = ?, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(self.keys.seal(place("records", &kind, record_id), &body))
+        .bind(self.keys.seal(place("records", "error_reason", record_id), reason.trim().as_bytes()))
+        .bind(self.generation)
+        .bind(now)
             .bind(record_id)
             .execute(&mut *tx)
             .await?;
@@ -390,7 +404,7 @@ impl Vault {
             .ok_or(VaultError::NotFound { what: "patient" })?;
         let (_, patient) = self.decode_patient(&prow)?;
         let rows = sqlx::query(
-            "SELECT id, kind, body, created_by, created_at FROM records
+            "SELECT id, kind, body, created_by, created_at, key_generation FROM records
              WHERE patient_id = ? AND entered_in_error = 0 ORDER BY at DESC, id",
         )
         .bind(patient_id)
@@ -401,7 +415,9 @@ impl Vault {
             let id: String = r.get(0);
             let kind: String = r.get(1);
             let body: Vec<u8> = r.get(2);
-            let plain = self.keys.open(place("records", &kind, &id), &body)?;
+            let plain = self
+                .keys_for(r.get(5))?
+                .open(place("records", &kind, &id), &body)?;
             records.push(StoredRecord {
                 record: Record::decode(&kind, &plain)?,
                 id,
@@ -415,18 +431,18 @@ impl Vault {
         {
             AllergyState::Recorded
         } else {
-            match sqlx::query_scalar::<_, Vec<u8>>(
-                "SELECT body FROM allergy_status WHERE patient_id = ?",
+            match sqlx::query_as::<_, (Vec<u8>, i64)>(
+                "SELECT body, key_generation FROM allergy_status WHERE patient_id = ?",
             )
             .bind(patient_id)
             .fetch_optional(&self.pool)
             .await?
             {
                 None => AllergyState::NotRecorded,
-                Some(b) => {
+                Some((b, g)) => {
                     let v: serde_json::Value = serde_json::from_slice(
                         &self
-                            .keys
+                            .keys_for(g)?
                             .open(place("allergy_status", "body", patient_id), &b)?,
                     )
                     .map_err(|_| VaultError::Integrity)?;
@@ -564,16 +580,20 @@ impl Vault {
         let mut tx = begin_write(&self.pool).await?;
         // The signed_at check inside the statement closes the race with a concurrent signature.
         let n = sqlx::query(
-            "UPDATE notes SET body = ?, updated_at = ? WHERE id = ? AND signed_at IS NULL",
+            "UPDATE notes SET body = ?, key_generation = ?, updated_at = ?
+             WHERE id = ? AND signed_at IS NULL AND entered_in_error = 0",
         )
         .bind(self.keys.seal(place("notes", "body", id), &body))
+        .bind(self.generation)
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(VaultError::Conflict("a signed note is locked".into()));
+            return Err(VaultError::Conflict(
+                "a signed or entered-in-error note is locked".into(),
+            ));
         }
         self.audit(
             &mut tx,
@@ -712,15 +732,28 @@ impl Vault {
                 "already marked entered in error".into(),
             ));
         }
+        // Body and reason under one (the current) key generation.
+        let (body, generation): (Vec<u8>, i64) =
+            sqlx::query_as("SELECT body, key_generation FROM notes WHERE id = ?")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        let body = self
+            .keys_for(generation)?
+            .open(place("notes", "body", id), &body)?;
         let mut tx = begin_write(&self.pool).await?;
-        sqlx::query("UPDATE notes SET entered_in_error = 1, error_reason = ? WHERE id = ?")
-            .bind(
-                self.keys
-                    .seal(place("notes", "error_reason", id), reason.trim().as_bytes()),
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE notes SET entered_in_error = 1, body = ?, error_reason = ?, key_generation = ? WHERE id = ?",
+        )
+        .bind(self.keys.seal(place("notes", "body", id), &body))
+        .bind(
+            self.keys
+                .seal(place("notes", "error_reason", id), reason.trim().as_bytes()),
+        )
+        .bind(self.generation)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         self.audit(
             &mut tx,
             now,
@@ -763,7 +796,8 @@ impl Vault {
 
     async fn load_note(&self, id: &str) -> Result<Note, VaultError> {
         let r = sqlx::query(
-            "SELECT patient_id, encounter_id, body, author, created_at, signed_at, signed_by, content_hash, entered_in_error
+            "SELECT patient_id, encounter_id, body, author, created_at, signed_at, signed_by, content_hash,
+                    entered_in_error, key_generation
              FROM notes WHERE id = ?",
         )
         .bind(id)
@@ -772,9 +806,12 @@ impl Vault {
         .ok_or(VaultError::NotFound { what: "note" })?;
         let pid: String = r.get(0);
         let body: Vec<u8> = r.get(2);
-        let content: NoteContent =
-            serde_json::from_slice(&self.keys.open(place("notes", "body", id), &body)?)
-                .map_err(|_| VaultError::Integrity)?;
+        let content: NoteContent = serde_json::from_slice(
+            &self
+                .keys_for(r.get(9))?
+                .open(place("notes", "body", id), &body)?,
+        )
+        .map_err(|_| VaultError::Integrity)?;
         let signed_at: Option<i64> = r.get(5);
         if signed_at.is_some() {
             let stored: Option<Vec<u8>> = r.get(7);
@@ -800,7 +837,8 @@ impl Vault {
             }
         }
         let rows = sqlx::query(
-            "SELECT id, body, author, signed_at, content_hash FROM note_addenda WHERE note_id = ? ORDER BY signed_at, id",
+            "SELECT id, body, author, signed_at, content_hash, key_generation FROM note_addenda
+             WHERE note_id = ? ORDER BY signed_at, id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -810,7 +848,7 @@ impl Vault {
             let aid: String = a.get(0);
             let body: Vec<u8> = a.get(1);
             let text = self
-                .keys
+                .keys_for(a.get(5))?
                 .open_string(place("note_addenda", "body", &aid), &body)?;
             if self.keys.blind_index("addendum-content/v1", &text) != a.get::<Vec<u8>, _>(4) {
                 return Err(VaultError::Integrity);

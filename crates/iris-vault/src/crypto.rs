@@ -128,27 +128,29 @@ impl Sealer {
     }
 }
 
-/// Subkeys derived from the data key (HKDF-SHA256), so the data key itself encrypts nothing
-/// directly and a new data key (`reencrypt`) renews all of them.
+/// The keys values are sealed and indexed with: the value key is derived (HKDF-SHA256) from a
+/// data key of one generation, so `reencrypt` renews it; the blind-index key (also used for
+/// keyed content hashes) is derived from the master key and stays stable, so indexes and note
+/// hashes recorded in the audit log survive a re-encryption.
 #[derive(Debug, Clone)]
 pub struct DataKeys {
     pub(crate) values: Sealer,
     index: Secret32,
 }
 
+fn hkdf32(ikm: &Secret32, info: &[u8]) -> Secret32 {
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(b"iris-vault/v1"), ikm.expose());
+    let mut out = [0u8; KEY_LEN];
+    hk.expand(info, &mut out)
+        .expect("32 bytes is a valid HKDF length");
+    Secret32(out)
+}
+
 impl DataKeys {
-    pub fn derive(dek: &Secret32) -> DataKeys {
-        let hk = hkdf::Hkdf::<Sha256>::new(Some(b"iris-vault/v1"), dek.expose());
-        let mut values = [0u8; KEY_LEN];
-        let mut index = [0u8; KEY_LEN];
-        hk.expand(b"values", &mut values)
-            .expect("32 bytes is a valid HKDF length");
-        hk.expand(b"blind-index", &mut index)
-            .expect("32 bytes is a valid HKDF length");
-        let values = Secret32(values);
+    pub fn derive(dek: &Secret32, master: &Secret32) -> DataKeys {
         DataKeys {
-            values: Sealer::new(&values),
-            index: Secret32(index),
+            values: Sealer::new(&hkdf32(dek, b"values")),
+            index: hkdf32(master, b"blind-index"),
         }
     }
 
@@ -234,7 +236,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn keys() -> DataKeys {
-        DataKeys::derive(&Secret32::random())
+        DataKeys::derive(&Secret32::random(), &Secret32::random())
     }
 
     const P: Place<'static> = Place {

@@ -68,12 +68,11 @@ impl Unlock {
     }
 }
 
-/// The unwrapped secrets of a vault.
+/// The unwrapped secrets of a vault: the master key (wraps every data-key generation and keys
+/// the blind indexes) and the audit signing seed. This is what each key slot wraps.
 #[derive(Clone)]
 pub struct KeyMaterial {
-    /// Data keys by generation; the last is current. Older ones remain only while a
-    /// re-encryption is in progress.
-    pub(crate) data_keys: Vec<(u32, Secret32)>,
+    pub(crate) master: Secret32,
     pub(crate) signing_seed: Secret32,
 }
 
@@ -86,60 +85,54 @@ impl std::fmt::Debug for KeyMaterial {
 impl KeyMaterial {
     pub fn generate() -> KeyMaterial {
         KeyMaterial {
-            data_keys: vec![(1, Secret32::random())],
+            master: Secret32::random(),
             signing_seed: Secret32::random(),
         }
     }
 
-    pub fn current(&self) -> (u32, &Secret32) {
-        let (g, k) = self.data_keys.last().expect("at least one data key");
-        (*g, k)
-    }
-
-    pub fn generation(&self, g: u32) -> Option<&Secret32> {
-        self.data_keys.iter().find(|(n, _)| *n == g).map(|(_, k)| k)
-    }
-
-    /// `version 1 | seed | count | (generation u32 BE | key)*`
+    /// `version 1 | signing seed | master key`
     fn encode(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(2 + KEY_LEN + self.data_keys.len() * (4 + KEY_LEN));
+        let mut v = Vec::with_capacity(1 + 2 * KEY_LEN);
         v.push(1);
         v.extend_from_slice(self.signing_seed.expose());
-        v.push(u8::try_from(self.data_keys.len()).expect("few generations"));
-        for (g, k) in &self.data_keys {
-            v.extend_from_slice(&g.to_be_bytes());
-            v.extend_from_slice(k.expose());
-        }
+        v.extend_from_slice(self.master.expose());
         v
     }
 
-    fn decode(mut b: &[u8]) -> Result<KeyMaterial, VaultError> {
-        let mut take = |n: usize| -> Result<&[u8], VaultError> {
-            if b.len() < n {
-                return Err(VaultError::Integrity);
-            }
-            let (head, rest) = b.split_at(n);
-            b = rest;
-            Ok(head)
-        };
-        if take(1)? != [1] {
-            return Err(VaultError::Integrity);
-        }
-        let signing_seed = Secret32::from_slice(take(KEY_LEN)?).ok_or(VaultError::Integrity)?;
-        let count = take(1)?[0] as usize;
-        let mut data_keys = Vec::with_capacity(count);
-        for _ in 0..count {
-            let g = u32::from_be_bytes(take(4)?.try_into().expect("4 bytes"));
-            let k = Secret32::from_slice(take(KEY_LEN)?).ok_or(VaultError::Integrity)?;
-            data_keys.push((g, k));
-        }
-        if data_keys.is_empty() {
+    fn decode(b: &[u8]) -> Result<KeyMaterial, VaultError> {
+        if b.len() != 1 + 2 * KEY_LEN || b[0] != 1 {
             return Err(VaultError::Integrity);
         }
         Ok(KeyMaterial {
-            data_keys,
-            signing_seed,
+            signing_seed: Secret32::from_slice(&b[1..1 + KEY_LEN]).ok_or(VaultError::Integrity)?,
+            master: Secret32::from_slice(&b[1 + KEY_LEN..]).ok_or(VaultError::Integrity)?,
         })
+    }
+
+    /// Wraps a data key of `generation` under the master key.
+    pub fn wrap_data_key(&self, vault_id: &str, generation: u32, dek: &Secret32) -> Vec<u8> {
+        wrap(
+            &self.master,
+            &format!("iris-vault/{vault_id}/data-key/{generation}"),
+            dek.expose(),
+        )
+    }
+
+    pub fn unwrap_data_key(
+        &self,
+        vault_id: &str,
+        generation: u32,
+        wrapped: &[u8],
+    ) -> Result<Secret32, VaultError> {
+        let mut plain = unwrap(
+            &self.master,
+            &format!("iris-vault/{vault_id}/data-key/{generation}"),
+            wrapped,
+        )
+        .map_err(|_| VaultError::Integrity)?;
+        let k = Secret32::from_slice(&plain).ok_or(VaultError::Integrity);
+        plain.zeroize();
+        k
     }
 }
 
@@ -370,7 +363,7 @@ mod tests {
         let pass = Unlock::Passphrase("correct horse battery".into());
         let slot = seal_slot("v1", &pass, &m).unwrap();
         let back = open_slot("v1", &pass, &slot).unwrap();
-        assert_eq!(back.current().1, m.current().1);
+        assert_eq!(back.master, m.master);
         assert_eq!(back.signing_seed, m.signing_seed);
         let wrong = Unlock::Passphrase("incorrect horse battery".into());
         assert!(matches!(
@@ -400,13 +393,23 @@ mod tests {
         let slot = seal_slot("v", &Unlock::Recovery(shown.clone()), &m).unwrap();
         let typed = shown.to_lowercase().replace('-', " ");
         let back = open_slot("v", &Unlock::Recovery(typed), &slot).unwrap();
-        assert_eq!(back.current().1, m.current().1);
+        assert_eq!(back.master, m.master);
         let other = RecoveryKey::generate().display();
         assert!(open_slot("v", &Unlock::Recovery(other), &slot).is_err());
         assert!(matches!(
             RecoveryKey::parse("ABCD-EFGH"),
             Err(VaultError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn data_keys_are_wrapped_per_vault_and_generation() {
+        let m = KeyMaterial::generate();
+        let dek = Secret32::random();
+        let w = m.wrap_data_key("v", 2, &dek);
+        assert_eq!(m.unwrap_data_key("v", 2, &w).unwrap(), dek);
+        assert!(m.unwrap_data_key("v", 3, &w).is_err());
+        assert!(KeyMaterial::generate().unwrap_data_key("v", 2, &w).is_err());
     }
 
     proptest! {

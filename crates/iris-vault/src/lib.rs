@@ -19,6 +19,7 @@ pub mod crypto;
 pub mod date;
 pub mod error;
 pub mod keys;
+pub mod maintenance;
 pub mod patients;
 pub mod records;
 pub mod users;
@@ -83,8 +84,11 @@ pub struct Vault {
     pool: SqlitePool,
     dir: PathBuf,
     vault_id: String,
+    /// Keys of the current data-key generation (new writes).
     keys: DataKeys,
     generation: u32,
+    /// Keys of every generation still in use (more than one only during a re-encryption).
+    keysets: std::collections::BTreeMap<u32, DataKeys>,
     signer: SigningKey,
     material: keys::KeyMaterial,
     lockout: Lockout,
@@ -170,6 +174,7 @@ impl Vault {
         if path.exists() {
             return Err(VaultError::AlreadyInitialized);
         }
+        ensure_dir(dir)?;
         let vault_id = new_id();
         let result = Vault::init_inner(dir, &vault_id, &args).await;
         if result.is_err() {
@@ -196,8 +201,21 @@ impl Vault {
         let pool = pool(&path, true).await?;
         restrict_file(&path)?;
         MIGRATOR.run(&pool).await.map_err(sqlx::Error::from)?;
-        let vault = Vault::from_material(pool, dir, vault_id.to_string(), &material);
+        let dek = crypto::Secret32::random();
+        let vault = Vault::from_material(
+            pool,
+            dir,
+            vault_id.to_string(),
+            &material,
+            std::iter::once((1, dek.clone())).collect(),
+            1,
+        );
         let mut tx = begin_write(&vault.pool).await?;
+        sqlx::query("INSERT INTO data_keys (generation, wrapped, created_at) VALUES (1, ?, ?)")
+            .bind(material.wrap_data_key(vault_id, 1, &dek))
+            .bind(args.now)
+            .execute(&mut *tx)
+            .await?;
         let sig = audit::sign_head(&vault.signer, vault_id, 0, &audit::GENESIS);
         sqlx::query(
             "INSERT INTO vault_meta (id, vault_id, created_at, key_generation, head_seq, head_hash, head_sig)
@@ -205,7 +223,7 @@ impl Vault {
         )
         .bind(vault_id)
         .bind(args.now)
-        .bind(material.current().0)
+        .bind(1)
         .bind(audit::GENESIS.as_slice())
         .bind(sig)
         .execute(&mut *tx)
@@ -263,7 +281,8 @@ impl Vault {
             ))
         })?;
         let material = keys::open_slot(&vault_id, unlock, &slot)?;
-        let mut v = Vault::from_material(pool, dir, vault_id, &material);
+        let (deks, current) = load_data_keys(&pool, &vault_id, &material).await?;
+        let mut v = Vault::from_material(pool, dir, vault_id, &material, deks, current);
         v.lockout = lockout;
         Ok(v)
     }
@@ -273,13 +292,19 @@ impl Vault {
         dir: &Path,
         vault_id: String,
         m: &keys::KeyMaterial,
+        deks: std::collections::BTreeMap<u32, crypto::Secret32>,
+        generation: u32,
     ) -> Vault {
-        let (generation, dek) = m.current();
+        let keysets: std::collections::BTreeMap<u32, DataKeys> = deks
+            .iter()
+            .map(|(g, k)| (*g, DataKeys::derive(k, &m.master)))
+            .collect();
         Vault {
             pool,
             dir: dir.to_path_buf(),
             vault_id,
-            keys: DataKeys::derive(dek),
+            keys: keysets[&generation].clone(),
+            keysets,
             generation,
             signer: SigningKey::from_bytes(m.signing_seed.expose()),
             material: m.clone(),
@@ -299,8 +324,17 @@ impl Vault {
         &self.pool
     }
 
+    /// The keys of the current generation.
     pub fn keys(&self) -> &DataKeys {
         &self.keys
+    }
+
+    /// The keys a row sealed under `generation` opens with.
+    pub(crate) fn keys_for(&self, generation: i64) -> Result<&DataKeys, VaultError> {
+        u32::try_from(generation)
+            .ok()
+            .and_then(|g| self.keysets.get(&g))
+            .ok_or(VaultError::Integrity)
     }
 
     pub async fn close(self) {
@@ -764,11 +798,12 @@ impl Vault {
         let expires = now + i64::from(minutes) * 60_000;
         let mut tx = begin_write(&self.pool).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO break_glass (user_id, patient_id, reason, granted_at, expires_at)
-             VALUES (?, ?, x'', ?, ?) RETURNING id",
+            "INSERT INTO break_glass (user_id, patient_id, key_generation, reason, granted_at, expires_at)
+             VALUES (?, ?, ?, x'', ?, ?) RETURNING id",
         )
         .bind(actor.user_id)
         .bind(patient_id)
+        .bind(self.generation)
         .bind(now)
         .bind(expires)
         .fetch_one(&mut *tx)
@@ -957,10 +992,11 @@ impl Vault {
         r: &sqlx::sqlite::SqliteRow,
     ) -> Result<(String, PatientRecord), VaultError> {
         let id: String = r.get("id");
+        let keys = self.keys_for(r.get("key_generation"))?;
         let open = |column: &str| -> Result<Option<String>, VaultError> {
             let blob: Option<Vec<u8>> = r.get(column);
             blob.map(|b| {
-                self.keys.open_string(
+                keys.open_string(
                     Place {
                         table: "patients",
                         column,
@@ -1270,6 +1306,33 @@ async fn insert_slot(
     Ok(())
 }
 
+/// Every stored data-key generation, unwrapped, and the current one.
+async fn load_data_keys(
+    pool: &SqlitePool,
+    vault_id: &str,
+    material: &keys::KeyMaterial,
+) -> Result<(std::collections::BTreeMap<u32, crypto::Secret32>, u32), VaultError> {
+    let current: i64 = sqlx::query_scalar("SELECT key_generation FROM vault_meta WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query("SELECT generation, wrapped FROM data_keys")
+        .fetch_all(pool)
+        .await?;
+    let mut out = std::collections::BTreeMap::new();
+    for r in &rows {
+        let g = u32::try_from(r.get::<i64, _>(0)).map_err(|_| VaultError::Integrity)?;
+        out.insert(
+            g,
+            material.unwrap_data_key(vault_id, g, &r.get::<Vec<u8>, _>(1))?,
+        );
+    }
+    let current = u32::try_from(current).map_err(|_| VaultError::Integrity)?;
+    if !out.contains_key(&current) {
+        return Err(VaultError::Integrity);
+    }
+    Ok((out, current))
+}
+
 async fn load_slot(pool: &SqlitePool, kind: SlotKind) -> Result<Option<keys::Slot>, VaultError> {
     let row = sqlx::query("SELECT * FROM key_slots WHERE kind = ?")
         .bind(kind.as_str())
@@ -1289,6 +1352,17 @@ async fn load_slot(pool: &SqlitePool, kind: SlotKind) -> Result<Option<keys::Slo
         }),
         wrapped: r.get("wrapped"),
     }))
+}
+
+/// Creates `dir` owner-only if it does not exist.
+pub(crate) fn ensure_dir(dir: &Path) -> Result<(), VaultError> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 fn restrict_file(path: &Path) -> Result<(), VaultError> {

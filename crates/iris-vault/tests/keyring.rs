@@ -131,6 +131,15 @@ fn keyring_child() {
             .close()
             .await;
 
+        // IT keeps a backup.
+        let v = Vault::open(dir.path(), &Unlock::Keyring, Lockout::default())
+            .await
+            .unwrap();
+        let admin = v.login("admin", "admin password 1", T0).await.unwrap();
+        let backup = dir2.path().join("nightly.irisbak");
+        v.backup(&admin, &backup, T0).await.unwrap();
+        v.close().await;
+
         // The OS profile is reset: the keyring entry is gone.
         iris_vault::keys::keyring_delete(&id).unwrap();
         let e = Vault::open(dir.path(), &Unlock::Keyring, Lockout::default())
@@ -159,5 +168,28 @@ fn keyring_child() {
             v.verify_chain(None).await.unwrap(),
             iris_vault::Verdict::Intact { .. }
         ));
+        v.close().await;
+
+        // A moved workstation: the backup restores on a machine whose keyring never held the
+        // key, with the recovery key, and then enrolls that keyring.
+        iris_vault::keys::keyring_delete(&id).unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let v = Vault::restore(
+            &backup,
+            elsewhere.path(),
+            &Unlock::Recovery(rk.display()),
+            Lockout::default(),
+            T0,
+        )
+        .await
+        .unwrap();
+        let doc = v.login("dr.grey", "chosen password 1", T0).await.unwrap();
+        assert_eq!(v.get_patient(&doc, &pid, T0).await.unwrap(), p);
+        let admin = v.login("admin", "admin password 1", T0).await.unwrap();
+        v.rekey(&admin, &Unlock::Keyring, T0).await.unwrap();
+        v.close().await;
+        Vault::open(elsewhere.path(), &Unlock::Keyring, Lockout::default())
+            .await
+            .unwrap();
     });
 }
