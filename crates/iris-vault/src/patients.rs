@@ -264,7 +264,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_reported_with_its_rule_and_never_its_value() {
-        let cases: Vec<(fn(&mut PatientRecord), &str, &str)> = vec![
+        type Case = (fn(&mut PatientRecord), &'static str, &'static str);
+        let cases: Vec<Case> = vec![
             (|p| p.family = " ".into(), "family", "required"),
             (|p| p.family = "x".repeat(101), "family", "max_length_100"),
             (|p| p.given = vec!["a".into(); 6], "given", "max_items_5"),

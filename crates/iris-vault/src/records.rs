@@ -212,10 +212,10 @@ impl Observation {
             ],
         );
         c.time("effective_at", self.effective_at, now);
-        if let (Some(l), Some(h)) = (self.reference_low, self.reference_high) {
-            if l > h {
-                c.err("reference_range", "low_above_high");
-            }
+        if let (Some(l), Some(h)) = (self.reference_low, self.reference_high)
+            && l > h
+        {
+            c.err("reference_range", "low_above_high");
         }
         if let Some(i) = &self.interpretation {
             c.one_of("interpretation", i, &["N", "L", "H", "LL", "HH", "A"]);
@@ -247,15 +247,15 @@ impl Observation {
             }
         }
         c.done()?;
-        if self.interpretation.is_none() {
-            if let ObsValue::Quantity { value, .. } = self.value {
-                self.interpretation = match (self.reference_low, self.reference_high) {
-                    (Some(l), _) if value < l => Some("L".into()),
-                    (_, Some(h)) if value > h => Some("H".into()),
-                    (Some(_), _) | (_, Some(_)) => Some("N".into()),
-                    _ => None,
-                };
-            }
+        if self.interpretation.is_none()
+            && let ObsValue::Quantity { value, .. } = self.value
+        {
+            self.interpretation = match (self.reference_low, self.reference_high) {
+                (Some(l), _) if value < l => Some("L".into()),
+                (_, Some(h)) if value > h => Some("H".into()),
+                (Some(_), _) | (_, Some(_)) => Some("N".into()),
+                _ => None,
+            };
         }
         Ok(())
     }
@@ -399,10 +399,10 @@ impl Encounter {
         if self.status != "planned" {
             c.time("start", self.start, now);
         }
-        if let Some(e) = self.end {
-            if e < self.start {
-                c.err("end", "end_before_start");
-            }
+        if let Some(e) = self.end
+            && e < self.start
+        {
+            c.err("end", "end_before_start");
         }
         c.text("reason", &self.reason, 500, false);
         for (f, v) in [
