@@ -57,6 +57,18 @@ enum Cmd {
     /// Vault keys and state.
     #[command(subcommand)]
     Vault(VaultCmd),
+    /// Write an encrypted, consistent backup of the vault while it is in use (admin).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into this (empty) data dir, with the vault passphrase (IRIS_PASSPHRASE)
+    /// or the recovery key (IRIS_RECOVERY_KEY). Then `iris vault rekey` enrolls this machine's
+    /// keyring.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +134,13 @@ enum VaultCmd {
     /// Re-wrap the vault key: under a new OS keyring secret, or under IRIS_NEW_PASSPHRASE when
     /// set. Records are not touched.
     Rekey,
+    /// Re-encrypt every value under a new data key. Resumable: run it again after an
+    /// interruption, or limit the work per run with --batches.
+    Reencrypt {
+        /// Batches (of 500 rows) to move in this run; all when omitted.
+        #[arg(long)]
+        batches: Option<u32>,
+    },
 }
 
 /// User names are lower-case ASCII so that they are unambiguous in audit trails and scripts.
@@ -244,6 +263,43 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
             sign_in(core, cli, &mut secrets).await?;
             let to = std::env::var("IRIS_NEW_PASSPHRASE").ok();
             core.rekey(to).await.map(Output::Slots)
+        }
+        Cmd::Vault(VaultCmd::Reencrypt { batches }) => {
+            sign_in(core, cli, &mut secrets).await?;
+            let r = core.reencrypt(*batches).await?;
+            Ok(Output::Done(if r.remaining == 0 {
+                format!(
+                    "re-encryption complete: {} rows moved, every value is under data key {}",
+                    r.rows, r.generation
+                )
+            } else {
+                format!(
+                    "re-encryption in progress: {} rows moved, {} left; run the command again to continue",
+                    r.rows, r.remaining
+                )
+            }))
+        }
+        Cmd::Backup { out } => {
+            sign_in(core, cli, &mut secrets).await?;
+            let bytes = core.backup(out).await?;
+            Ok(Output::Done(format!(
+                "backup written to {} ({bytes} bytes)",
+                out.display()
+            )))
+        }
+        Cmd::Restore { file } => {
+            let unlock = iris_core::unlock_from_env();
+            if matches!(unlock, iris_core::Unlock::Keyring) {
+                return Err(ApiError::new(
+                    ErrorCode::Validation,
+                    "restore needs the vault passphrase (IRIS_PASSPHRASE) or the recovery key (IRIS_RECOVERY_KEY)",
+                ));
+            }
+            core.restore(file, &unlock).await?;
+            Ok(Output::Done(format!(
+                "restored into {}; run `iris vault rekey` to keep the key in this machine's keyring",
+                core.config().data_dir().display()
+            )))
         }
         Cmd::User(UserCmd::Passwd) => {
             let user = acting_user(cli)?;

@@ -409,3 +409,162 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
+
+/// The PHI-at-rest scenario: Synthea-style patients with charts and notes are stored, searched,
+/// read, backed up, re-encrypted and restored, with trace logging and failed sign-ins along the
+/// way; then no identifying string appears in any file under the data dirs: database, WAL,
+/// shared memory, logs, backups.
+#[test]
+fn phi_is_in_no_file_under_the_data_dir_after_a_scenario() {
+    let env = Env::new();
+    env.init();
+    env.admin(
+        &["user", "add", "dr.grey", "--role", "physician"],
+        "first password 1\n",
+    );
+    let mut c = env.iris(&["--as", "dr.grey", "user", "passwd"]);
+    c.env("IRIS_PASSWORD", "first password 1");
+    assert!(env.run(c, "chosen password 1\n").status.success());
+
+    let patients: Vec<_> = (0..25).map(iris_vault::demo::patient).collect();
+    let mut secrets: Vec<String> = patients
+        .iter()
+        .flat_map(iris_vault::demo::identifiers)
+        .collect();
+    secrets.extend(patients.iter().map(|p| iris_vault::demo::note(p).text));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use iris_vault::{Lockout, Record, Unlock, Vault};
+        let v = Vault::open(
+            &env.data(),
+            &Unlock::Passphrase(PASSPHRASE.into()),
+            Lockout::default(),
+        )
+        .await
+        .unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let doc = v.login("dr.grey", "chosen password 1", now).await.unwrap();
+        for (i, p) in patients.iter().enumerate() {
+            let id = v.create_patient(&doc, p, now).await.unwrap();
+            let vitals = iris_vault::demo::vitals(i as u32, now)
+                .into_iter()
+                .map(Record::Observation)
+                .collect();
+            v.add_records(&doc, &id, vitals, now).await.unwrap();
+            let n = v
+                .create_note(&doc, &id, None, &iris_vault::demo::note(p), now)
+                .await
+                .unwrap();
+            v.sign_note(&doc, &n, now).await.unwrap();
+            v.open_chart(&doc, &id, now).await.unwrap();
+        }
+        assert_eq!(
+            v.search_patients(&doc, &patients[4].family[..4], 50, now)
+                .await
+                .unwrap()
+                .len()
+                >= 1,
+            true
+        );
+        v.close().await;
+    });
+
+    let traced = |args: &[&str], stdin: &str| {
+        let mut a = vec!["--as", "root", "--set", "log_level=trace"];
+        a.extend_from_slice(args);
+        env.run(env.iris(&a), &format!("admin password 1\n{stdin}"))
+    };
+    let backup = env.data().join("backups");
+    std::fs::create_dir_all(&backup).unwrap();
+    let backup = backup.join("scenario.irisbak");
+    for args in [
+        vec!["audit", "list", "--json"],
+        vec!["audit", "verify"],
+        vec!["backup", "--out", backup.to_str().unwrap()],
+        vec!["vault", "reencrypt", "--batches", "1"],
+        vec!["vault", "reencrypt"],
+        vec!["user", "list"],
+    ] {
+        let o = traced(&args, "");
+        assert!(o.status.success(), "{args:?}: {}", err(&o));
+        let text = out(&o);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{args:?} printed an identifier");
+        }
+    }
+    // Failed sign-ins and a wrong passphrase log errors too.
+    let mut c = env.iris(&[
+        "--as",
+        "dr.grey",
+        "--set",
+        "log_level=trace",
+        "user",
+        "list",
+    ]);
+    c.env("IRIS_PASSPHRASE", "not the passphrase at all");
+    env.run(c, "chosen password 1\n");
+    env.run(
+        env.iris(&[
+            "--as",
+            "dr.grey",
+            "--set",
+            "log_level=trace",
+            "user",
+            "list",
+        ]),
+        "wrong password!!\n",
+    );
+    // Restore into a second data dir under the same root, scanned too.
+    let mut c = env.iris(&[
+        "--set",
+        "log_level=trace",
+        "restore",
+        backup.to_str().unwrap(),
+    ]);
+    c.env("IRIS_DATA_DIR", env.path("restored"));
+    let o = env.run(c, "");
+    assert!(o.status.success(), "{}", err(&o));
+
+    let mut scanned = 0;
+    let mut kinds = std::collections::BTreeSet::new();
+    for root in [env.data(), env.path("restored")] {
+        for f in files(&root) {
+            let bytes = std::fs::read(&f).unwrap();
+            for s in &secrets {
+                assert!(
+                    !contains(&bytes, s.as_bytes()),
+                    "an identifier is in clear in {}",
+                    f.display()
+                );
+            }
+            scanned += 1;
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            kinds.insert(if name.starts_with("iris-cli") {
+                "log".to_string()
+            } else {
+                name
+            });
+        }
+    }
+    for expected in ["vault.sqlite", "log", "scenario.irisbak"] {
+        assert!(
+            kinds.contains(expected),
+            "the scan must cover {expected}: saw {kinds:?}"
+        );
+    }
+    let logs: u64 = files(&env.data().join("logs"))
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
+    assert!(
+        logs > 10_000,
+        "trace logging wrote only {logs} bytes: the scan would prove little"
+    );
+    assert!(scanned >= 4);
+}

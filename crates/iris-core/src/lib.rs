@@ -15,6 +15,7 @@ use std::time::Instant;
 use iris_types::{AboutDto, AboutRequest, ApiError, ErrorCode, PolicyDto, SettingDto};
 
 pub use config::{Config, ConfigError};
+pub use iris_vault::Unlock;
 pub use private_dir::{ensure_private_dir, restrict_new_files};
 pub use vault::{Clock, SystemClock, api_error, unlock_from_env};
 

@@ -31,10 +31,16 @@ pub fn init(config: &Config, face: &str, mirror_stderr: bool) -> std::io::Result
         .build(config.log_dir())
         .map_err(std::io::Error::other)?;
     let (file, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::new(format!(
-        "warn,iris={0},iris_core={0},iris_desktop={0},iris_cli={0}",
-        config.log_level()
-    ));
+    // Our crates at the configured level; dependencies at warn, except that debug and trace
+    // also show sqlx's statement log (SQL text with placeholders, never bound values).
+    let level = config.log_level();
+    let mut directives = format!(
+        "warn,iris={level},iris_core={level},iris_vault={level},iris_desktop={level},iris_cli={level}"
+    );
+    if matches!(level, "debug" | "trace") {
+        directives.push_str(&format!(",sqlx={level}"));
+    }
+    let filter = EnvFilter::new(directives);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false);

@@ -474,6 +474,64 @@ impl AppCore {
         v.slots().await.map_err(api_error)
     }
 
+    /// Writes an encrypted online backup to `out` (admin).
+    pub async fn backup(&self, out: &std::path::Path) -> Result<u64, ApiError> {
+        let (v, actor) = self.actor().await?;
+        v.backup(&actor, out, self.now_ms())
+            .await
+            .map_err(api_error)
+    }
+
+    /// Restores a backup into this data dir, which must hold no vault, with the passphrase or
+    /// recovery key (`unlock`). The vault is open afterwards.
+    pub async fn restore(&self, backup: &std::path::Path, unlock: &Unlock) -> Result<(), ApiError> {
+        let v = Vault::restore(
+            backup,
+            self.config().data_dir(),
+            unlock,
+            self.lockout(),
+            self.now_ms(),
+        )
+        .await
+        .map_err(api_error)?;
+        tracing::info!(
+            slot = unlock.slot().as_str(),
+            "vault restored from a backup"
+        );
+        self.set_vault(v, unlock.slot().as_str());
+        Ok(())
+    }
+
+    /// Re-encrypts every value under a new data key (admin); resumable, at most
+    /// `max_batches` batches per call.
+    pub async fn reencrypt(
+        &self,
+        max_batches: Option<u32>,
+    ) -> Result<iris_vault::maintenance::Reencrypted, ApiError> {
+        let (v, actor) = self.actor().await?;
+        drop(v);
+        let taken = self.vault_state.vault.write().expect("not poisoned").take();
+        let Some(arc) = taken else {
+            return Err(ApiError::new(
+                ErrorCode::KeyUnavailable,
+                "The vault is not open.",
+            ));
+        };
+        let mut vault = match Arc::try_unwrap(arc) {
+            Ok(v) => v,
+            Err(arc) => {
+                *self.vault_state.vault.write().expect("not poisoned") = Some(arc);
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "The vault is busy; try again when other work has finished.",
+                ));
+            }
+        };
+        let result = vault.reencrypt(&actor, max_batches, self.now_ms()).await;
+        *self.vault_state.vault.write().expect("not poisoned") = Some(Arc::new(vault));
+        result.map_err(api_error)
+    }
+
     /// Closes the vault (the CLI does this before exiting so the WAL is checkpointed).
     pub async fn close_vault(&self) {
         let v = self.vault_state.vault.write().expect("not poisoned").take();

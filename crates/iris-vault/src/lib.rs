@@ -17,6 +17,7 @@ pub mod chart;
 pub mod codes;
 pub mod crypto;
 pub mod date;
+pub mod demo;
 pub mod error;
 pub mod keys;
 pub mod maintenance;
