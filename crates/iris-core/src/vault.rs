@@ -540,3 +540,126 @@ impl AppCore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use super::*;
+    use crate::config::{Config, Sources};
+
+    /// A clock the test moves by hand.
+    #[derive(Debug)]
+    struct TestClock(AtomicI64);
+
+    impl Clock for TestClock {
+        fn now_ms(&self) -> i64 {
+            self.0.load(Ordering::SeqCst)
+        }
+    }
+
+    const T0: i64 = 1_795_000_000_000;
+
+    fn core(dir: &std::path::Path, policy: &str) -> (AppCore, Arc<TestClock>) {
+        std::fs::write(dir.join("policy.toml"), policy).unwrap();
+        let clock = Arc::new(TestClock(AtomicI64::new(T0)));
+        let config = Config::resolve(&Sources::isolated(dir)).unwrap();
+        let core = AppCore::open(config, std::time::Instant::now())
+            .unwrap()
+            .with_clock(clock.clone());
+        (core, clock)
+    }
+
+    async fn signed_in(core: &AppCore) {
+        core.init_vault(InitRequest {
+            admin: "root".into(),
+            password: "admin password 1".into(),
+            passphrase: Some("core test passphrase".into()),
+        })
+        .await
+        .unwrap();
+        core.login(LoginRequest {
+            user: "root".into(),
+            password: "admin password 1".into(),
+        })
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_session_locks_after_the_policy_idle_time_and_activity_resets_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (core, clock) = core(
+            tmp.path(),
+            "locked = [\"idle_lock_minutes\"]\nidle_lock_minutes = 10\n",
+        );
+        signed_in(&core).await;
+        assert_eq!(core.vault_status().session.unwrap().idle_lock_minutes, 10);
+        // Activity every 9 minutes keeps the session open.
+        for _ in 0..3 {
+            clock.0.fetch_add(9 * 60_000, Ordering::SeqCst);
+            core.list_users().await.unwrap();
+        }
+        // Ten idle minutes lock it: PHI-bearing commands refuse, the status shows no session.
+        clock.0.fetch_add(10 * 60_000, Ordering::SeqCst);
+        let e = core.list_users().await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::SessionLocked);
+        assert!(core.vault_status().session.is_none());
+        assert_eq!(
+            core.list_users().await.unwrap_err().code,
+            ErrorCode::SessionLocked
+        );
+        // Signing in again unlocks; the lock is in the audit log with its reason.
+        core.login(LoginRequest {
+            user: "root".into(),
+            password: "admin password 1".into(),
+        })
+        .await
+        .unwrap();
+        let log = core
+            .audit_list(AuditListRequest {
+                patient: None,
+                user: Some("root".into()),
+            })
+            .await
+            .unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.action == "session.lock" && e.detail.as_deref() == Some("idle"))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_manual_lock_and_logout_end_access() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (core, _clock) = core(tmp.path(), "");
+        signed_in(&core).await;
+        core.lock_session("manual").await.unwrap();
+        assert_eq!(
+            core.list_users().await.unwrap_err().code,
+            ErrorCode::SessionLocked
+        );
+        core.logout();
+        assert_eq!(
+            core.list_users().await.unwrap_err().code,
+            ErrorCode::Unauthenticated
+        );
+    }
+
+    #[test]
+    fn vault_errors_map_to_codes_with_phi_free_messages() {
+        let e = api_error(VaultError::LockedOut { minutes: 12 });
+        assert_eq!(e.code, ErrorCode::LockedOut);
+        assert_eq!(
+            e.message,
+            "Account is locked after repeated failed logins; try again in 12 minute(s)."
+        );
+        let e = api_error(VaultError::Storage {
+            kind: "database error (code 19)".into(),
+        });
+        assert_eq!(e.code, ErrorCode::Internal);
+        let e = api_error(VaultError::invalid("birth_date", "not_in_future"));
+        assert_eq!(e.code, ErrorCode::Validation);
+        assert_eq!(e.fields[0].rule, "not_in_future");
+    }
+}
