@@ -78,6 +78,8 @@ fn about_page_shows_the_version_the_backend_reports() {
     let h = harness();
     let tmp = tempfile::tempdir().unwrap();
     let s = launch(&h, tmp.path(), &[]);
+    let nav = s.wait_for("#nav-about", UI_TIMEOUT).unwrap();
+    s.click(&nav).unwrap();
 
     let shown = s
         .wait_for("#about-version", UI_TIMEOUT)
@@ -106,7 +108,7 @@ fn unknown_commands_and_malformed_requests_from_the_webview_are_errors_not_crash
     let h = harness();
     let tmp = tempfile::tempdir().unwrap();
     let s = launch(&h, tmp.path(), &[]);
-    s.wait_for("#about-version", UI_TIMEOUT).unwrap();
+    s.wait_for("#setup-form", UI_TIMEOUT).unwrap();
 
     let unknown = invoke(&s, "drop_all_tables", "{}");
     assert!(
@@ -154,7 +156,7 @@ fn keyboard_focus_is_visible_and_reaches_the_navigation() {
     let h = harness();
     let tmp = tempfile::tempdir().unwrap();
     let s = launch(&h, tmp.path(), &[]);
-    s.wait_for("#about-version", UI_TIMEOUT).unwrap();
+    s.wait_for("#setup-form", UI_TIMEOUT).unwrap();
     const TAB: &str = "\u{E004}";
     s.keys(TAB).unwrap();
     let first = s
@@ -163,9 +165,103 @@ fn keyboard_focus_is_visible_and_reaches_the_navigation() {
     assert_eq!(first, "skip-link", "Tab first reaches the skip link");
     s.keys(TAB).unwrap();
     let focused = s.execute("return document.activeElement.id").unwrap();
-    assert_eq!(focused, "nav-about");
+    assert_eq!(focused, "nav-home");
     let outline = s
         .execute("return getComputedStyle(document.activeElement).outlineStyle")
         .unwrap();
     assert_eq!(outline, "solid", "focused controls show an outline");
+}
+
+/// Saves a screenshot of the window when `IRIS_E2E_SCREENSHOTS` names a directory (the docs'
+/// screenshots are taken this way); does nothing otherwise.
+fn shot(s: &Session, name: &str) {
+    if let Some(dir) = std::env::var_os("IRIS_E2E_SCREENSHOTS") {
+        let png = s.screenshot_png().expect("screenshot");
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+/// First run to daily use, in the real window: set up the vault (the recovery key is shown
+/// once and must be acknowledged), sign in, add a user, lock the screen (nothing of the
+/// previous page stays in the DOM), sign in again, sign out, and a new user's first sign-in
+/// with its forced password change.
+#[test]
+fn first_run_setup_sign_in_users_and_lock_screen() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &[]);
+
+    s.wait_for("#setup-form", UI_TIMEOUT).unwrap();
+    shot(&s, "setup");
+    s.type_into("#setup-admin", "root").unwrap();
+    s.type_into("#setup-password", "admin password 1").unwrap();
+    s.type_into("#setup-confirm", "admin password 2").unwrap();
+    s.type_into("#setup-passphrase", "e2e vault passphrase").unwrap();
+    s.click_on("#setup-submit").unwrap();
+    // Mismatched confirmation: refused in the form, nothing created.
+    s.wait_for_text(".error-panel", "does not match", UI_TIMEOUT).unwrap();
+    assert!(!tmp.path().join("data/vault.sqlite").exists());
+    s.type_into("#setup-confirm", "admin password 1").unwrap();
+    s.click_on("#setup-submit").unwrap();
+
+    let key = s
+        .wait_for("#recovery-key", UI_TIMEOUT)
+        .and_then(|e| s.text(&e))
+        .unwrap();
+    assert_eq!(key.len(), 64, "{key}");
+    shot(&s, "recovery-key");
+    let cont = s.find("#setup-continue").unwrap();
+    assert!(s.attribute(&cont, "disabled").unwrap().is_some(), "continue needs the acknowledgement");
+    s.click_on("#recovery-stored").unwrap();
+    s.click(&cont).unwrap();
+
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    s.type_into("#sign-in-user", "root").unwrap();
+    s.type_into("#sign-in-password", "wrong password").unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for_text(".error-panel", "incorrect", UI_TIMEOUT).unwrap();
+    s.type_into("#sign-in-password", "admin password 1").unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for_text("#user-status", "root", UI_TIMEOUT).unwrap();
+
+    s.click_on("#nav-users").unwrap();
+    s.wait_for("#add-user-form", UI_TIMEOUT).unwrap();
+    s.type_into("#add-user-name", "dr.grey").unwrap();
+    s.type_into("#add-user-password", "temporary pass 1").unwrap();
+    s.click_on("#add-user-submit").unwrap();
+    s.wait_for_text("tr[data-user='dr.grey'] .user-state", "Must change password", UI_TIMEOUT)
+        .unwrap();
+    shot(&s, "users");
+
+    // Lock: the lock screen names the user, and the users table is gone from the DOM.
+    s.click_on("#lock-button").unwrap();
+    s.wait_for("#lock-message", UI_TIMEOUT).unwrap();
+    let html = s.execute("return document.body.innerHTML").unwrap();
+    assert!(!html.as_str().unwrap_or_default().contains("dr.grey"), "locked screen still shows the page");
+    assert_eq!(
+        s.execute("return document.getElementById('sign-in-user').value")
+            .unwrap(),
+        "root"
+    );
+    shot(&s, "lock-screen");
+    // The backend agrees: PHI-bearing commands refuse while locked.
+    let r = invoke(&s, "list_users", "{req: {}}");
+    assert_eq!(r["err"]["code"], "SESSION_LOCKED", "{r}");
+    s.type_into("#sign-in-password", "admin password 1").unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for_text("#user-status", "root", UI_TIMEOUT).unwrap();
+    s.click_on("#sign-out").unwrap();
+
+    // The new user's first sign-in forces a password change; a physician has no Users page.
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    s.type_into("#sign-in-user", "dr.grey").unwrap();
+    s.type_into("#sign-in-password", "temporary pass 1").unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for("#passwd-form", UI_TIMEOUT).unwrap();
+    s.type_into("#passwd-current", "temporary pass 1").unwrap();
+    s.type_into("#passwd-new", "my own password 1").unwrap();
+    s.type_into("#passwd-confirm", "my own password 1").unwrap();
+    s.click_on("#passwd-submit").unwrap();
+    s.wait_for_text("#home-role", "Physician", UI_TIMEOUT).unwrap();
+    assert!(s.find("#nav-users").is_err());
 }

@@ -212,6 +212,38 @@ impl Session {
         Ok(())
     }
 
+    /// Types `text` into the element matching `css` (W3C Element Send Keys), after clearing it.
+    pub fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let e = self.find(css)?;
+        post(&format!("{}/element/{}/clear", self.url, e.0), &json!({}))?;
+        post(
+            &format!("{}/element/{}/value", self.url, e.0),
+            &json!({"text": text}),
+        )?;
+        Ok(())
+    }
+
+    /// Clicks the element matching `css`.
+    pub fn click_on(&self, css: &str) -> Result<()> {
+        let e = self.find(css)?;
+        self.click(&e)
+    }
+
+    /// Waits until the element matching `css` exists and its text contains `needle`.
+    pub fn wait_for_text(&self, css: &str, needle: &str, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.find(css).and_then(|e| self.text(&e));
+            match text {
+                Ok(t) if t.contains(needle) => return Ok(t),
+                other if Instant::now() >= deadline => {
+                    bail!("{css} never contained {needle:?}; last: {other:?}")
+                }
+                _ => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    }
+
     pub fn title(&self) -> Result<String> {
         Ok(get(&format!("{}/title", self.url))?["value"]
             .as_str()

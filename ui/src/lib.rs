@@ -8,6 +8,7 @@ mod app;
 mod components;
 mod ipc;
 mod pages;
+mod session;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
