@@ -196,10 +196,12 @@ fn first_run_setup_sign_in_users_and_lock_screen() {
     s.type_into("#setup-admin", "root").unwrap();
     s.type_into("#setup-password", "admin password 1").unwrap();
     s.type_into("#setup-confirm", "admin password 2").unwrap();
-    s.type_into("#setup-passphrase", "e2e vault passphrase").unwrap();
+    s.type_into("#setup-passphrase", "e2e vault passphrase")
+        .unwrap();
     s.click_on("#setup-submit").unwrap();
     // Mismatched confirmation: refused in the form, nothing created.
-    s.wait_for_text(".error-panel", "does not match", UI_TIMEOUT).unwrap();
+    s.wait_for_text(".error-panel", "does not match", UI_TIMEOUT)
+        .unwrap();
     assert!(!tmp.path().join("data/vault.sqlite").exists());
     s.type_into("#setup-confirm", "admin password 1").unwrap();
     s.click_on("#setup-submit").unwrap();
@@ -211,7 +213,10 @@ fn first_run_setup_sign_in_users_and_lock_screen() {
     assert_eq!(key.len(), 64, "{key}");
     shot(&s, "recovery-key");
     let cont = s.find("#setup-continue").unwrap();
-    assert!(s.attribute(&cont, "disabled").unwrap().is_some(), "continue needs the acknowledgement");
+    assert!(
+        s.attribute(&cont, "disabled").unwrap().is_some(),
+        "continue needs the acknowledgement"
+    );
     s.click_on("#recovery-stored").unwrap();
     s.click(&cont).unwrap();
 
@@ -219,25 +224,35 @@ fn first_run_setup_sign_in_users_and_lock_screen() {
     s.type_into("#sign-in-user", "root").unwrap();
     s.type_into("#sign-in-password", "wrong password").unwrap();
     s.click_on("#sign-in-submit").unwrap();
-    s.wait_for_text(".error-panel", "incorrect", UI_TIMEOUT).unwrap();
-    s.type_into("#sign-in-password", "admin password 1").unwrap();
+    s.wait_for_text(".error-panel", "incorrect", UI_TIMEOUT)
+        .unwrap();
+    s.type_into("#sign-in-password", "admin password 1")
+        .unwrap();
     s.click_on("#sign-in-submit").unwrap();
     s.wait_for_text("#user-status", "root", UI_TIMEOUT).unwrap();
 
     s.click_on("#nav-users").unwrap();
     s.wait_for("#add-user-form", UI_TIMEOUT).unwrap();
     s.type_into("#add-user-name", "dr.grey").unwrap();
-    s.type_into("#add-user-password", "temporary pass 1").unwrap();
-    s.click_on("#add-user-submit").unwrap();
-    s.wait_for_text("tr[data-user='dr.grey'] .user-state", "Must change password", UI_TIMEOUT)
+    s.type_into("#add-user-password", "temporary pass 1")
         .unwrap();
+    s.click_on("#add-user-submit").unwrap();
+    s.wait_for_text(
+        "tr[data-user='dr.grey'] .user-state",
+        "Must change password",
+        UI_TIMEOUT,
+    )
+    .unwrap();
     shot(&s, "users");
 
     // Lock: the lock screen names the user, and the users table is gone from the DOM.
     s.click_on("#lock-button").unwrap();
     s.wait_for("#lock-message", UI_TIMEOUT).unwrap();
     let html = s.execute("return document.body.innerHTML").unwrap();
-    assert!(!html.as_str().unwrap_or_default().contains("dr.grey"), "locked screen still shows the page");
+    assert!(
+        !html.as_str().unwrap_or_default().contains("dr.grey"),
+        "locked screen still shows the page"
+    );
     assert_eq!(
         s.execute("return document.getElementById('sign-in-user').value")
             .unwrap(),
@@ -247,7 +262,8 @@ fn first_run_setup_sign_in_users_and_lock_screen() {
     // The backend agrees: PHI-bearing commands refuse while locked.
     let r = invoke(&s, "list_users", "{req: {}}");
     assert_eq!(r["err"]["code"], "SESSION_LOCKED", "{r}");
-    s.type_into("#sign-in-password", "admin password 1").unwrap();
+    s.type_into("#sign-in-password", "admin password 1")
+        .unwrap();
     s.click_on("#sign-in-submit").unwrap();
     s.wait_for_text("#user-status", "root", UI_TIMEOUT).unwrap();
     s.click_on("#sign-out").unwrap();
@@ -255,13 +271,15 @@ fn first_run_setup_sign_in_users_and_lock_screen() {
     // The new user's first sign-in forces a password change; a physician has no Users page.
     s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
     s.type_into("#sign-in-user", "dr.grey").unwrap();
-    s.type_into("#sign-in-password", "temporary pass 1").unwrap();
+    s.type_into("#sign-in-password", "temporary pass 1")
+        .unwrap();
     s.click_on("#sign-in-submit").unwrap();
     s.wait_for("#passwd-form", UI_TIMEOUT).unwrap();
     s.type_into("#passwd-current", "temporary pass 1").unwrap();
     s.type_into("#passwd-new", "my own password 1").unwrap();
     s.type_into("#passwd-confirm", "my own password 1").unwrap();
     s.click_on("#passwd-submit").unwrap();
-    s.wait_for_text("#home-role", "Physician", UI_TIMEOUT).unwrap();
+    s.wait_for_text("#home-role", "Physician", UI_TIMEOUT)
+        .unwrap();
     assert!(s.find("#nav-users").is_err());
 }

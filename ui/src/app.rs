@@ -110,7 +110,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Home() -> impl IntoView {
     let ctx = SessionCtx::get();
-    move || match ctx.stage.get() {
+    move || {
+        match ctx.stage.get() {
         Stage::Loading => view! { <p class="loading" aria-live="polite">"Loading…"</p> }.into_any(),
         Stage::Failed(e) => view! { <ErrorPanel error=e/> }.into_any(),
         Stage::Setup => view! { <SetupPage/> }.into_any(),
@@ -140,6 +141,7 @@ fn Home() -> impl IntoView {
             </section>
         }
         .into_any(),
+    }
     }
 }
 

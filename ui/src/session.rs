@@ -21,7 +21,9 @@ pub enum Stage {
     /// A vault exists but could not be opened (no key); the message says why.
     Unavailable(String),
     /// Sign-in; `locked_user` is set when a session was locked (idle or by hand).
-    SignIn { locked_user: Option<String> },
+    SignIn {
+        locked_user: Option<String>,
+    },
     /// Signed in; the first sign-in of a new account must change its password first.
     SignedIn(SessionDto),
 }

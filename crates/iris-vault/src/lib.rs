@@ -270,7 +270,7 @@ impl Vault {
             return Err(VaultError::NotInitialized);
         }
         let pool = pool(&path, false).await?;
-        MIGRATOR.run(&pool).await.map_err(sqlx::Error::from)?;
+        // The key is checked before any migration runs: a wrong key changes nothing.
         let vault_id: String = sqlx::query_scalar("SELECT vault_id FROM vault_meta WHERE id = 1")
             .fetch_optional(&pool)
             .await?
@@ -282,6 +282,7 @@ impl Vault {
             ))
         })?;
         let material = keys::open_slot(&vault_id, unlock, &slot)?;
+        MIGRATOR.run(&pool).await.map_err(sqlx::Error::from)?;
         let (deks, current) = load_data_keys(&pool, &vault_id, &material).await?;
         let mut v = Vault::from_material(pool, dir, vault_id, &material, deks, current);
         v.lockout = lockout;
@@ -1045,6 +1046,60 @@ impl Vault {
             pregnancy: open("pregnancy")?,
         };
         Ok((id, rec))
+    }
+
+    /// Erases a patient and everything charted for them (admin; for records created in error
+    /// or a lawful erasure request). The reason is required; the audit entries about the
+    /// patient stay (they hold only the opaque id), plus one for the erasure with its counts.
+    pub async fn erase_patient(
+        &self,
+        actor: &Actor,
+        id: &str,
+        reason: &str,
+        now: Millis,
+    ) -> Result<i64, VaultError> {
+        self.authorize(actor, Action::Erase, Some(id), now).await?;
+        let n = reason.trim().chars().count();
+        if !(10..=500).contains(&n) {
+            return Err(VaultError::invalid("reason", "length_10_500"));
+        }
+        self.require_patient(id).await?;
+        let mut tx = begin_write(&self.pool).await?;
+        let mut count = 1;
+        for sql in [
+            "DELETE FROM note_addenda WHERE note_id IN (SELECT id FROM notes WHERE patient_id = ?)",
+            "DELETE FROM notes WHERE patient_id = ?",
+            "DELETE FROM records WHERE patient_id = ?",
+            "DELETE FROM allergy_status WHERE patient_id = ?",
+            "DELETE FROM break_glass WHERE patient_id = ?",
+            "DELETE FROM patient_index WHERE patient_id = ?",
+        ] {
+            count += sqlx::query(sql)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() as i64;
+        }
+        sqlx::query("DELETE FROM patients WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        self.audit(
+            &mut tx,
+            now,
+            NewEntry {
+                user: &actor.name,
+                role: actor.role.as_str(),
+                action: "patient.erase",
+                patient: Some(id),
+                outcome: Outcome::Ok,
+                count,
+                detail: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(count)
     }
 
     /// Reads one patient (audited as a PHI read).

@@ -477,3 +477,73 @@ async fn a_chart_with_two_thousand_observations_opens_in_time_order() {
         vec![("record.add".into(), 2000), ("chart.open".into(), 2001)]
     );
 }
+
+#[tokio::test]
+async fn an_admin_erases_a_patient_with_a_reason_and_the_audit_trail_remains() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    v.add_records(
+        &fx.doc,
+        &fx.pid,
+        vec![vital("8867-4", 70.0, "/min", T0), lab_glucose(5.0, T0)],
+        T0,
+    )
+    .await
+    .unwrap();
+    let n = v
+        .create_note(&fx.doc, &fx.pid, None, &note("note"), T0)
+        .await
+        .unwrap();
+    v.sign_note(&fx.doc, &n, T0).await.unwrap();
+    v.add_addendum(&fx.doc, &n, "more", T0).await.unwrap();
+    let admin = v.login("admin", "admin password 1", T0).await.unwrap();
+    assert!(matches!(
+        v.erase_patient(&fx.doc, &fx.pid, "duplicate registration", T0)
+            .await,
+        Err(VaultError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        v.erase_patient(&admin, &fx.pid, "dup", T0).await,
+        Err(VaultError::Invalid(_))
+    ));
+    let count = v
+        .erase_patient(&admin, &fx.pid, "duplicate registration", T0)
+        .await
+        .unwrap();
+    assert!(count >= 5, "{count}");
+    assert!(matches!(
+        v.open_chart(&fx.doc, &fx.pid, T0).await,
+        Err(VaultError::NotFound { .. })
+    ));
+    for table in [
+        "patients",
+        "records",
+        "notes",
+        "note_addenda",
+        "patient_index",
+    ] {
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+                .fetch_one(v.pool())
+                .await
+                .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    let log = v
+        .audit_list(
+            &admin,
+            &iris_vault::AuditFilter::Patient(fx.pid.clone()),
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "patient.erase" && e.count == count)
+    );
+    assert!(log.iter().any(|e| e.action == "note.sign"));
+    assert!(matches!(
+        v.verify_chain(None).await.unwrap(),
+        iris_vault::Verdict::Intact { .. }
+    ));
+}

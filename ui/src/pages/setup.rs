@@ -21,10 +21,12 @@ pub fn SetupPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked() != confirm.get_untracked() {
-            error.set(Some(iris_types::ApiError::validation(vec![iris_types::FieldError {
-                field: "confirm".into(),
-                rule: "matches_password".into(),
-            }])));
+            error.set(Some(iris_types::ApiError::validation(vec![
+                iris_types::FieldError {
+                    field: "confirm".into(),
+                    rule: "matches_password".into(),
+                },
+            ])));
             return;
         }
         let p = passphrase.get_untracked();

@@ -74,10 +74,12 @@ pub fn ChangePasswordPage(first_time: bool) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if new.get_untracked() != confirm.get_untracked() {
-            error.set(Some(iris_types::ApiError::validation(vec![iris_types::FieldError {
-                field: "confirm".into(),
-                rule: "matches_password".into(),
-            }])));
+            error.set(Some(iris_types::ApiError::validation(vec![
+                iris_types::FieldError {
+                    field: "confirm".into(),
+                    rule: "matches_password".into(),
+                },
+            ])));
             return;
         }
         let req = ChangePasswordRequest {

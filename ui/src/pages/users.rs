@@ -1,15 +1,15 @@
 //! User administration (admins): who can sign in, in which role, and account state.
 
 use iris_types::{
-    AddUser, AddUserRequest, ApiError, ChangeUser, ChangeUserRequest, Empty, ListUsers,
-    UserChange, UserDto,
+    AddUser, AddUserRequest, ApiError, ChangeUser, ChangeUserRequest, Empty, ListUsers, UserChange,
+    UserDto,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::app::role_label;
 use crate::components::error_panel::ErrorPanel;
 use crate::ipc;
-use crate::app::role_label;
 use crate::session::{SessionCtx, Stage};
 
 #[component]
