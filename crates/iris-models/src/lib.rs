@@ -252,7 +252,8 @@ pub fn assemble(
         .parent()
         .ok_or_else(|| io::Error::other("destination has no parent directory"))?;
     std::fs::create_dir_all(dir)?;
-    let tmp = dest.with_extension("partial");
+    // Appended, not substituted: `a.json` and `a.bin` in one folder get distinct temp files.
+    let tmp = PathBuf::from(format!("{}.partial", dest.display()));
     let result = (|| {
         let mut out = File::create(&tmp)?;
         let mut hasher = Sha256::new();
@@ -399,7 +400,7 @@ parts = ["toy-pkg/a", "toy-pkg/b"]
         let e = assemble(&[b, a], &dest2, ABC_SHA, 3).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
         assert!(!dest2.exists());
-        assert!(!dest2.with_extension("partial").exists());
+        assert!(!PathBuf::from(format!("{}.partial", dest2.display())).exists());
     }
 
     #[test]
