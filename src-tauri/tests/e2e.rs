@@ -283,3 +283,42 @@ fn first_run_setup_sign_in_users_and_lock_screen() {
         .unwrap();
     assert!(s.find("#nav-users").is_err());
 }
+
+/// The idle lock of the window itself: with a one-minute policy, a signed-in screen left alone
+/// locks and its page (here the user list) leaves the DOM.
+#[test]
+fn an_idle_screen_locks_and_drops_what_it_showed() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("config.toml"), "idle_lock_minutes = 1\n").unwrap();
+    let s = launch(&h, tmp.path(), &[]);
+    s.wait_for("#setup-form", UI_TIMEOUT).unwrap();
+    s.type_into("#setup-admin", "root").unwrap();
+    s.type_into("#setup-password", "admin password 1").unwrap();
+    s.type_into("#setup-confirm", "admin password 1").unwrap();
+    s.type_into("#setup-passphrase", "e2e vault passphrase")
+        .unwrap();
+    s.click_on("#setup-submit").unwrap();
+    s.wait_for("#recovery-stored", UI_TIMEOUT).unwrap();
+    s.click_on("#recovery-stored").unwrap();
+    s.click_on("#setup-continue").unwrap();
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    s.type_into("#sign-in-user", "root").unwrap();
+    s.type_into("#sign-in-password", "admin password 1")
+        .unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for_text("#user-status", "root", UI_TIMEOUT).unwrap();
+    s.click_on("#nav-users").unwrap();
+    s.wait_for("#users-table", UI_TIMEOUT).unwrap();
+    let started = std::time::Instant::now();
+    // No input from here on: the UI's own timer must lock within a minute (plus its 5 s tick).
+    s.wait_for("#lock-message", Duration::from_secs(90))
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(50),
+        "locked too early"
+    );
+    assert!(s.find("#users-table").is_err());
+    let r = invoke(&s, "list_users", "{req: {}}");
+    assert_eq!(r["err"]["code"], "SESSION_LOCKED", "{r}");
+}

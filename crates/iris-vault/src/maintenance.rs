@@ -314,6 +314,7 @@ impl Vault {
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
+                .mode_owner_only()
                 .open(&partial)?;
             f.write_all(MAGIC)?;
             f.write_all(&(header.len() as u32).to_be_bytes())?;
@@ -415,6 +416,7 @@ impl Vault {
             let mut out = std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
+                .mode_owner_only()
                 .open(&partial)?;
             let mut index = 0u64;
             loop {
@@ -477,6 +479,22 @@ impl Vault {
                 Err(VaultError::Integrity)
             }
         }
+    }
+}
+
+/// Backups and restore files are owner-only whatever the process umask.
+trait OwnerOnly {
+    fn mode_owner_only(&mut self) -> &mut Self;
+}
+
+impl OwnerOnly for std::fs::OpenOptions {
+    fn mode_owner_only(&mut self) -> &mut Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            self.mode(0o600);
+        }
+        self
     }
 }
 

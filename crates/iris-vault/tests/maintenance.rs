@@ -205,8 +205,16 @@ async fn an_online_backup_restores_with_the_recovery_key_or_passphrase_and_holds
         v.backup(&admin, &out, T0).await,
         Err(VaultError::Conflict(_))
     ));
-    // Only the backup itself is left beside it.
+    // Only the backup itself is left beside it, owner-only.
     assert_eq!(files(out.parent().unwrap()), vec![out.clone()]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
     let raw = std::fs::read(&out).unwrap();
     for p in (0..5).map(patient) {
         for s in [
