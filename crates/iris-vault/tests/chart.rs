@@ -547,3 +547,20 @@ async fn an_admin_erases_a_patient_with_a_reason_and_the_audit_trail_remains() {
         iris_vault::Verdict::Intact { .. }
     ));
 }
+
+#[tokio::test]
+async fn demo_patients_seed_through_the_validating_api() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    let ids = iris_vault::demo::seed(v, &fx.doc, 12, T0).await.unwrap();
+    assert_eq!(ids.len(), 12);
+    let mut states = std::collections::BTreeSet::new();
+    for id in &ids {
+        let chart = v.open_chart(&fx.doc, id, T0).await.unwrap();
+        assert!(chart.records.len() > 100);
+        assert_eq!(chart.notes.len(), 2);
+        assert!(chart.notes.iter().all(|n| n.signed_at.is_some()));
+        states.insert(format!("{:?}", std::mem::discriminant(&chart.allergy_state)));
+    }
+    assert!(states.len() >= 2, "demo data shows more than one allergy state");
+}
