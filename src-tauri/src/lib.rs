@@ -111,12 +111,35 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
     ])
 }
 
+/// How this launch reaches the vault key: a demo launch (`--demo`) uses the documented demo
+/// passphrase unless `IRIS_PASSPHRASE` says otherwise; otherwise the environment decides.
+pub fn unlock_for(demo: bool) -> iris_core::Unlock {
+    if demo && std::env::var_os("IRIS_PASSPHRASE").is_none() {
+        iris_core::Unlock::Passphrase(iris_core::DEMO_PASSPHRASE.into())
+    } else {
+        iris_core::unlock_from_env()
+    }
+}
+
+/// Seeds demo data into a fresh data dir (see `AppCore::seed_demo`); failures are logged and
+/// shown by the UI through the vault status.
+pub fn seed_demo(core: &Core, unlock: &iris_core::Unlock) {
+    if let Ok(c) = core.get() {
+        match tauri::async_runtime::block_on(c.seed_demo(unlock)) {
+            Ok(true) => eprintln!("iris-desktop: seeded synthetic demo data"),
+            Ok(false) => {}
+            Err(e) => eprintln!("iris-desktop: demo data not seeded: {e}"),
+        }
+    }
+}
+
 /// Opens the data dir's vault if there is one (OS keyring, or `IRIS_PASSPHRASE` /
 /// `IRIS_RECOVERY_KEY`). A failure is kept by the core and shown by the UI.
-pub fn open_vault_at_start(core: &Core) {
+pub fn open_vault_at_start(core: &Core, unlock: &iris_core::Unlock) {
     if let Ok(c) = core.get() {
-        if c.vault_status().initialized {
-            let _ = tauri::async_runtime::block_on(c.open_vault(&iris_core::unlock_from_env()));
+        let s = c.vault_status();
+        if s.initialized && !s.open {
+            let _ = tauri::async_runtime::block_on(c.open_vault(unlock));
         }
     }
 }

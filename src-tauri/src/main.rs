@@ -16,6 +16,11 @@ struct Args {
     /// Passed by WebKitWebDriver when it launches the app for automation; nothing to do here.
     #[arg(long, hide = true)]
     automation: bool,
+
+    /// On a fresh data dir, seed synthetic demo patients and demo accounts (unless the policy
+    /// sets `demo_data = false`). `cargo xtask run` passes it with its own demo data dir.
+    #[arg(long)]
+    demo: bool,
 }
 
 fn main() {
@@ -26,7 +31,11 @@ fn main() {
         eprintln!("iris-desktop: {e}");
     }
     let core = iris_desktop::Core::new(core);
-    iris_desktop::open_vault_at_start(&core);
+    let unlock = iris_desktop::unlock_for(args.demo);
+    if args.demo {
+        iris_desktop::seed_demo(&core, &unlock);
+    }
+    iris_desktop::open_vault_at_start(&core, &unlock);
     iris_desktop::builder(tauri::Builder::default())
         .manage(core)
         .run(iris_desktop::context())

@@ -322,3 +322,22 @@ fn an_idle_screen_locks_and_drops_what_it_showed() {
     let r = invoke(&s, "list_users", "{req: {}}");
     assert_eq!(r["err"]["code"], "SESSION_LOCKED", "{r}");
 }
+
+/// The README run command's first launch: `--demo` on a fresh data dir seeds the synthetic
+/// cohort and the demo accounts, and every screen says the data is synthetic.
+#[test]
+fn demo_data_is_seeded_on_first_launch_and_marked_synthetic() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &["--demo"]);
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    s.wait_for_text("#demo-badge", "synthetic", UI_TIMEOUT)
+        .unwrap();
+    let (user, password, _) = iris_core::DEMO_ACCOUNTS[1];
+    s.type_into("#sign-in-user", user).unwrap();
+    s.type_into("#sign-in-password", password).unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for_text("#home-role", "Physician", UI_TIMEOUT)
+        .unwrap();
+    assert!(tmp.path().join("data/vault.sqlite").exists());
+}

@@ -64,6 +64,11 @@ pub fn App() -> impl IntoView {
                 <Logo/>
                 <span class="brand-name">"Iris"</span>
                 <span class="brand-tag">"Clinician workstation"</span>
+                {move || ctx.demo.get().then(|| view! {
+                    <span class="demo-badge" id="demo-badge" title="Every patient in this vault is synthetic">
+                        "DEMO · synthetic patients"
+                    </span>
+                })}
             </div>
             <UserArea/>
         </header>

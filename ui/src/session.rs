@@ -32,12 +32,15 @@ pub enum Stage {
 #[derive(Debug, Clone, Copy)]
 pub struct SessionCtx {
     pub stage: RwSignal<Stage>,
+    /// The vault holds synthetic demo data.
+    pub demo: RwSignal<bool>,
 }
 
 impl SessionCtx {
     pub fn provide() -> SessionCtx {
         let ctx = SessionCtx {
             stage: RwSignal::new(Stage::Loading),
+            demo: RwSignal::new(false),
         };
         provide_context(ctx);
         ctx.refresh();
@@ -51,7 +54,11 @@ impl SessionCtx {
     /// Re-reads the vault status and moves to the stage it implies.
     pub fn refresh(self) {
         spawn_local(async move {
-            let next = match ipc::call::<VaultStatus>(&Empty {}).await {
+            let status = ipc::call::<VaultStatus>(&Empty {}).await;
+            if let Ok(s) = &status {
+                self.demo.set(s.demo);
+            }
+            let next = match status {
                 Err(e) => Stage::Failed(e),
                 Ok(s) if !s.initialized => Stage::Setup,
                 Ok(s) if !s.open => Stage::Unavailable(

@@ -49,8 +49,9 @@ fn real_main() -> Result<()> {
         "run" => {
             setup::ensure_all()?;
             ui::build(&root)?;
-            models::fetch_all(&models::models_dir_for(&args[1..])?)?;
-            run::desktop(&args[1..])
+            let app_args = run::run_args(&args[1..])?;
+            models::fetch_all(&models::models_dir_for(&app_args)?)?;
+            run::desktop(&app_args)
         }
         "screenshot" => {
             let out = args.get(1).context("screenshot needs an output path")?;

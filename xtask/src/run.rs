@@ -29,10 +29,36 @@ fn has_display() -> bool {
     std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
 }
 
+/// The data dir `cargo xtask run` uses unless given `--data-dir`: a demo vault of its own
+/// (`~/.local/share/iris-demo` on Linux), so a real data dir never receives demo data.
+pub fn demo_data_dir() -> Result<PathBuf> {
+    let base = directories::BaseDirs::new().context("no home directory")?;
+    Ok(base.data_dir().join("iris-demo"))
+}
+
+/// The app's arguments for `run`: the caller's, or the demo data dir with `--demo` (seeded
+/// with synthetic patients on first launch).
+pub fn run_args(args: &[String]) -> Result<Vec<String>> {
+    if args
+        .iter()
+        .any(|a| a == "--data-dir" || a.starts_with("--data-dir="))
+    {
+        return Ok(args.to_vec());
+    }
+    let mut out = vec![
+        "--data-dir".to_string(),
+        demo_data_dir()?.display().to_string(),
+        "--demo".to_string(),
+    ];
+    out.extend_from_slice(args);
+    Ok(out)
+}
+
 /// Builds and opens Iris. Without a display (a server, CI) the window opens on a private Xvfb
 /// screen, and the way to look at it is printed.
 pub fn desktop(args: &[String]) -> Result<()> {
     let bin = build_desktop(false)?;
+    let demo = args.iter().any(|a| a == "--demo");
     let xvfb = if has_display() {
         None
     } else {
@@ -40,6 +66,18 @@ pub fn desktop(args: &[String]) -> Result<()> {
     };
     let mut cmd = Command::new(&bin);
     cmd.args(args);
+    if demo {
+        // Demo vaults are keyed by a documented passphrase (the app uses it with --demo), so
+        // they open without a keyring.
+        eprintln!(
+            "xtask: demo data (synthetic patients) in {}",
+            demo_data_dir()?.display()
+        );
+        eprintln!("       sign in as:");
+        for (user, password, role) in iris_core::DEMO_ACCOUNTS {
+            eprintln!("         {user:<12} {password:<26} ({role})");
+        }
+    }
     if let Some(x) = &xvfb {
         eprintln!(
             "xtask: no display found; Iris runs on the virtual display {0}.\n       See it with: DISPLAY={0} import -window root iris.png",

@@ -17,7 +17,9 @@ use iris_types::{AboutDto, AboutRequest, ApiError, ErrorCode, PolicyDto, Setting
 pub use config::{Config, ConfigError};
 pub use iris_vault::Unlock;
 pub use private_dir::{ensure_private_dir, restrict_new_files};
-pub use vault::{Clock, SystemClock, api_error, unlock_from_env};
+pub use vault::{
+    Clock, DEMO_ACCOUNTS, DEMO_PASSPHRASE, DEMO_PATIENTS, SystemClock, api_error, unlock_from_env,
+};
 
 /// Version of this build (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -47,7 +47,22 @@ pub(crate) struct VaultState {
     unlocked_with: Mutex<Option<&'static str>>,
     open_error: Mutex<Option<ApiError>>,
     session: Mutex<Option<Session>>,
+    demo: Mutex<bool>,
 }
+
+/// The passphrase of demo vaults (`cargo xtask run`): demo data is synthetic, and a fixed,
+/// documented passphrase lets the demo open on machines without a keyring.
+pub const DEMO_PASSPHRASE: &str = "iris demo passphrase";
+
+/// Demo accounts: (user, password, role). Documented in the README; demo only.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str); 3] = [
+    ("admin", "demo admin password", "admin"),
+    ("dr.demo", "demo physician password", "physician"),
+    ("nurse.demo", "demo nurse password", "nurse"),
+];
+
+/// Patients in the demo cohort.
+pub const DEMO_PATIENTS: u32 = 60;
 
 /// How the vault key is reached, from the environment: `IRIS_PASSPHRASE` (the passphrase
 /// slot), `IRIS_RECOVERY_KEY` (the recovery slot), otherwise the OS keyring.
@@ -167,6 +182,65 @@ impl AppCore {
         }
     }
 
+    async fn note_demo(&self, v: &Vault) {
+        let demo = v.is_demo().await.unwrap_or(false);
+        *self.vault_state.demo.lock().expect("not poisoned") = demo;
+    }
+
+    /// First launch of a fresh data dir with demo data allowed (policy `demo_data`): creates a
+    /// vault keyed by `unlock`, the demo accounts and the synthetic cohort. Returns whether it
+    /// seeded (an existing vault is left alone).
+    pub async fn seed_demo(&self, unlock: &Unlock) -> Result<bool, ApiError> {
+        if Vault::exists(self.config().data_dir()) {
+            return Ok(false);
+        }
+        if !self.config().demo_data() {
+            tracing::info!("demo data is turned off by configuration; not seeding");
+            return Ok(false);
+        }
+        let now = self.now_ms();
+        let (admin_name, admin_pw, _) = DEMO_ACCOUNTS[0];
+        let (vault, _recovery) = Vault::init(
+            self.config().data_dir(),
+            InitArgs {
+                admin: admin_name,
+                admin_password: admin_pw,
+                unlock: unlock.clone(),
+                now,
+            },
+        )
+        .await
+        .map_err(api_error)?;
+        let admin = vault
+            .login(admin_name, admin_pw, now)
+            .await
+            .map_err(api_error)?;
+        let mut doc = None;
+        for (name, pw, role) in &DEMO_ACCOUNTS[1..] {
+            let role = Role::parse(role).expect("demo roles are valid");
+            vault
+                .add_user(&admin, name, role, "temporary demo password", now)
+                .await
+                .map_err(api_error)?;
+            let actor = vault
+                .change_password(name, "temporary demo password", pw, now)
+                .await
+                .map_err(api_error)?;
+            if role == Role::Physician {
+                doc = Some(actor);
+            }
+        }
+        vault.mark_demo().await.map_err(api_error)?;
+        let doc = doc.expect("a demo physician");
+        let ids = iris_vault::demo::seed(&vault, &doc, DEMO_PATIENTS, now)
+            .await
+            .map_err(api_error)?;
+        tracing::info!(patients = ids.len(), "demo data seeded");
+        self.note_demo(&vault).await;
+        self.set_vault(vault, unlock.slot().as_str());
+        Ok(true)
+    }
+
     fn set_vault(&self, v: Vault, with: &'static str) {
         *self.vault_state.vault.write().expect("not poisoned") = Some(Arc::new(v));
         *self.vault_state.unlocked_with.lock().expect("not poisoned") = Some(with);
@@ -179,6 +253,7 @@ impl AppCore {
         match Vault::open(self.config().data_dir(), unlock, self.lockout()).await {
             Ok(v) => {
                 tracing::info!(slot = unlock.slot().as_str(), "vault opened");
+                self.note_demo(&v).await;
                 self.set_vault(v, unlock.slot().as_str());
                 Ok(())
             }
@@ -257,6 +332,7 @@ impl AppCore {
                 .expect("not poisoned")
                 .as_ref()
                 .map(|e| e.message.clone()),
+            demo: *self.vault_state.demo.lock().expect("not poisoned"),
         }
     }
 

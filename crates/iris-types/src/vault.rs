@@ -14,6 +14,9 @@ pub struct VaultStatusDto {
     pub session: Option<SessionDto>,
     /// Why the vault could not be opened at start-up (a PHI-free message), if it was not.
     pub open_error: Option<String>,
+    /// The vault holds synthetic demo patients only (shown on every screen).
+    #[serde(default)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

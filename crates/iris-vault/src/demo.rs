@@ -202,7 +202,15 @@ pub struct DemoPatient {
 
 const DAY: i64 = 86_400_000;
 
-fn obs(code: &str, display: &str, category: &str, value: f64, unit: &str, at: i64, range: (Option<f64>, Option<f64>)) -> Record {
+fn obs(
+    code: &str,
+    display: &str,
+    category: &str,
+    value: f64,
+    unit: &str,
+    at: i64,
+    range: (Option<f64>, Option<f64>),
+) -> Record {
     Record::Observation(Observation {
         code: code.into(),
         display: display.into(),
@@ -239,7 +247,14 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
         asthma: rng.chance(0.12),
     };
     if patient.sex == "female" && (18..=45).contains(&age) {
-        patient.pregnancy = Some(if rng.chance(0.12) { "pregnant" } else { "not-pregnant" }.into());
+        patient.pregnancy = Some(
+            if rng.chance(0.12) {
+                "pregnant"
+            } else {
+                "not-pregnant"
+            }
+            .into(),
+        );
     }
     let mut records = Vec::new();
     let start = now - 3 * 365 * DAY;
@@ -254,50 +269,107 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
         }));
     };
     let mut meds = Vec::new();
-    let mut add_med = |code: &str, display: &str, dose: f64, unit: &str, route: &str, freq: &str| {
-        meds.push(Record::Medication(MedicationStatement {
-            code: code.into(),
-            display: display.into(),
-            dose_value: Some(dose),
-            dose_unit: Some(unit.into()),
-            route: route.into(),
-            frequency: freq.into(),
-            status: "active".into(),
-            start: Some(onset.clone()),
-            end: None,
-        }));
-    };
+    let mut add_med =
+        |code: &str, display: &str, dose: f64, unit: &str, route: &str, freq: &str| {
+            meds.push(Record::Medication(MedicationStatement {
+                code: code.into(),
+                display: display.into(),
+                dose_value: Some(dose),
+                dose_unit: Some(unit.into()),
+                route: route.into(),
+                frequency: freq.into(),
+                status: "active".into(),
+                start: Some(onset.clone()),
+                end: None,
+            }));
+        };
     if profile.diabetes {
         add_condition("E11.9", "Type 2 diabetes mellitus without complications");
-        add_med("860975", "metformin hydrochloride 500 MG Oral Tablet", 500.0, "mg", "oral", "twice daily");
+        add_med(
+            "860975",
+            "metformin hydrochloride 500 MG Oral Tablet",
+            500.0,
+            "mg",
+            "oral",
+            "twice daily",
+        );
     }
     if profile.hypertension {
         add_condition("I10", "Essential (primary) hypertension");
-        add_med("314076", "lisinopril 10 MG Oral Tablet", 10.0, "mg", "oral", "once daily");
+        add_med(
+            "314076",
+            "lisinopril 10 MG Oral Tablet",
+            10.0,
+            "mg",
+            "oral",
+            "once daily",
+        );
         if rng.chance(0.4) {
-            add_med("197361", "amlodipine 5 MG Oral Tablet", 5.0, "mg", "oral", "once daily");
+            add_med(
+                "197361",
+                "amlodipine 5 MG Oral Tablet",
+                5.0,
+                "mg",
+                "oral",
+                "once daily",
+            );
         }
     }
     if profile.hyperlipidemia {
         add_condition("E78.5", "Hyperlipidemia, unspecified");
-        add_med("259255", "atorvastatin 80 MG Oral Tablet", 80.0, "mg", "oral", "once daily at night");
+        add_med(
+            "259255",
+            "atorvastatin 80 MG Oral Tablet",
+            80.0,
+            "mg",
+            "oral",
+            "once daily at night",
+        );
     }
     if profile.ckd {
         add_condition("N18.30", "Chronic kidney disease, stage 3 unspecified");
     }
     if profile.asthma {
         add_condition("J45.909", "Unspecified asthma, uncomplicated");
-        add_med("745679", "Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler", 2.0, "{puff}", "inhalation", "as needed");
+        add_med(
+            "745679",
+            "Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler",
+            2.0,
+            "{puff}",
+            "inhalation",
+            "as needed",
+        );
     }
     records.extend(meds);
 
     // Quarterly visits: vitals every visit, labs twice a year.
-    let height: f64 = if patient.sex == "female" { rng.between(152.0, 175.0) } else { rng.between(163.0, 190.0) };
-    let mut weight: f64 = height * height / 10_000.0 * rng.between(20.0, if profile.diabetes { 36.0 } else { 31.0 });
-    let sbp_base = if profile.hypertension { rng.between(142.0, 162.0) } else { rng.between(108.0, 128.0) };
-    let a1c_base = if profile.diabetes { rng.between(7.2, 9.4) } else { rng.between(4.9, 5.6) };
-    let ldl_base = if profile.hyperlipidemia { rng.between(150.0, 195.0) } else { rng.between(75.0, 125.0) };
-    let cr_base = if profile.ckd { rng.between(1.6, 2.3) } else { rng.between(0.65, 1.1) };
+    let height: f64 = if patient.sex == "female" {
+        rng.between(152.0, 175.0)
+    } else {
+        rng.between(163.0, 190.0)
+    };
+    let mut weight: f64 =
+        height * height / 10_000.0 * rng.between(20.0, if profile.diabetes { 36.0 } else { 31.0 });
+    let sbp_base = if profile.hypertension {
+        rng.between(142.0, 162.0)
+    } else {
+        rng.between(108.0, 128.0)
+    };
+    let a1c_base = if profile.diabetes {
+        rng.between(7.2, 9.4)
+    } else {
+        rng.between(4.9, 5.6)
+    };
+    let ldl_base = if profile.hyperlipidemia {
+        rng.between(150.0, 195.0)
+    } else {
+        rng.between(75.0, 125.0)
+    };
+    let cr_base = if profile.ckd {
+        rng.between(1.6, 2.3)
+    } else {
+        rng.between(0.65, 1.1)
+    };
     let vital = "vital-signs";
     let lab = "laboratory";
     for q in 0..13i64 {
@@ -306,45 +378,173 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
             break;
         }
         let trend = q as f64 / 12.0;
-        let sbp = sbp_base - if profile.hypertension { 10.0 * trend } else { 0.0 } + rng.between(-6.0, 6.0);
+        let sbp = sbp_base
+            - if profile.hypertension {
+                10.0 * trend
+            } else {
+                0.0
+            }
+            + rng.between(-6.0, 6.0);
         weight += rng.between(-1.2, 1.2);
-        records.push(obs("8480-6", "Systolic blood pressure", vital, sbp, "mm[Hg]", at, (None, Some(130.0))));
-        records.push(obs("8462-4", "Diastolic blood pressure", vital, sbp * 0.62 + rng.between(-4.0, 4.0), "mm[Hg]", at, (None, Some(80.0))));
-        records.push(obs("8867-4", "Heart rate", vital, rng.between(58.0, 92.0), "/min", at, (Some(60.0), Some(100.0))));
-        records.push(obs("9279-1", "Respiratory rate", vital, rng.between(12.0, 19.0), "/min", at, (Some(12.0), Some(20.0))));
-        records.push(obs("59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry", vital, rng.between(if profile.asthma { 93.0 } else { 95.0 }, 99.5), "%", at, (Some(95.0), None)));
-        records.push(obs("8310-5", "Body temperature", vital, rng.between(36.3, 37.3), "Cel", at, (Some(36.1), Some(37.8))));
-        records.push(obs("29463-7", "Body weight", vital, weight, "kg", at, (None, None)));
-        records.push(obs("8302-2", "Body height", vital, height, "cm", at, (None, None)));
-        records.push(obs("39156-5", "Body mass index (BMI) [Ratio]", vital, weight / (height / 100.0).powi(2), "kg/m2", at, (Some(18.5), Some(25.0))));
+        records.push(obs(
+            "8480-6",
+            "Systolic blood pressure",
+            vital,
+            sbp,
+            "mm[Hg]",
+            at,
+            (None, Some(130.0)),
+        ));
+        records.push(obs(
+            "8462-4",
+            "Diastolic blood pressure",
+            vital,
+            sbp * 0.62 + rng.between(-4.0, 4.0),
+            "mm[Hg]",
+            at,
+            (None, Some(80.0)),
+        ));
+        records.push(obs(
+            "8867-4",
+            "Heart rate",
+            vital,
+            rng.between(58.0, 92.0),
+            "/min",
+            at,
+            (Some(60.0), Some(100.0)),
+        ));
+        records.push(obs(
+            "9279-1",
+            "Respiratory rate",
+            vital,
+            rng.between(12.0, 19.0),
+            "/min",
+            at,
+            (Some(12.0), Some(20.0)),
+        ));
+        records.push(obs(
+            "59408-5",
+            "Oxygen saturation in Arterial blood by Pulse oximetry",
+            vital,
+            rng.between(if profile.asthma { 93.0 } else { 95.0 }, 99.5),
+            "%",
+            at,
+            (Some(95.0), None),
+        ));
+        records.push(obs(
+            "8310-5",
+            "Body temperature",
+            vital,
+            rng.between(36.3, 37.3),
+            "Cel",
+            at,
+            (Some(36.1), Some(37.8)),
+        ));
+        records.push(obs(
+            "29463-7",
+            "Body weight",
+            vital,
+            weight,
+            "kg",
+            at,
+            (None, None),
+        ));
+        records.push(obs(
+            "8302-2",
+            "Body height",
+            vital,
+            height,
+            "cm",
+            at,
+            (None, None),
+        ));
+        records.push(obs(
+            "39156-5",
+            "Body mass index (BMI) [Ratio]",
+            vital,
+            weight / (height / 100.0).powi(2),
+            "kg/m2",
+            at,
+            (Some(18.5), Some(25.0)),
+        ));
         if q % 2 == 0 {
             let lab_at = at + 3_600_000;
-            let a1c = a1c_base - if profile.diabetes { 0.8 * trend } else { 0.0 } + rng.between(-0.2, 0.2);
-            records.push(obs("4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood", lab, a1c, "%", lab_at, (None, Some(5.7))));
-            let glucose = if profile.diabetes { 28.7 * a1c - 46.7 } else { rng.between(78.0, 98.0) };
-            records.push(obs("2345-7", "Glucose [Mass/volume] in Serum or Plasma", lab, glucose + rng.between(-8.0, 8.0), "mg/dL", lab_at, (Some(70.0), Some(99.0))));
-            records.push(obs("18262-6", "Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay", lab, ldl_base - if profile.hyperlipidemia { 40.0 * trend } else { 0.0 } + rng.between(-8.0, 8.0), "mg/dL", lab_at, (None, Some(100.0))));
-            records.push(obs("2160-0", "Creatinine [Mass/volume] in Serum or Plasma", lab, cr_base + rng.between(-0.08, 0.08), "mg/dL", lab_at, (Some(0.6), Some(1.2))));
+            let a1c = a1c_base - if profile.diabetes { 0.8 * trend } else { 0.0 }
+                + rng.between(-0.2, 0.2);
+            records.push(obs(
+                "4548-4",
+                "Hemoglobin A1c/Hemoglobin.total in Blood",
+                lab,
+                a1c,
+                "%",
+                lab_at,
+                (None, Some(5.7)),
+            ));
+            let glucose = if profile.diabetes {
+                28.7 * a1c - 46.7
+            } else {
+                rng.between(78.0, 98.0)
+            };
+            records.push(obs(
+                "2345-7",
+                "Glucose [Mass/volume] in Serum or Plasma",
+                lab,
+                glucose + rng.between(-8.0, 8.0),
+                "mg/dL",
+                lab_at,
+                (Some(70.0), Some(99.0)),
+            ));
+            records.push(obs(
+                "18262-6",
+                "Cholesterol in LDL [Mass/volume] in Serum or Plasma by Direct assay",
+                lab,
+                ldl_base
+                    - if profile.hyperlipidemia {
+                        40.0 * trend
+                    } else {
+                        0.0
+                    }
+                    + rng.between(-8.0, 8.0),
+                "mg/dL",
+                lab_at,
+                (None, Some(100.0)),
+            ));
+            records.push(obs(
+                "2160-0",
+                "Creatinine [Mass/volume] in Serum or Plasma",
+                lab,
+                cr_base + rng.between(-0.08, 0.08),
+                "mg/dL",
+                lab_at,
+                (Some(0.6), Some(1.2)),
+            ));
         }
     }
 
     let allergies = if rng.chance(0.3) {
         let mut list = Vec::new();
         let recorded = date_of(start);
-        let mut add = |system: &str, code: &str, display: &str, reaction: &str, criticality: &str| {
-            list.push(AllergyIntolerance {
-                system: system.into(),
-                code: code.into(),
-                display: display.into(),
-                reaction: Some(reaction.into()),
-                criticality: criticality.into(),
-                recorded: recorded.clone(),
-            });
-        };
+        let mut add =
+            |system: &str, code: &str, display: &str, reaction: &str, criticality: &str| {
+                list.push(AllergyIntolerance {
+                    system: system.into(),
+                    code: code.into(),
+                    display: display.into(),
+                    reaction: Some(reaction.into()),
+                    criticality: criticality.into(),
+                    recorded: recorded.clone(),
+                });
+            };
         match rng.next() % 5 {
             0 => add(SNOMED, "764146007", "Penicillin", "Anaphylaxis", "high"),
             1 => add(SNOMED, "762952008", "Peanut", "Anaphylaxis", "high"),
-            2 => add(SNOMED, "387406002", "Sulfonamide", "Maculopapular rash", "low"),
+            2 => add(
+                SNOMED,
+                "387406002",
+                "Sulfonamide",
+                "Maculopapular rash",
+                "low",
+            ),
             3 => add(SNOMED, "111088007", "Latex", "Contact dermatitis", "low"),
             _ => add(RXNORM, "7980", "Penicillin G", "Hives", "high"),
         }
@@ -362,7 +562,11 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
             _ => None,
         })
         .collect();
-    let assessment = if problems.is_empty() { "Well adult visit.".to_string() } else { problems.join("; ") };
+    let assessment = if problems.is_empty() {
+        "Well adult visit.".to_string()
+    } else {
+        problems.join("; ")
+    };
     let visits = [2i64, 10]
         .into_iter()
         .map(|q| {
@@ -403,7 +607,12 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
 
 /// Stores demo patients `0..n` as `doc` (a physician), one transaction per patient and kind
 /// of write. Returns their ids.
-pub async fn seed(vault: &Vault, doc: &Actor, n: u32, now: Millis) -> Result<Vec<String>, VaultError> {
+pub async fn seed(
+    vault: &Vault,
+    doc: &Actor,
+    n: u32,
+    now: Millis,
+) -> Result<Vec<String>, VaultError> {
     let mut ids = Vec::with_capacity(n as usize);
     for i in 0..n {
         let d = cohort_patient(i, now);
@@ -413,13 +622,20 @@ pub async fn seed(vault: &Vault, doc: &Actor, n: u32, now: Millis) -> Result<Vec
             Some(list) if list.is_empty() => vault.record_no_known_allergies(doc, &id, now).await?,
             Some(list) => {
                 vault
-                    .add_records(doc, &id, list.into_iter().map(Record::Allergy).collect(), now)
+                    .add_records(
+                        doc,
+                        &id,
+                        list.into_iter().map(Record::Allergy).collect(),
+                        now,
+                    )
                     .await?;
             }
             None => {}
         }
         for (enc, note) in d.visits {
-            let eid = vault.add_record(doc, &id, Record::Encounter(enc), now).await?;
+            let eid = vault
+                .add_record(doc, &id, Record::Encounter(enc), now)
+                .await?;
             let nid = vault.create_note(doc, &id, Some(&eid), &note, now).await?;
             vault.sign_note(doc, &nid, now).await?;
         }
@@ -462,7 +678,10 @@ mod tests {
             }
             if d.profile.hypertension {
                 htn += 1;
-                assert!(mean(d, "8480-6") > 135.0, "hypertensives have a high systolic BP");
+                assert!(
+                    mean(d, "8480-6") > 135.0,
+                    "hypertensives have a high systolic BP"
+                );
             } else {
                 assert!(mean(d, "8480-6") < 130.0);
             }
@@ -477,7 +696,13 @@ mod tests {
                     o.normalize(NOW).unwrap();
                 }
             }
-            assert!(d.records.iter().filter(|r| matches!(r, Record::Observation(_))).count() > 100);
+            assert!(
+                d.records
+                    .iter()
+                    .filter(|r| matches!(r, Record::Observation(_)))
+                    .count()
+                    > 100
+            );
         }
         assert!(dm >= 8 && htn >= 10, "{dm} diabetics, {htn} hypertensives");
         assert!(nka > 0 && allergic > 0 && unrecorded > 0);

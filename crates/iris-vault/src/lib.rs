@@ -759,6 +759,22 @@ impl Vault {
         Ok(())
     }
 
+    /// Marks the vault as holding synthetic demo data (shown on every screen).
+    pub async fn mark_demo(&self) -> Result<(), VaultError> {
+        sqlx::query("INSERT OR REPLACE INTO vault_settings (key, value) VALUES ('demo', 'true')")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn is_demo(&self) -> Result<bool, VaultError> {
+        let v: Option<String> =
+            sqlx::query_scalar("SELECT value FROM vault_settings WHERE key = 'demo'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.as_deref() == Some("true"))
+    }
+
     /// Which key slots the vault has.
     pub async fn slots(&self) -> Result<Vec<String>, VaultError> {
         Ok(

@@ -560,7 +560,13 @@ async fn demo_patients_seed_through_the_validating_api() {
         assert!(chart.records.len() > 100);
         assert_eq!(chart.notes.len(), 2);
         assert!(chart.notes.iter().all(|n| n.signed_at.is_some()));
-        states.insert(format!("{:?}", std::mem::discriminant(&chart.allergy_state)));
+        states.insert(format!(
+            "{:?}",
+            std::mem::discriminant(&chart.allergy_state)
+        ));
     }
-    assert!(states.len() >= 2, "demo data shows more than one allergy state");
+    assert!(
+        states.len() >= 2,
+        "demo data shows more than one allergy state"
+    );
 }

@@ -23,6 +23,9 @@ pub enum Key {
     LockoutAttempts,
     /// Minutes an account stays locked after too many failed sign-ins.
     LockoutMinutes,
+    /// Whether demo data may be seeded into a fresh data dir (`cargo xtask run`). Production
+    /// installs set `demo_data = false` and lock it.
+    DemoData,
 }
 
 /// What values a key takes.
@@ -31,12 +34,13 @@ pub(crate) enum Kind {
     Dir,
     Choice(&'static [&'static str]),
     Int { min: i64, max: i64 },
+    Bool,
 }
 
 pub(crate) const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug", "trace"];
 
 impl Key {
-    pub const ALL: [Key; 8] = [
+    pub const ALL: [Key; 9] = [
         Key::DataDir,
         Key::ModelsDir,
         Key::LogDir,
@@ -45,6 +49,7 @@ impl Key {
         Key::IdleLockMinutes,
         Key::LockoutAttempts,
         Key::LockoutMinutes,
+        Key::DemoData,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -57,6 +62,7 @@ impl Key {
             Key::IdleLockMinutes => "idle_lock_minutes",
             Key::LockoutAttempts => "lockout_attempts",
             Key::LockoutMinutes => "lockout_minutes",
+            Key::DemoData => "demo_data",
         }
     }
 
@@ -76,6 +82,7 @@ impl Key {
             Key::IdleLockMinutes => Kind::Int { min: 1, max: 480 },
             Key::LockoutAttempts => Kind::Int { min: 1, max: 20 },
             Key::LockoutMinutes => Kind::Int { min: 1, max: 1440 },
+            Key::DemoData => Kind::Bool,
         }
     }
 
@@ -85,6 +92,7 @@ impl Key {
             Kind::Dir => "a directory path".to_string(),
             Kind::Choice(choices) => format!("one of {}", choices.join(", ")),
             Kind::Int { min, max } => format!("a whole number from {min} to {max}"),
+            Kind::Bool => "true or false".to_string(),
         }
     }
 
@@ -111,6 +119,7 @@ pub enum Value {
     Path(PathBuf),
     Text(String),
     Int(i64),
+    Bool(bool),
 }
 
 impl fmt::Display for Value {
@@ -119,6 +128,7 @@ impl fmt::Display for Value {
             Value::Path(p) => write!(f, "{}", p.display()),
             Value::Text(s) => f.write_str(s),
             Value::Int(i) => write!(f, "{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
         }
     }
 }

@@ -323,6 +323,10 @@ impl Config {
         usize::try_from(self.int(Key::LogMaxFiles)).unwrap_or(1)
     }
 
+    pub fn demo_data(&self) -> bool {
+        matches!(self.get(Key::DemoData).value, Value::Bool(true))
+    }
+
     pub fn lockout_attempts(&self) -> u32 {
         u32::try_from(self.int(Key::LockoutAttempts)).unwrap_or(5)
     }
@@ -399,6 +403,7 @@ fn default_value(
         Key::IdleLockMinutes => Value::Int(15),
         Key::LockoutAttempts => Value::Int(5),
         Key::LockoutMinutes => Value::Int(15),
+        Key::DemoData => Value::Bool(true),
     })
 }
 

@@ -121,6 +121,7 @@ fn from_toml(key: Key, value: &toml::Value, src: &Sources) -> Result<Value, Stri
         }
         Kind::Choice(_) => choice(key, value.as_str().ok_or_else(wrong)?),
         Kind::Int { .. } => int(key, value.as_integer().ok_or_else(wrong)?),
+        Kind::Bool => Ok(Value::Bool(value.as_bool().ok_or_else(wrong)?)),
     }
 }
 
@@ -179,6 +180,11 @@ fn from_text(key: Key, raw: &str, src: &Sources) -> Result<Value, String> {
             ))
         }
         Kind::Choice(_) => choice(key, raw),
+        Kind::Bool => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(Value::Bool(true)),
+            "false" | "0" | "no" | "off" => Ok(Value::Bool(false)),
+            _ => Err(format!("expected {}, found \"{raw}\"", key.expectation())),
+        },
         Kind::Int { .. } => {
             let i: i64 = raw
                 .trim()

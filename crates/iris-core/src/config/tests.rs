@@ -358,3 +358,17 @@ proptest! {
         prop_assert_eq!(c.get(Key::IdleLockMinutes).locked, locked);
     }
 }
+
+#[test]
+fn demo_data_is_a_boolean_that_policy_can_turn_off() {
+    let f = Fixture::new();
+    assert!(f.resolve().unwrap().demo_data());
+    let mut f = Fixture::new();
+    f.policy("locked = [\"demo_data\"]\ndemo_data = false\n");
+    f.env(Key::DemoData, "true");
+    let c = f.resolve().unwrap();
+    assert!(!c.demo_data());
+    let f = Fixture::new();
+    f.user("demo_data = \"maybe\"\n");
+    assert!(err_of(&f).to_string().contains("true or false"));
+}
