@@ -7,7 +7,9 @@
 use iris_core::AppCore;
 use iris_types::{
     AboutDto, AboutRequest, AddUserRequest, ApiError, ChangePasswordRequest, ChangeUserRequest,
-    Empty, InitDto, InitRequest, LoginRequest, SessionDto, UserDto, VaultStatusDto,
+    ChartDto, Empty, InitDto, InitRequest, LoginRequest, PatientDto, PatientInput, PatientRef,
+    PatientSummaryDto, SearchPatientsRequest, SessionDto, UpdatePatientRequest, UserDto,
+    VaultStatusDto,
 };
 use tauri::{Builder, Runtime, State};
 
@@ -95,6 +97,46 @@ async fn change_user(
     core.get()?.change_user(req).await
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn search_patients(
+    core: State<'_, Core>,
+    req: SearchPatientsRequest,
+) -> Result<Vec<PatientSummaryDto>, ApiError> {
+    core.get()?.search_patients(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn recent_patients(
+    core: State<'_, Core>,
+    req: Empty,
+) -> Result<Vec<PatientSummaryDto>, ApiError> {
+    let Empty {} = req;
+    core.get()?.recent_patients().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn create_patient(core: State<'_, Core>, req: PatientInput) -> Result<PatientDto, ApiError> {
+    core.get()?.create_patient(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn update_patient(
+    core: State<'_, Core>,
+    req: UpdatePatientRequest,
+) -> Result<PatientDto, ApiError> {
+    core.get()?.update_patient(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn open_chart(core: State<'_, Core>, req: PatientRef) -> Result<ChartDto, ApiError> {
+    core.get()?.open_chart(&req.id).await
+}
+
 /// Registers every command. Shared by `main` and the tests so both run the same app.
 pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
     b.invoke_handler(tauri::generate_handler![
@@ -108,6 +150,11 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
         list_users,
         add_user,
         change_user,
+        search_patients,
+        recent_patients,
+        create_patient,
+        update_patient,
+        open_chart,
     ])
 }
 

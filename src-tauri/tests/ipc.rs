@@ -256,3 +256,100 @@ fn vault_commands_answer_through_ipc() {
     let e = api_err(invoke(&w, "list_users", json!({"req": {}})).unwrap_err());
     assert_eq!(e.code, ErrorCode::Unauthenticated);
 }
+
+/// Patients and charts: create (with field errors for bad input), search by prefix, open the
+/// chart (audited), recent list, edit.
+#[test]
+fn patient_and_chart_commands_answer_through_ipc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_app, w) = app(core(tmp.path(), ""));
+    invoke(
+        &w,
+        "init_vault",
+        json!({"req": {"admin": "root", "password": "admin password 1", "passphrase": "correct horse battery staple"}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "login",
+        json!({"req": {"user": "root", "password": "admin password 1"}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "add_user",
+        json!({"req": {"name": "dr.grey", "role": "physician", "initial_password": "first password 1"}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "login",
+        json!({"req": {"user": "dr.grey", "password": "first password 1"}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "change_password",
+        json!({"req": {"current": "first password 1", "new": "second password 2"}}),
+    )
+    .unwrap();
+
+    let e = api_err(
+        invoke(
+            &w,
+            "create_patient",
+            json!({"req": {"family": "Smith", "birth_date": "2999-01-01", "sex": "female", "mrn": "M 1"}}),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Validation);
+    let rules: Vec<(&str, &str)> = e
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.rule.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![("birth_date", "not_in_future"), ("mrn", "mrn_format")]
+    );
+    assert!(!e.message.contains("Smith"));
+
+    let p: iris_types::PatientDto = serde_json::from_value(
+        invoke(
+            &w,
+            "create_patient",
+            json!({"req": {"family": "Smith", "given": ["Ana"], "birth_date": "1980-04-12", "sex": "female", "mrn": "M-1"}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(p.age >= 46);
+    let found: Vec<iris_types::PatientSummaryDto> = serde_json::from_value(
+        invoke(&w, "search_patients", json!({"req": {"query": "smi"}})).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "Smith, Ana");
+    let chart: iris_types::ChartDto =
+        serde_json::from_value(invoke(&w, "open_chart", json!({"req": {"id": p.id}})).unwrap())
+            .unwrap();
+    assert_eq!(chart.patient.patient.family, "Smith");
+    assert_eq!(chart.allergy_status, iris_types::AllergyStatus::NotRecorded);
+    let recent: Vec<iris_types::PatientSummaryDto> =
+        serde_json::from_value(invoke(&w, "recent_patients", json!({"req": {}})).unwrap()).unwrap();
+    assert_eq!(recent[0].id, p.id);
+    let mut edited = p.patient.clone();
+    edited.phone = Some("555-010-9999".into());
+    let updated: iris_types::PatientDto = serde_json::from_value(
+        invoke(
+            &w,
+            "update_patient",
+            json!({"req": {"id": p.id, "patient": edited}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(updated.patient.phone.as_deref(), Some("555-010-9999"));
+    let e = api_err(invoke(&w, "open_chart", json!({"req": {"id": "nope"}})).unwrap_err());
+    assert_eq!(e.code, ErrorCode::NotFound);
+}

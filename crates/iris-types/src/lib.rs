@@ -10,10 +10,12 @@
 //! handler names are both derived from it, so the two sides cannot disagree on a name or shape.
 
 mod about;
+mod chart;
 mod error;
 mod vault;
 
 pub use about::{About, AboutDto, AboutRequest, PolicyDto, SettingDto, SettingSource};
+pub use chart::*;
 pub use error::{ApiError, ErrorCode, FieldError};
 pub use vault::*;
 
@@ -53,4 +55,9 @@ pub const COMMANDS: &[&str] = &[
     ListUsers::NAME,
     AddUser::NAME,
     ChangeUser::NAME,
+    SearchPatients::NAME,
+    RecentPatients::NAME,
+    CreatePatient::NAME,
+    UpdatePatient::NAME,
+    OpenChart::NAME,
 ];

@@ -1198,6 +1198,41 @@ impl Vault {
         Ok(out)
     }
 
+    /// The patients `actor` opened most recently (their own `chart.open` entries in the audit
+    /// log), newest first, skipping erased ones. Audited as one list read.
+    pub async fn recent_patients(
+        &self,
+        actor: &Actor,
+        limit: u32,
+        now: Millis,
+    ) -> Result<Vec<(String, PatientRecord)>, VaultError> {
+        let auth = self.authorize(actor, Action::ReadChart, None, now).await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT patient FROM audit WHERE user_name = ? AND action = 'chart.open' AND patient IS NOT NULL
+             GROUP BY patient ORDER BY max(seq) DESC LIMIT ?",
+        )
+        .bind(&actor.name)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(row) = sqlx::query("SELECT * FROM patients WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+            {
+                out.push(self.decode_patient(&row)?);
+            }
+        }
+        self.audit_alone(
+            now,
+            self.chart_entry(actor, &auth, "patient.recent", None, out.len() as i64),
+        )
+        .await?;
+        Ok(out)
+    }
+
     // ----- audit -------------------------------------------------------------------------
 
     async fn stored_head(&self) -> Result<(i64, Vec<u8>, Vec<u8>), VaultError> {

@@ -1,0 +1,295 @@
+//! Patients and charts through AppCore: domain records in, DTOs out.
+
+use iris_types::{
+    AddendumDto, AddressDto, AllergyDto, AllergyStatus, ApiError, ChartDto, ConditionDto,
+    EncounterDto, MedicationDto, NoteDto, ObservationDto, PatientDto, PatientInput,
+    PatientSummaryDto, SearchPatientsRequest, SoapDto, UpdatePatientRequest,
+};
+use iris_vault::{Address, AllergyState, Date, ObsValue, PatientRecord, Record};
+
+use crate::AppCore;
+use crate::vault::api_error;
+
+/// Search results are capped; a longer list is not readable anyway.
+pub const SEARCH_LIMIT: u32 = 50;
+pub const RECENT_LIMIT: u32 = 10;
+
+fn record_of(p: PatientInput) -> PatientRecord {
+    PatientRecord {
+        family: p.family.trim().to_string(),
+        given: p
+            .given
+            .into_iter()
+            .map(|g| g.trim().to_string())
+            .filter(|g| !g.is_empty())
+            .collect(),
+        birth_date: p.birth_date.trim().to_string(),
+        sex: p.sex,
+        mrn: p.mrn.trim().to_string(),
+        address: p.address.map(|a| Address {
+            lines: a.lines,
+            city: a.city,
+            state: a.state,
+            postal_code: a.postal_code,
+            country: a.country,
+        }),
+        phone: p.phone.filter(|s| !s.trim().is_empty()),
+        email: p.email.filter(|s| !s.trim().is_empty()),
+        pregnancy: p.pregnancy.filter(|s| !s.is_empty()),
+    }
+}
+
+/// Whole years between `birth` and `today` (0 for a birth date today or in the future).
+pub fn age_on(birth: &str, today: Date) -> u32 {
+    match Date::parse(birth) {
+        Some(b) => {
+            let mut years = today.year - b.year;
+            if (today.month, today.day) < (b.month, b.day) {
+                years -= 1;
+            }
+            years.max(0) as u32
+        }
+        None => 0,
+    }
+}
+
+fn patient_dto(id: String, p: PatientRecord, today: Date) -> PatientDto {
+    let age = age_on(&p.birth_date, today);
+    PatientDto {
+        id,
+        age,
+        patient: PatientInput {
+            family: p.family,
+            given: p.given,
+            birth_date: p.birth_date,
+            sex: p.sex,
+            mrn: p.mrn,
+            address: p.address.map(|a| AddressDto {
+                lines: a.lines,
+                city: a.city,
+                state: a.state,
+                postal_code: a.postal_code,
+                country: a.country,
+            }),
+            phone: p.phone,
+            email: p.email,
+            pregnancy: p.pregnancy,
+        },
+    }
+}
+
+fn summary(id: String, p: PatientRecord, today: Date) -> PatientSummaryDto {
+    PatientSummaryDto {
+        id,
+        name: if p.given.is_empty() {
+            p.family.clone()
+        } else {
+            format!("{}, {}", p.family, p.given.join(" "))
+        },
+        age: age_on(&p.birth_date, today),
+        birth_date: p.birth_date,
+        sex: p.sex,
+        mrn: p.mrn,
+    }
+}
+
+fn criticality_rank(c: &str) -> u8 {
+    match c {
+        "high" => 0,
+        "unable-to-assess" => 1,
+        _ => 2,
+    }
+}
+
+impl AppCore {
+    fn today(&self) -> Date {
+        Date::from_unix_ms(self.now_ms())
+    }
+
+    pub async fn search_patients(
+        &self,
+        req: SearchPatientsRequest,
+    ) -> Result<Vec<PatientSummaryDto>, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let today = self.today();
+        Ok(
+            v.search_patients(&actor, &req.query, SEARCH_LIMIT, self.now_ms())
+                .await
+                .map_err(api_error)?
+                .into_iter()
+                .map(|(id, p)| summary(id, p, today))
+                .collect(),
+        )
+    }
+
+    pub async fn recent_patients(&self) -> Result<Vec<PatientSummaryDto>, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let today = self.today();
+        Ok(v.recent_patients(&actor, RECENT_LIMIT, self.now_ms())
+            .await
+            .map_err(api_error)?
+            .into_iter()
+            .map(|(id, p)| summary(id, p, today))
+            .collect())
+    }
+
+    pub async fn create_patient(&self, req: PatientInput) -> Result<PatientDto, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let rec = record_of(req);
+        let id = v
+            .create_patient(&actor, &rec, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        Ok(patient_dto(id, rec, self.today()))
+    }
+
+    pub async fn update_patient(&self, req: UpdatePatientRequest) -> Result<PatientDto, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let rec = record_of(req.patient);
+        v.update_patient(&actor, &req.id, &rec, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        Ok(patient_dto(req.id, rec, self.today()))
+    }
+
+    pub async fn open_chart(&self, id: &str) -> Result<ChartDto, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let chart = v
+            .open_chart(&actor, id, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        let mut dto = ChartDto {
+            patient: patient_dto(chart.patient_id.clone(), chart.patient, self.today()),
+            allergy_status: match chart.allergy_state {
+                AllergyState::NotRecorded => AllergyStatus::NotRecorded,
+                AllergyState::NoKnownAllergies { .. } => AllergyStatus::NoKnown,
+                AllergyState::Recorded => AllergyStatus::Recorded,
+            },
+            allergies: Vec::new(),
+            problems: Vec::new(),
+            medications: Vec::new(),
+            latest_vitals: Vec::new(),
+            observations: Vec::new(),
+            encounters: Vec::new(),
+            notes: Vec::new(),
+        };
+        for r in chart.records {
+            let id = r.id;
+            match r.record {
+                Record::Observation(o) => {
+                    let (value, unit, text) = match o.value {
+                        ObsValue::Quantity { value, unit } => (Some(value), Some(unit), None),
+                        ObsValue::Text { text } => (None, None, Some(text)),
+                    };
+                    dto.observations.push(ObservationDto {
+                        id,
+                        code: o.code,
+                        display: o.display,
+                        category: o.category,
+                        value,
+                        unit,
+                        text,
+                        reference_low: o.reference_low,
+                        reference_high: o.reference_high,
+                        effective_at: o.effective_at,
+                        interpretation: o.interpretation,
+                    });
+                }
+                Record::Condition(c) => dto.problems.push(ConditionDto {
+                    id,
+                    system: c.system,
+                    code: c.code,
+                    display: c.display,
+                    onset: c.onset,
+                    clinical_status: c.clinical_status,
+                }),
+                Record::Medication(m) => dto.medications.push(MedicationDto {
+                    id,
+                    code: m.code,
+                    display: m.display,
+                    dose_value: m.dose_value,
+                    dose_unit: m.dose_unit,
+                    route: m.route,
+                    frequency: m.frequency,
+                    status: m.status,
+                    start: m.start,
+                    end: m.end,
+                }),
+                Record::Allergy(a) => dto.allergies.push(AllergyDto {
+                    id,
+                    system: a.system,
+                    code: a.code,
+                    display: a.display,
+                    reaction: a.reaction,
+                    criticality: a.criticality,
+                    recorded: a.recorded,
+                }),
+                Record::Encounter(e) => dto.encounters.push(EncounterDto {
+                    id,
+                    class: e.class,
+                    status: e.status,
+                    start: e.start,
+                    end: e.end,
+                    reason: e.reason,
+                    soap: SoapDto {
+                        subjective: e.soap.subjective,
+                        objective: e.soap.objective,
+                        assessment: e.soap.assessment,
+                        plan: e.soap.plan,
+                    },
+                }),
+            }
+        }
+        dto.allergies
+            .sort_by_key(|a| (criticality_rank(&a.criticality), a.display.clone()));
+        // Records come newest first, so the first of each vital sign is the latest.
+        let mut seen = std::collections::BTreeSet::new();
+        dto.latest_vitals = dto
+            .observations
+            .iter()
+            .filter(|o| o.category == "vital-signs" && seen.insert(o.code.clone()))
+            .cloned()
+            .collect();
+        dto.notes = chart
+            .notes
+            .into_iter()
+            .map(|n| NoteDto {
+                id: n.id,
+                encounter_id: n.encounter_id,
+                kind: n.content.kind,
+                title: n.content.title,
+                text: n.content.text,
+                author: n.author,
+                created_at: n.created_at,
+                signed_at: n.signed_at,
+                signed_by: n.signed_by,
+                addenda: n
+                    .addenda
+                    .into_iter()
+                    .map(|a| AddendumDto {
+                        id: a.id,
+                        author: a.author,
+                        signed_at: a.signed_at,
+                        text: a.text,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(dto)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_counts_whole_years_and_birthdays() {
+        let today = Date::parse("2026-11-24").unwrap();
+        assert_eq!(age_on("1980-11-24", today), 46);
+        assert_eq!(age_on("1980-11-25", today), 45);
+        assert_eq!(age_on("2026-11-24", today), 0);
+        assert_eq!(age_on("2000-02-29", Date::parse("2026-02-28").unwrap()), 25);
+        assert_eq!(age_on("garbage", today), 0);
+    }
+}

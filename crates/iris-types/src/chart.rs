@@ -1,0 +1,246 @@
+//! Patient and chart DTOs. Times are Unix milliseconds; dates are `YYYY-MM-DD`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Command;
+use crate::vault::Empty;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressDto {
+    #[serde(default)]
+    pub lines: Vec<String>,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub postal_code: String,
+    #[serde(default)]
+    pub country: String,
+}
+
+/// What a form submits to create or edit a patient.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientInput {
+    pub family: String,
+    #[serde(default)]
+    pub given: Vec<String>,
+    pub birth_date: String,
+    /// male | female | other | unknown
+    pub sex: String,
+    pub mrn: String,
+    #[serde(default)]
+    pub address: Option<AddressDto>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// pregnant | not-pregnant | unknown
+    #[serde(default)]
+    pub pregnancy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientDto {
+    pub id: String,
+    pub patient: PatientInput,
+    /// Whole years on the day of the request.
+    pub age: u32,
+}
+
+/// One line of a patient list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientSummaryDto {
+    pub id: String,
+    /// "Family, Given Middle".
+    pub name: String,
+    pub birth_date: String,
+    pub age: u32,
+    pub sex: String,
+    pub mrn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchPatientsRequest {
+    /// Name prefixes ("smi ana"), an MRN, or a birth date `YYYY-MM-DD`.
+    pub query: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePatientRequest {
+    pub id: String,
+    pub patient: PatientInput,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientRef {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservationDto {
+    pub id: String,
+    pub code: String,
+    pub display: String,
+    pub category: String,
+    /// Numeric value in the canonical unit, if numeric.
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    /// Text value, if not numeric.
+    pub text: Option<String>,
+    pub reference_low: Option<f64>,
+    pub reference_high: Option<f64>,
+    pub effective_at: i64,
+    /// N, L, H, LL, HH or A.
+    pub interpretation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConditionDto {
+    pub id: String,
+    pub system: String,
+    pub code: String,
+    pub display: String,
+    pub onset: Option<String>,
+    pub clinical_status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MedicationDto {
+    pub id: String,
+    pub code: String,
+    pub display: String,
+    pub dose_value: Option<f64>,
+    pub dose_unit: Option<String>,
+    pub route: String,
+    pub frequency: String,
+    pub status: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllergyDto {
+    pub id: String,
+    pub system: String,
+    pub code: String,
+    pub display: String,
+    pub reaction: Option<String>,
+    /// low | high | unable-to-assess
+    pub criticality: String,
+    pub recorded: String,
+}
+
+/// `not_recorded` and `no_known` are different statements and shown differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllergyStatus {
+    NotRecorded,
+    NoKnown,
+    Recorded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoapDto {
+    pub subjective: String,
+    pub objective: String,
+    pub assessment: String,
+    pub plan: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncounterDto {
+    pub id: String,
+    /// AMB | EMER | IMP | HH
+    pub class: String,
+    pub status: String,
+    pub start: i64,
+    pub end: Option<i64>,
+    pub reason: String,
+    pub soap: SoapDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddendumDto {
+    pub id: String,
+    pub author: String,
+    pub signed_at: i64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteDto {
+    pub id: String,
+    pub encounter_id: Option<String>,
+    pub kind: String,
+    pub title: String,
+    pub text: String,
+    pub author: String,
+    pub created_at: i64,
+    pub signed_at: Option<i64>,
+    pub signed_by: Option<String>,
+    pub addenda: Vec<AddendumDto>,
+}
+
+/// Everything the chart screen shows; entered-in-error items are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartDto {
+    pub patient: PatientDto,
+    pub allergy_status: AllergyStatus,
+    /// Highest criticality first.
+    pub allergies: Vec<AllergyDto>,
+    pub problems: Vec<ConditionDto>,
+    pub medications: Vec<MedicationDto>,
+    /// The newest value of each vital sign.
+    pub latest_vitals: Vec<ObservationDto>,
+    /// Every observation, newest first.
+    pub observations: Vec<ObservationDto>,
+    pub encounters: Vec<EncounterDto>,
+    pub notes: Vec<NoteDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchPatients;
+impl Command for SearchPatients {
+    const NAME: &'static str = "search_patients";
+    type Req = SearchPatientsRequest;
+    type Res = Vec<PatientSummaryDto>;
+}
+
+/// The patients this user opened most recently (from the audit log), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentPatients;
+impl Command for RecentPatients {
+    const NAME: &'static str = "recent_patients";
+    type Req = Empty;
+    type Res = Vec<PatientSummaryDto>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatePatient;
+impl Command for CreatePatient {
+    const NAME: &'static str = "create_patient";
+    type Req = PatientInput;
+    type Res = PatientDto;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdatePatient;
+impl Command for UpdatePatient {
+    const NAME: &'static str = "update_patient";
+    type Req = UpdatePatientRequest;
+    type Res = PatientDto;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenChart;
+impl Command for OpenChart {
+    const NAME: &'static str = "open_chart";
+    type Req = PatientRef;
+    type Res = ChartDto;
+}
