@@ -341,3 +341,66 @@ fn demo_data_is_seeded_on_first_launch_and_marked_synthetic() {
         .unwrap();
     assert!(tmp.path().join("data/vault.sqlite").exists());
 }
+
+/// A physician finds a demo patient by a name prefix (with the `/` shortcut), opens the chart:
+/// header, allergy banner, summary, and the vitals & labs tab; the chart reappears under
+/// recent patients.
+#[test]
+fn a_physician_searches_by_prefix_and_opens_a_chart() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &["--demo"]);
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    let (user, password, _) = iris_core::DEMO_ACCOUNTS[1];
+    s.type_into("#sign-in-user", user).unwrap();
+    s.type_into("#sign-in-password", password).unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
+
+    let p = iris_vault::demo::patient(0);
+    // "/" from the page body focuses the search box.
+    s.execute("document.activeElement && document.activeElement.blur()")
+        .unwrap();
+    s.keys("/").unwrap();
+    assert_eq!(
+        s.execute("return document.activeElement.id").unwrap(),
+        "patient-search"
+    );
+    s.type_into("#patient-search", &p.family[..4].to_lowercase())
+        .unwrap();
+    s.click_on("#patient-search-submit").unwrap();
+    let row = format!("#search-results tr[data-patient] th button");
+    s.wait_for_text("#search-results", &p.family, UI_TIMEOUT)
+        .unwrap();
+    shot(&s, "patient-list");
+    let buttons = s
+        .execute(&format!(
+            "return Array.from(document.querySelectorAll('{row}')).map(b => b.textContent)"
+        ))
+        .unwrap();
+    let names: Vec<String> = serde_json::from_value(buttons).unwrap();
+    let wanted = format!("{}, {}", p.family, p.given.join(" "));
+    let index = names
+        .iter()
+        .position(|n| *n == wanted)
+        .expect("the patient is listed");
+    s.execute(&format!(
+        "document.querySelectorAll('{row}')[{index}].click()"
+    ))
+    .unwrap();
+
+    s.wait_for_text("#chart-name", &p.family, UI_TIMEOUT)
+        .unwrap();
+    let banner = s.wait_for("#allergy-banner", UI_TIMEOUT).unwrap();
+    let banner_text = s.text(&banner).unwrap();
+    assert!(banner_text.contains("llerg"), "{banner_text}");
+    s.wait_for("#latest-vitals tr[data-code='8480-6']", UI_TIMEOUT)
+        .unwrap();
+    shot(&s, "chart-summary");
+    s.click_on("#tab-vitals").unwrap();
+    s.wait_for("#observations tr[data-code='4548-4']", UI_TIMEOUT)
+        .unwrap();
+    s.click_on("#back-to-patients").unwrap();
+    s.wait_for_text("#recent-patients", &p.family, UI_TIMEOUT)
+        .unwrap();
+}

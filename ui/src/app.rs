@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::components::error_panel::ErrorPanel;
 use crate::pages::about::AboutPage;
+use crate::pages::chart::ChartPage;
+use crate::pages::patients::PatientsPage;
 use crate::pages::setup::SetupPage;
 use crate::pages::sign_in::{ChangePasswordPage, SignInPage};
 use crate::pages::users::UsersPage;
@@ -16,6 +18,8 @@ use crate::session::{IdleLock, SessionCtx, Stage};
 enum Page {
     /// Setup, sign-in or the signed-in summary, depending on the stage.
     Home,
+    /// Patient list and, once one is opened, the chart (clinicians).
+    Patients,
     Users,
     About,
 }
@@ -26,6 +30,7 @@ impl Page {
             (Page::Home, Stage::Setup) => "Set up",
             (Page::Home, Stage::SignedIn(_)) => "Workstation",
             (Page::Home, _) => "Sign in",
+            (Page::Patients, _) => "Patients",
             (Page::Users, _) => "Users",
             (Page::About, _) => "About",
         }
@@ -34,6 +39,7 @@ impl Page {
     fn id(self) -> &'static str {
         match self {
             Page::Home => "nav-home",
+            Page::Patients => "nav-patients",
             Page::Users => "nav-users",
             Page::About => "nav-about",
         }
@@ -44,6 +50,9 @@ fn pages_for(stage: &Stage) -> Vec<Page> {
     match stage {
         Stage::SignedIn(s) if s.must_change_password => vec![Page::Home, Page::About],
         Stage::SignedIn(s) if s.role == "admin" => vec![Page::Home, Page::Users, Page::About],
+        Stage::SignedIn(s) if s.role == "physician" || s.role == "nurse" => {
+            vec![Page::Patients, Page::Home, Page::About]
+        }
         _ => vec![Page::Home, Page::About],
     }
 }
@@ -52,11 +61,20 @@ fn pages_for(stage: &Stage) -> Vec<Page> {
 pub fn App() -> impl IntoView {
     let ctx = SessionCtx::provide();
     let (page, set_page) = signal(Page::Home);
-    // Any change of who is at the screen returns to the home page of that stage.
+    // The chart open on the Patients page, if any.
+    let open_chart = RwSignal::new(None::<String>);
+    // Any change of who is at the screen returns to the first page of that stage, and closes
+    // any chart (a lock must leave no PHI on screen).
     Effect::new(move |_| {
-        ctx.stage.track();
-        set_page.set(Page::Home);
+        let stage = ctx.stage.get();
+        open_chart.set(None);
+        set_page.set(pages_for(&stage)[0]);
     });
+    let open = Callback::new(move |id: String| {
+        open_chart.set(Some(id));
+        set_page.set(Page::Patients);
+    });
+    let back = Callback::new(move |()| open_chart.set(None));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
@@ -86,7 +104,10 @@ pub fn App() -> impl IntoView {
                                             id=p.id()
                                             class="nav-item"
                                             aria-current=move || (page.get() == p).then_some("page")
-                                            on:click=move |_| set_page.set(p)
+                                            on:click=move |_| {
+                                                open_chart.set(None);
+                                                set_page.set(p);
+                                            }
                                         >
                                             {p.label(&stage)}
                                         </button>
@@ -101,6 +122,13 @@ pub fn App() -> impl IntoView {
                 {move || match page.get() {
                     Page::About => view! { <AboutPage/> }.into_any(),
                     Page::Users => view! { <UsersPage/> }.into_any(),
+                    Page::Patients => match open_chart.get() {
+                        Some(id) => view! { <ChartPage id=id back=back/> }.into_any(),
+                        None => {
+                            let can_write = matches!(ctx.stage.get_untracked(), Stage::SignedIn(s) if s.role == "physician");
+                            view! { <PatientsPage open=open can_write=can_write/> }.into_any()
+                        }
+                    },
                     Page::Home => view! { <Home/> }.into_any(),
                 }}
             </main>

@@ -93,6 +93,15 @@ fn summary(id: String, p: PatientRecord, today: Date) -> PatientSummaryDto {
     }
 }
 
+/// The order clinicians read vital signs in: blood pressure, pulse, breathing, oxygen,
+/// temperature, then body measurements.
+fn vital_rank(code: &str) -> usize {
+    const ORDER: [&str; 9] = [
+        "8480-6", "8462-4", "8867-4", "9279-1", "59408-5", "8310-5", "29463-7", "8302-2", "39156-5",
+    ];
+    ORDER.iter().position(|c| *c == code).unwrap_or(ORDER.len())
+}
+
 fn criticality_rank(c: &str) -> u8 {
     match c {
         "high" => 0,
@@ -250,6 +259,7 @@ impl AppCore {
             .filter(|o| o.category == "vital-signs" && seen.insert(o.code.clone()))
             .cloned()
             .collect();
+        dto.latest_vitals.sort_by_key(|o| vital_rank(&o.code));
         dto.notes = chart
             .notes
             .into_iter()

@@ -51,7 +51,7 @@ pub fn patient(i: u32) -> PatientRecord {
     let female = i % 2 == 0;
     let k = (i as usize / 2) % 8;
     let given = if female { GIVEN_F[k] } else { GIVEN_M[k] };
-    let family = FAMILY[(i as usize * 7 + 3) % FAMILY.len()];
+    let family = FAMILY[(i as usize * 7 + i as usize / 2 + 3) % FAMILY.len()];
     let (city, state, zip) = CITIES[i as usize % CITIES.len()];
     PatientRecord {
         family: format!("{family}{}", 100 + (i * 37) % 900),
@@ -216,7 +216,12 @@ fn obs(
         display: display.into(),
         category: category.into(),
         value: ObsValue::Quantity {
-            value: (value * 10.0).round() / 10.0,
+            // Counted and pressure values are whole numbers, as charted.
+            value: if matches!(unit, "mm[Hg]" | "/min") {
+                value.round()
+            } else {
+                (value * 10.0).round() / 10.0
+            },
             unit: unit.into(),
         },
         reference_low: range.0,

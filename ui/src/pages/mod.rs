@@ -1,4 +1,6 @@
 pub mod about;
+pub mod chart;
+pub mod patients;
 pub mod setup;
 pub mod sign_in;
 pub mod users;

@@ -1,0 +1,439 @@
+//! The patient chart: demographics header, allergy banner, and tabs for the summary, vitals
+//! and labs, problems, medications, allergies and encounters.
+
+use iris_types::{
+    AllergyDto, AllergyStatus, ApiError, ChartDto, ObservationDto, OpenChart, PatientRef,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::error_panel::ErrorPanel;
+use crate::ipc;
+use crate::session::SessionCtx;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Summary,
+    Vitals,
+    Problems,
+    Medications,
+    Allergies,
+    Encounters,
+}
+
+impl Tab {
+    const ALL: [Tab; 6] = [
+        Tab::Summary,
+        Tab::Vitals,
+        Tab::Problems,
+        Tab::Medications,
+        Tab::Allergies,
+        Tab::Encounters,
+    ];
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Summary => "Summary",
+            Tab::Vitals => "Vitals & labs",
+            Tab::Problems => "Problems",
+            Tab::Medications => "Medications",
+            Tab::Allergies => "Allergies",
+            Tab::Encounters => "Encounters",
+        }
+    }
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Summary => "tab-summary",
+            Tab::Vitals => "tab-vitals",
+            Tab::Problems => "tab-problems",
+            Tab::Medications => "tab-medications",
+            Tab::Allergies => "tab-allergies",
+            Tab::Encounters => "tab-encounters",
+        }
+    }
+}
+
+#[component]
+pub fn ChartPage(id: String, back: Callback<()>) -> impl IntoView {
+    let ctx = SessionCtx::get();
+    let chart = RwSignal::new(None::<ChartDto>);
+    let error = RwSignal::new(None::<ApiError>);
+    spawn_local(async move {
+        match ipc::call::<OpenChart>(&PatientRef { id }).await {
+            Ok(c) => chart.set(Some(c)),
+            Err(e) => {
+                if !ctx.check(&e) {
+                    error.set(Some(e));
+                }
+            }
+        }
+    });
+    let tab = RwSignal::new(Tab::Summary);
+    view! {
+        <button id="back-to-patients" class="link back" on:click=move |_| back.run(())>"← Patients"</button>
+        {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
+        {move || match chart.get() {
+            None if error.get().is_none() => Some(view! { <p class="loading" aria-live="polite">"Opening chart…"</p> }.into_any()),
+            None => None,
+            Some(c) => Some(view! { <Chart chart=c tab=tab/> }.into_any()),
+        }}
+    }
+}
+
+pub fn sex_label(s: &str) -> &'static str {
+    match s {
+        "female" => "Female",
+        "male" => "Male",
+        "other" => "Other",
+        _ => "Unknown sex",
+    }
+}
+
+pub fn format_time(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+fn value_text(o: &ObservationDto) -> String {
+    match (o.value, &o.unit, &o.text) {
+        (Some(v), Some(u), _) => format!("{} {}", trim_number(v), unit_label(u)),
+        (_, _, Some(t)) => t.clone(),
+        _ => "—".into(),
+    }
+}
+
+fn trim_number(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(String::from).unwrap_or(s)
+}
+
+/// UCUM codes as clinicians write them.
+pub fn unit_label(u: &str) -> &str {
+    match u {
+        "Cel" => "°C",
+        "mm[Hg]" => "mmHg",
+        "/min" => "/min",
+        "kg/m2" => "kg/m²",
+        other => other,
+    }
+}
+
+fn flag(o: &ObservationDto) -> Option<&'static str> {
+    match o.interpretation.as_deref() {
+        Some("H") => Some("High"),
+        Some("HH") => Some("Critically high"),
+        Some("L") => Some("Low"),
+        Some("LL") => Some("Critically low"),
+        Some("A") => Some("Abnormal"),
+        _ => None,
+    }
+}
+
+#[component]
+fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
+    let p = &chart.patient;
+    let name = if p.patient.given.is_empty() {
+        p.patient.family.clone()
+    } else {
+        format!("{}, {}", p.patient.family, p.patient.given.join(" "))
+    };
+    let pregnancy = (p.patient.sex == "female")
+        .then(|| p.patient.pregnancy.clone())
+        .flatten()
+        .map(|s| match s.as_str() {
+            "pregnant" => "Pregnant",
+            "not-pregnant" => "Not pregnant",
+            _ => "Pregnancy unknown",
+        });
+    let chart = StoredValue::new(chart.clone());
+    view! {
+        <header class="chart-header card" id="chart-header">
+            <h1 id="chart-name">{name}</h1>
+            <p class="demographics">
+                <span>{format!("{} y", p.age)}</span>
+                <span>{sex_label(&p.patient.sex)}</span>
+                <span>{format!("Born {}", p.patient.birth_date)}</span>
+                <span>"MRN "<code>{p.patient.mrn.clone()}</code></span>
+                {pregnancy.map(|t| view! { <span class="pregnancy" id="pregnancy-status">{t}</span> })}
+            </p>
+        </header>
+        {chart.with_value(|c| view! { <AllergyBanner status=c.allergy_status allergies=c.allergies.clone()/> })}
+        <div class="tabs" role="tablist" aria-label="Chart sections">
+            {Tab::ALL.into_iter().map(|t| view! {
+                <button
+                    role="tab"
+                    id=t.id()
+                    class="tab"
+                    aria-selected=move || (tab.get() == t).to_string()
+                    on:click=move |_| tab.set(t)
+                >
+                    {t.label()}
+                </button>
+            }).collect_view()}
+        </div>
+        <section class="tab-panel card" role="tabpanel">
+            {move || chart.with_value(|c| match tab.get() {
+                Tab::Summary => view! { <Summary chart=c.clone()/> }.into_any(),
+                Tab::Vitals => view! { <ObservationTable id="observations" rows=c.observations.clone()/> }.into_any(),
+                Tab::Problems => view! { <Problems chart=c.clone()/> }.into_any(),
+                Tab::Medications => view! { <Medications chart=c.clone()/> }.into_any(),
+                Tab::Allergies => view! { <AllergyList status=c.allergy_status allergies=c.allergies.clone()/> }.into_any(),
+                Tab::Encounters => view! { <Encounters chart=c.clone()/> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn AllergyBanner(status: AllergyStatus, allergies: Vec<AllergyDto>) -> impl IntoView {
+    let high = allergies.iter().any(|a| a.criticality == "high");
+    let (class, text) = match status {
+        AllergyStatus::NotRecorded => (
+            "allergy-banner not-recorded",
+            "Allergies: NOT RECORDED — ask the patient and record them".to_string(),
+        ),
+        AllergyStatus::NoKnown => ("allergy-banner no-known", "No known allergies".to_string()),
+        AllergyStatus::Recorded => (
+            if high {
+                "allergy-banner high"
+            } else {
+                "allergy-banner recorded"
+            },
+            format!(
+                "Allergies: {}",
+                allergies
+                    .iter()
+                    .map(|a| match &a.reaction {
+                        Some(r) => format!(
+                            "{} ({}{})",
+                            a.display,
+                            r,
+                            if a.criticality == "high" {
+                                ", high risk"
+                            } else {
+                                ""
+                            }
+                        ),
+                        None => a.display.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            ),
+        ),
+    };
+    view! { <div id="allergy-banner" class=class role="note">{text}</div> }
+}
+
+#[component]
+fn Summary(chart: ChartDto) -> impl IntoView {
+    let active_problems: Vec<_> = chart
+        .problems
+        .iter()
+        .filter(|p| p.clinical_status == "active")
+        .cloned()
+        .collect();
+    let active_meds: Vec<_> = chart
+        .medications
+        .iter()
+        .filter(|m| m.status == "active")
+        .cloned()
+        .collect();
+    view! {
+        <div class="summary-grid">
+            <section>
+                <h2>"Active problems"</h2>
+                {if active_problems.is_empty() {
+                    view! { <p class="empty">"None recorded."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain" id="summary-problems">
+                            {active_problems.into_iter().map(|p| view! {
+                                <li>{p.display}" "<code class="muted">{p.code}</code></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+            <section>
+                <h2>"Active medications"</h2>
+                {if active_meds.is_empty() {
+                    view! { <p class="empty">"None recorded."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain" id="summary-medications">
+                            {active_meds.into_iter().map(|m| view! {
+                                <li>
+                                    <strong>{m.display}</strong>
+                                    <span class="muted">{format!(
+                                        " — {}{} {} {}",
+                                        m.dose_value.map(trim_number).unwrap_or_default(),
+                                        m.dose_unit.map(|u| format!(" {u}")).unwrap_or_default(),
+                                        m.route,
+                                        m.frequency
+                                    )}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </div>
+        <h2 class="section-gap">"Latest vitals"</h2>
+        <ObservationTable id="latest-vitals" rows=chart.latest_vitals.clone()/>
+    }
+}
+
+#[component]
+fn ObservationTable(id: &'static str, rows: Vec<ObservationDto>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No observations recorded."</p> }.into_any();
+    }
+    view! {
+        <table class="settings obs-table" id=id>
+            <thead>
+                <tr>
+                    <th scope="col">"Observation"</th>
+                    <th scope="col">"Value"</th>
+                    <th scope="col">"Reference"</th>
+                    <th scope="col">"Flag"</th>
+                    <th scope="col">"Time"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|o| {
+                    let flag = flag(&o);
+                    let reference = match (o.reference_low, o.reference_high) {
+                        (Some(l), Some(h)) => format!("{}–{}", trim_number(l), trim_number(h)),
+                        (Some(l), None) => format!("≥ {}", trim_number(l)),
+                        (None, Some(h)) => format!("≤ {}", trim_number(h)),
+                        _ => "—".into(),
+                    };
+                    view! {
+                        <tr data-code=o.code.clone() class=flag.map(|_| "abnormal")>
+                            <th scope="row">{if o.display.is_empty() { o.code.clone() } else { o.display.clone() }}</th>
+                            <td class="value">{value_text(&o)}</td>
+                            <td>{reference}</td>
+                            <td>{flag.map(|f| view! { <span class="badge flag">{f}</span> })}</td>
+                            <td>{format_time(o.effective_at)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn Problems(chart: ChartDto) -> impl IntoView {
+    if chart.problems.is_empty() {
+        return view! { <p class="empty">"No problems recorded."</p> }.into_any();
+    }
+    view! {
+        <table class="settings" id="problems">
+            <thead><tr><th scope="col">"Problem"</th><th scope="col">"Code"</th><th scope="col">"Onset"</th><th scope="col">"Status"</th></tr></thead>
+            <tbody>
+                {chart.problems.into_iter().map(|p| view! {
+                    <tr>
+                        <th scope="row">{p.display}</th>
+                        <td><code>{p.code}</code></td>
+                        <td>{p.onset.unwrap_or_else(|| "—".into())}</td>
+                        <td>{p.clinical_status}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn Medications(chart: ChartDto) -> impl IntoView {
+    if chart.medications.is_empty() {
+        return view! { <p class="empty">"No medications recorded."</p> }.into_any();
+    }
+    view! {
+        <table class="settings" id="medications">
+            <thead><tr><th scope="col">"Medication"</th><th scope="col">"Dose"</th><th scope="col">"Route"</th><th scope="col">"Frequency"</th><th scope="col">"Status"</th><th scope="col">"Since"</th></tr></thead>
+            <tbody>
+                {chart.medications.into_iter().map(|m| view! {
+                    <tr>
+                        <th scope="row">{m.display}</th>
+                        <td>{format!("{}{}", m.dose_value.map(trim_number).unwrap_or_default(), m.dose_unit.map(|u| format!(" {u}")).unwrap_or_default())}</td>
+                        <td>{m.route}</td>
+                        <td>{m.frequency}</td>
+                        <td>{m.status}</td>
+                        <td>{m.start.unwrap_or_else(|| "—".into())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn AllergyList(status: AllergyStatus, allergies: Vec<AllergyDto>) -> impl IntoView {
+    match status {
+        AllergyStatus::NotRecorded => view! { <p class="empty">"Allergies have not been recorded."</p> }.into_any(),
+        AllergyStatus::NoKnown => view! { <p>"No known allergies (recorded)."</p> }.into_any(),
+        AllergyStatus::Recorded => view! {
+            <table class="settings" id="allergies">
+                <thead><tr><th scope="col">"Substance"</th><th scope="col">"Reaction"</th><th scope="col">"Criticality"</th><th scope="col">"Recorded"</th></tr></thead>
+                <tbody>
+                    {allergies.into_iter().map(|a| view! {
+                        <tr>
+                            <th scope="row">{a.display}</th>
+                            <td>{a.reaction.unwrap_or_else(|| "—".into())}</td>
+                            <td>{a.criticality}</td>
+                            <td>{a.recorded}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+    }
+}
+
+#[component]
+fn Encounters(chart: ChartDto) -> impl IntoView {
+    if chart.encounters.is_empty() {
+        return view! { <p class="empty">"No encounters recorded."</p> }.into_any();
+    }
+    let notes = chart.notes.clone();
+    view! {
+        <ul class="plain encounters" id="encounters">
+            {chart.encounters.into_iter().map(|e| {
+                let enc_notes: Vec<_> = notes.iter().filter(|n| n.encounter_id.as_deref() == Some(e.id.as_str())).cloned().collect();
+                view! {
+                    <li class="encounter">
+                        <h3>{format!("{} · {} · {}", format_time(e.start), e.class, e.reason)}</h3>
+                        <dl class="soap">
+                            <dt>"S"</dt><dd>{e.soap.subjective}</dd>
+                            <dt>"O"</dt><dd>{e.soap.objective}</dd>
+                            <dt>"A"</dt><dd>{e.soap.assessment}</dd>
+                            <dt>"P"</dt><dd>{e.soap.plan}</dd>
+                        </dl>
+                        {enc_notes.into_iter().map(|n| view! {
+                            <article class="note">
+                                <h4>{n.title}</h4>
+                                <p class="note-text">{n.text}</p>
+                                <p class="muted">{match (n.signed_by, n.signed_at) {
+                                    (Some(by), Some(at)) => format!("Signed by {by} at {}", format_time(at)),
+                                    _ => format!("Draft by {}", n.author),
+                                }}</p>
+                            </article>
+                        }).collect_view()}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
