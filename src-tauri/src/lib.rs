@@ -8,8 +8,8 @@ use iris_core::AppCore;
 use iris_types::{
     AboutDto, AboutRequest, AddUserRequest, ApiError, ChangePasswordRequest, ChangeUserRequest,
     ChartDto, Empty, InitDto, InitRequest, LoginRequest, PatientDto, PatientInput, PatientRef,
-    PatientSummaryDto, SearchPatientsRequest, SessionDto, UpdatePatientRequest, UserDto,
-    VaultStatusDto,
+    PatientSummaryDto, SearchPatientsRequest, SessionDto, TrendDto, TrendsRequest,
+    UpdatePatientRequest, UserDto, VaultStatusDto,
 };
 use tauri::{Builder, Runtime, State};
 
@@ -137,6 +137,15 @@ async fn open_chart(core: State<'_, Core>, req: PatientRef) -> Result<ChartDto, 
     core.get()?.open_chart(&req.id).await
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn chart_trends(
+    core: State<'_, Core>,
+    req: TrendsRequest,
+) -> Result<Vec<TrendDto>, ApiError> {
+    core.get()?.chart_trends(req).await
+}
+
 /// Registers every command. Shared by `main` and the tests so both run the same app.
 pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
     b.invoke_handler(tauri::generate_handler![
@@ -155,6 +164,7 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
         create_patient,
         update_patient,
         open_chart,
+        chart_trends,
     ])
 }
 

@@ -400,6 +400,29 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     s.click_on("#tab-vitals").unwrap();
     s.wait_for("#observations tr[data-code='4548-4']", UI_TIMEOUT)
         .unwrap();
+    // The blood-pressure trend is drawn (an SVG with points), and the window narrows it.
+    s.wait_for("#trend-bp svg polyline", UI_TIMEOUT).unwrap();
+    let points = |s: &Session| {
+        s.execute("return Number(document.getElementById('trend-bp').dataset.points)")
+            .unwrap()
+            .as_u64()
+            .unwrap_or(u64::MAX)
+    };
+    let all = points(&s);
+    assert!((20..1000).contains(&all), "{all} BP points in three years");
+    shot(&s, "trends");
+    s.execute(
+        "const w = document.getElementById('trend-window'); w.value = '365'; w.dispatchEvent(new Event('input')); w.dispatchEvent(new Event('change'));",
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    while s.find("#trend-bp").is_err() || points(&s) >= all {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the window did not narrow the trend"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     s.click_on("#back-to-patients").unwrap();
     s.wait_for_text("#recent-patients", &p.family, UI_TIMEOUT)
         .unwrap();

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod config;
 pub mod logging;
 mod private_dir;
+pub mod trends;
 pub mod vault;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -244,3 +244,32 @@ impl Command for OpenChart {
     type Req = PatientRef;
     type Res = ChartDto;
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendsRequest {
+    pub id: String,
+    /// How many days back from now; `None` for everything recorded.
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+/// One trend chart, drawn as SVG by the backend (numbers, dates and fixed labels only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendDto {
+    /// A stable id for the chart, e.g. `bp`, `hba1c`.
+    pub key: String,
+    pub title: String,
+    pub svg: String,
+    /// Points drawn and how many of them are abnormal.
+    pub points: u32,
+    pub abnormal: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartTrends;
+impl Command for ChartTrends {
+    const NAME: &'static str = "chart_trends";
+    type Req = TrendsRequest;
+    type Res = Vec<TrendDto>;
+}

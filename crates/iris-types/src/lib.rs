@@ -60,4 +60,5 @@ pub const COMMANDS: &[&str] = &[
     CreatePatient::NAME,
     UpdatePatient::NAME,
     OpenChart::NAME,
+    ChartTrends::NAME,
 ];

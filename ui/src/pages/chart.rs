@@ -2,7 +2,8 @@
 //! and labs, problems, medications, allergies and encounters.
 
 use iris_types::{
-    AllergyDto, AllergyStatus, ApiError, ChartDto, ObservationDto, OpenChart, PatientRef,
+    AllergyDto, AllergyStatus, ApiError, ChartDto, ChartTrends, ObservationDto, OpenChart,
+    PatientRef, TrendDto, TrendsRequest,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -180,7 +181,11 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
         <section class="tab-panel card" role="tabpanel">
             {move || chart.with_value(|c| match tab.get() {
                 Tab::Summary => view! { <Summary chart=c.clone()/> }.into_any(),
-                Tab::Vitals => view! { <ObservationTable id="observations" rows=c.observations.clone()/> }.into_any(),
+                Tab::Vitals => view! {
+                    <Trends id=c.patient.id.clone()/>
+                    <h2 class="section-gap">"All observations"</h2>
+                    <ObservationTable id="observations" rows=c.observations.clone()/>
+                }.into_any(),
                 Tab::Problems => view! { <Problems chart=c.clone()/> }.into_any(),
                 Tab::Medications => view! { <Medications chart=c.clone()/> }.into_any(),
                 Tab::Allergies => view! { <AllergyList status=c.allergy_status allergies=c.allergies.clone()/> }.into_any(),
@@ -436,4 +441,59 @@ fn Encounters(chart: ChartDto) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// Trend charts for a selectable window; the SVG comes from the backend (numbers, dates and
+/// fixed labels only, never record text).
+#[component]
+fn Trends(id: String) -> impl IntoView {
+    let ctx = SessionCtx::get();
+    let days = RwSignal::new("1095".to_string());
+    let trends = RwSignal::new(None::<Vec<TrendDto>>);
+    let error = RwSignal::new(None::<ApiError>);
+    let id = StoredValue::new(id);
+    Effect::new(move |_| {
+        let d = days.get();
+        let req = TrendsRequest {
+            id: id.get_value(),
+            days: d.parse().ok(),
+        };
+        trends.set(None);
+        spawn_local(async move {
+            match ipc::call::<ChartTrends>(&req).await {
+                Ok(t) => trends.set(Some(t)),
+                Err(e) => {
+                    if !ctx.check(&e) {
+                        error.set(Some(e));
+                    }
+                }
+            }
+        });
+    });
+    view! {
+        <div class="trend-controls">
+            <label for="trend-window">"Show"</label>
+            <select id="trend-window" bind:value=days>
+                <option value="90">"Last 3 months"</option>
+                <option value="365">"Last year"</option>
+                <option value="1095">"Last 3 years"</option>
+                <option value="all">"Everything"</option>
+            </select>
+        </div>
+        {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
+        {move || match trends.get() {
+            None => view! { <p class="loading" aria-live="polite">"Drawing trends…"</p> }.into_any(),
+            Some(t) if t.is_empty() => view! { <p class="empty">"Nothing measured in this window."</p> }.into_any(),
+            Some(t) => view! {
+                <div class="trend-grid">
+                    {t.into_iter().map(|tr| view! {
+                        <figure class="trend" id=format!("trend-{}", tr.key) data-points=tr.points data-abnormal=tr.abnormal>
+                            <div class="trend-svg" inner_html=tr.svg></div>
+                            <figcaption class="visually-hidden">{format!("{}: {} values, {} abnormal", tr.title, tr.points, tr.abnormal)}</figcaption>
+                        </figure>
+                    }).collect_view()}
+                </div>
+            }.into_any(),
+        }}
+    }
 }
