@@ -279,7 +279,9 @@ fn first_run_setup_sign_in_users_and_lock_screen() {
     s.type_into("#passwd-new", "my own password 1").unwrap();
     s.type_into("#passwd-confirm", "my own password 1").unwrap();
     s.click_on("#passwd-submit").unwrap();
-    s.wait_for_text("#home-role", "Physician", UI_TIMEOUT)
+    // Clinicians land on the patient list; a physician has no Users page.
+    s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
+    s.wait_for_text("#user-status", "Physician", UI_TIMEOUT)
         .unwrap();
     assert!(s.find("#nav-users").is_err());
 }
@@ -337,7 +339,8 @@ fn demo_data_is_seeded_on_first_launch_and_marked_synthetic() {
     s.type_into("#sign-in-user", user).unwrap();
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();
-    s.wait_for_text("#home-role", "Physician", UI_TIMEOUT)
+    s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
+    s.wait_for_text("#user-status", "Physician", UI_TIMEOUT)
         .unwrap();
     assert!(tmp.path().join("data/vault.sqlite").exists());
 }
