@@ -8,8 +8,8 @@ use iris_core::AppCore;
 use iris_types::{
     AboutDto, AboutRequest, AddUserRequest, ApiError, ChangePasswordRequest, ChangeUserRequest,
     ChartDto, Empty, InitDto, InitRequest, LoginRequest, PatientDto, PatientInput, PatientRef,
-    PatientSummaryDto, SearchPatientsRequest, SessionDto, TrendDto, TrendsRequest,
-    UpdatePatientRequest, UserDto, VaultStatusDto,
+    PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest, SessionDto, TrendDto,
+    TrendsRequest, UpdatePatientRequest, UserDto, VaultStatusDto,
 };
 use tauri::{Builder, Runtime, State};
 
@@ -146,6 +146,15 @@ async fn chart_trends(
     core.get()?.chart_trends(req).await
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn record_vitals(
+    core: State<'_, Core>,
+    req: RecordVitalsRequest,
+) -> Result<Vec<String>, ApiError> {
+    core.get()?.record_vitals(req).await
+}
+
 /// Registers every command. Shared by `main` and the tests so both run the same app.
 pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
     b.invoke_handler(tauri::generate_handler![
@@ -165,6 +174,7 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
         update_patient,
         open_chart,
         chart_trends,
+        record_vitals,
     ])
 }
 

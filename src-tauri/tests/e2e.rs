@@ -430,3 +430,68 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     s.wait_for_text("#recent-patients", &p.family, UI_TIMEOUT)
         .unwrap();
 }
+
+/// A nurse records vitals: a systolic BP of 400 is refused with a message and nothing is
+/// saved; 98.6 °F is stored as 37 °C.
+#[test]
+fn vitals_entry_refuses_impossible_values_and_converts_units() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &["--demo"]);
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    let (user, password, _) = iris_core::DEMO_ACCOUNTS[2];
+    s.type_into("#sign-in-user", user).unwrap();
+    s.type_into("#sign-in-password", password).unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
+    let p = iris_vault::demo::patient(3);
+    s.type_into("#patient-search", &p.mrn).unwrap();
+    s.click_on("#patient-search-submit").unwrap();
+    s.wait_for_text("#search-results", &p.family, UI_TIMEOUT)
+        .unwrap();
+    s.click_on("#search-results tr[data-patient] th button")
+        .unwrap();
+    s.wait_for_text("#chart-name", &p.family, UI_TIMEOUT)
+        .unwrap();
+    s.click_on("#tab-vitals").unwrap();
+    s.wait_for("#vitals-form", UI_TIMEOUT).unwrap();
+    let rows = |s: &Session| {
+        s.execute("return document.querySelectorAll('#observations tbody tr').length")
+            .unwrap()
+            .as_u64()
+            .unwrap()
+    };
+    s.wait_for("#observations", UI_TIMEOUT).unwrap();
+    let before = rows(&s);
+
+    s.type_into("#vital-sbp", "400").unwrap();
+    s.type_into("#vital-dbp", "90").unwrap();
+    s.click_on("#vitals-submit").unwrap();
+    let msg = s
+        .wait_for_text("#vitals-errors", "Systolic BP", UI_TIMEOUT)
+        .unwrap();
+    assert!(msg.contains("physiologically possible"), "{msg}");
+    assert_eq!(rows(&s), before, "nothing saved");
+    shot(&s, "vitals-rejected");
+
+    s.type_into("#vital-sbp", "128").unwrap();
+    s.type_into("#vital-temp", "98.6").unwrap();
+    s.execute(
+        "const u = document.getElementById('vital-temp-unit'); u.value = '[degF]'; u.dispatchEvent(new Event('input')); u.dispatchEvent(new Event('change'));",
+    )
+    .unwrap();
+    s.click_on("#vitals-submit").unwrap();
+    s.wait_for("#vitals-saved", UI_TIMEOUT).unwrap();
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    while s.find("#observations").is_err() || rows(&s) < before + 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new vitals did not appear"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let newest_temp = s
+        .execute("return document.querySelector(\"#observations tr[data-code='8310-5'] .value\").textContent")
+        .unwrap();
+    assert_eq!(newest_temp, "37 °C");
+}

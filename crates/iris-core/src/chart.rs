@@ -3,7 +3,7 @@
 use iris_types::{
     AddendumDto, AddressDto, AllergyDto, AllergyStatus, ApiError, ChartDto, ConditionDto,
     EncounterDto, MedicationDto, NoteDto, ObservationDto, PatientDto, PatientInput,
-    PatientSummaryDto, SearchPatientsRequest, SoapDto, UpdatePatientRequest,
+    PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest, SoapDto, UpdatePatientRequest,
 };
 use iris_vault::{Address, AllergyState, Date, ObsValue, PatientRecord, Record};
 
@@ -93,6 +93,21 @@ fn summary(id: String, p: PatientRecord, today: Date) -> PatientSummaryDto {
     }
 }
 
+fn vital_display(code: &str) -> &'static str {
+    match code {
+        "8480-6" => "Systolic blood pressure",
+        "8462-4" => "Diastolic blood pressure",
+        "8867-4" => "Heart rate",
+        "9279-1" => "Respiratory rate",
+        "59408-5" => "Oxygen saturation in Arterial blood by Pulse oximetry",
+        "8310-5" => "Body temperature",
+        "29463-7" => "Body weight",
+        "8302-2" => "Body height",
+        "39156-5" => "Body mass index (BMI) [Ratio]",
+        _ => "",
+    }
+}
+
 /// The order clinicians read vital signs in: blood pressure, pulse, breathing, oxygen,
 /// temperature, then body measurements.
 fn vital_rank(code: &str) -> usize {
@@ -159,6 +174,49 @@ impl AppCore {
             .await
             .map_err(api_error)?;
         Ok(patient_dto(req.id, rec, self.today()))
+    }
+
+    /// Records vitals as entered; units are converted and plausibility checked by the vault.
+    pub async fn record_vitals(&self, req: RecordVitalsRequest) -> Result<Vec<String>, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let now = self.now_ms();
+        if req.vitals.is_empty() {
+            return Err(api_error(iris_vault::VaultError::invalid(
+                "vitals", "required",
+            )));
+        }
+        let at = req.at.unwrap_or(now);
+        let records = req
+            .vitals
+            .into_iter()
+            .map(|x| {
+                Record::Observation(iris_vault::Observation {
+                    display: vital_display(&x.code).to_string(),
+                    code: x.code,
+                    category: "vital-signs".into(),
+                    value: ObsValue::Quantity {
+                        value: x.value,
+                        unit: x.unit,
+                    },
+                    reference_low: None,
+                    reference_high: None,
+                    effective_at: at,
+                    interpretation: None,
+                })
+            })
+            .collect();
+        v.add_records(&actor, &req.patient_id, records, now)
+            .await
+            .map_err(|e| match e {
+                // Batch field names are `<index>.<field>`; the request calls them vitals.<index>.
+                iris_vault::VaultError::Invalid(mut fields) => {
+                    for f in &mut fields {
+                        f.field = format!("vitals.{}", f.field);
+                    }
+                    api_error(iris_vault::VaultError::Invalid(fields))
+                }
+                other => api_error(other),
+            })
     }
 
     pub async fn open_chart(&self, id: &str) -> Result<ChartDto, ApiError> {

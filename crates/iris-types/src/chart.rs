@@ -273,3 +273,35 @@ impl Command for ChartTrends {
     type Req = TrendsRequest;
     type Res = Vec<TrendDto>;
 }
+
+/// One measured vital sign as entered, in the unit the clinician chose (converted to the
+/// canonical unit by the vault).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VitalInput {
+    /// LOINC code, e.g. 8480-6 (systolic BP).
+    pub code: String,
+    pub value: f64,
+    /// UCUM unit, e.g. `mm[Hg]`, `Cel`, `[degF]`, `kg`, `[lb_av]`, `cm`, `[in_i]`.
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordVitalsRequest {
+    pub patient_id: String,
+    pub vitals: Vec<VitalInput>,
+    /// When measured (Unix ms); now when absent.
+    #[serde(default)]
+    pub at: Option<i64>,
+}
+
+/// Records a set of vitals in one transaction; one invalid value rejects all of them, with
+/// field errors named `vitals.<index>.value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordVitals;
+impl Command for RecordVitals {
+    const NAME: &'static str = "record_vitals";
+    type Req = RecordVitalsRequest;
+    type Res = Vec<String>;
+}

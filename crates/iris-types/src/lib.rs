@@ -61,4 +61,5 @@ pub const COMMANDS: &[&str] = &[
     UpdatePatient::NAME,
     OpenChart::NAME,
     ChartTrends::NAME,
+    RecordVitals::NAME,
 ];

@@ -2,8 +2,8 @@
 //! and labs, problems, medications, allergies and encounters.
 
 use iris_types::{
-    AllergyDto, AllergyStatus, ApiError, ChartDto, ChartTrends, ObservationDto, OpenChart,
-    PatientRef, TrendDto, TrendsRequest,
+    AllergyDto, AllergyStatus, ApiError, ChartDto, ChartTrends, ErrorCode, ObservationDto,
+    OpenChart, PatientRef, RecordVitals, RecordVitalsRequest, TrendDto, TrendsRequest, VitalInput,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,6 +11,10 @@ use leptos::task::spawn_local;
 use crate::components::error_panel::ErrorPanel;
 use crate::ipc;
 use crate::session::SessionCtx;
+
+/// Lets a form on the chart ask for the chart to be read again after it wrote.
+#[derive(Debug, Clone, Copy)]
+struct ChartVersion(RwSignal<u32>, RwSignal<bool>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -58,16 +62,25 @@ pub fn ChartPage(id: String, back: Callback<()>) -> impl IntoView {
     let ctx = SessionCtx::get();
     let chart = RwSignal::new(None::<ChartDto>);
     let error = RwSignal::new(None::<ApiError>);
-    spawn_local(async move {
-        match ipc::call::<OpenChart>(&PatientRef { id }).await {
-            Ok(c) => chart.set(Some(c)),
-            Err(e) => {
-                if !ctx.check(&e) {
-                    error.set(Some(e));
+    // Bumped after a write so the chart is read again.
+    let version = RwSignal::new(0u32);
+    let id = StoredValue::new(id);
+    Effect::new(move |_| {
+        version.track();
+        let req = PatientRef { id: id.get_value() };
+        spawn_local(async move {
+            match ipc::call::<OpenChart>(&req).await {
+                Ok(c) => chart.set(Some(c)),
+                Err(e) => {
+                    if !ctx.check(&e) {
+                        error.set(Some(e));
+                    }
                 }
             }
-        }
+        });
     });
+    // "Saved" outlives the re-read of the chart that rebuilds the form.
+    provide_context(ChartVersion(version, RwSignal::new(false)));
     let tab = RwSignal::new(Tab::Summary);
     view! {
         <button id="back-to-patients" class="link back" on:click=move |_| back.run(())>"← Patients"</button>
@@ -182,6 +195,7 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
             {move || chart.with_value(|c| match tab.get() {
                 Tab::Summary => view! { <Summary chart=c.clone()/> }.into_any(),
                 Tab::Vitals => view! {
+                    <VitalsForm patient_id=c.patient.id.clone()/>
                     <Trends id=c.patient.id.clone()/>
                     <h2 class="section-gap">"All observations"</h2>
                     <ObservationTable id="observations" rows=c.observations.clone()/>
@@ -495,5 +509,177 @@ fn Trends(id: String) -> impl IntoView {
                 </div>
             }.into_any(),
         }}
+    }
+}
+
+/// The vitals a form offers: (key, label, LOINC, unit choices (UCUM, label)).
+const VITALS: [(&str, &str, &str, &[(&str, &str)]); 8] = [
+    ("sbp", "Systolic BP", "8480-6", &[("mm[Hg]", "mmHg")]),
+    ("dbp", "Diastolic BP", "8462-4", &[("mm[Hg]", "mmHg")]),
+    ("hr", "Heart rate", "8867-4", &[("/min", "/min")]),
+    ("rr", "Respiratory rate", "9279-1", &[("/min", "/min")]),
+    ("spo2", "SpO2", "59408-5", &[("%", "%")]),
+    (
+        "temp",
+        "Temperature",
+        "8310-5",
+        &[("Cel", "°C"), ("[degF]", "°F")],
+    ),
+    (
+        "weight",
+        "Weight",
+        "29463-7",
+        &[("kg", "kg"), ("[lb_av]", "lb")],
+    ),
+    (
+        "height",
+        "Height",
+        "8302-2",
+        &[("cm", "cm"), ("[in_i]", "in")],
+    ),
+];
+
+fn vital_rule(rule: &str) -> &'static str {
+    match rule {
+        "impossible" => "outside what is physiologically possible; check the value and unit",
+        "unit" => "this unit is not accepted",
+        "number" => "not a number",
+        "not_in_future" => "the time is in the future",
+        _ => "not accepted",
+    }
+}
+
+/// Vital signs entry: any subset, each in the unit chosen; checked for plausibility by the
+/// vault and stored in canonical units. One bad value saves nothing.
+#[component]
+fn VitalsForm(patient_id: String) -> impl IntoView {
+    let ctx = SessionCtx::get();
+    let ChartVersion(version, saved) = expect_context::<ChartVersion>();
+    let values: Vec<RwSignal<String>> = VITALS
+        .iter()
+        .map(|_| RwSignal::new(String::new()))
+        .collect();
+    let units: Vec<RwSignal<String>> = VITALS
+        .iter()
+        .map(|v| RwSignal::new(v.3[0].0.to_string()))
+        .collect();
+    let problems = RwSignal::new(Vec::<String>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let (vals, unts) = (values.clone(), units.clone());
+    let patient_id = StoredValue::new(patient_id);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut vitals = Vec::new();
+        let mut labels = Vec::new();
+        let mut bad = Vec::new();
+        for (i, v) in VITALS.iter().enumerate() {
+            let raw = vals[i].get_untracked();
+            if raw.trim().is_empty() {
+                continue;
+            }
+            match raw.trim().replace(',', ".").parse::<f64>() {
+                Ok(value) => {
+                    vitals.push(VitalInput {
+                        code: v.2.to_string(),
+                        value,
+                        unit: unts[i].get_untracked(),
+                    });
+                    labels.push(v.1);
+                }
+                Err(_) => bad.push(format!("{}: not a number", v.1)),
+            }
+        }
+        saved.set(false);
+        error.set(None);
+        if !bad.is_empty() || vitals.is_empty() {
+            if vitals.is_empty() && bad.is_empty() {
+                bad.push("Enter at least one value.".into());
+            }
+            problems.set(bad);
+            return;
+        }
+        problems.set(Vec::new());
+        let req = RecordVitalsRequest {
+            patient_id: patient_id.get_value(),
+            vitals,
+            at: None,
+        };
+        let vals = vals.clone();
+        spawn_local(async move {
+            match ipc::call::<RecordVitals>(&req).await {
+                Ok(_) => {
+                    for v in &vals {
+                        v.set(String::new());
+                    }
+                    saved.set(true);
+                    version.update(|n| *n += 1);
+                }
+                Err(e) if e.code == ErrorCode::Validation => {
+                    problems.set(
+                        e.fields
+                            .iter()
+                            .map(|f| {
+                                let index = f
+                                    .field
+                                    .strip_prefix("vitals.")
+                                    .and_then(|r| r.split('.').next())
+                                    .and_then(|n| n.parse::<usize>().ok());
+                                let label = index
+                                    .and_then(|n| labels.get(n))
+                                    .copied()
+                                    .unwrap_or("Vitals");
+                                format!("{label}: {}", vital_rule(&f.rule))
+                            })
+                            .collect(),
+                    );
+                }
+                Err(e) => {
+                    if !ctx.check(&e) {
+                        error.set(Some(e));
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        <details class="vitals-entry" open>
+            <summary>"Record vitals"</summary>
+            <form id="vitals-form" class="vitals-grid" on:submit=submit>
+                {VITALS.iter().enumerate().map(|(i, v)| {
+                    let value = values[i];
+                    let unit = units[i];
+                    let id = format!("vital-{}", v.0);
+                    view! {
+                        <div class="vital-field">
+                            <label for=id.clone()>{v.1}</label>
+                            <div class="vital-input">
+                                <input id=id inputmode="decimal" autocomplete="off" bind:value=value/>
+                                {if v.3.len() > 1 {
+                                    view! {
+                                        <select id=format!("vital-{}-unit", v.0) aria-label=format!("{} unit", v.1) bind:value=unit>
+                                            {v.3.iter().map(|(code, label)| view! { <option value=*code>{*label}</option> }).collect_view()}
+                                        </select>
+                                    }.into_any()
+                                } else {
+                                    view! { <span class="unit">{v.3[0].1}</span> }.into_any()
+                                }}
+                            </div>
+                        </div>
+                    }
+                }).collect_view()}
+                <div class="form-actions"><button id="vitals-submit" class="primary" type="submit">"Save vitals"</button></div>
+            </form>
+            {move || {
+                let p = problems.get();
+                (!p.is_empty()).then(|| view! {
+                    <section class="error-panel" role="alert" id="vitals-errors" data-code="VALIDATION">
+                        <h2>"Not saved: please check these values"</h2>
+                        <ul class="error-fields">{p.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                    </section>
+                })
+            }}
+            {move || saved.get().then(|| view! { <p class="saved" id="vitals-saved" role="status">"Vitals saved."</p> })}
+            {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
+        </details>
     }
 }
