@@ -249,20 +249,7 @@ pub enum UnitProblem {
 impl Canonical {
     /// Converts `value` in `unit` to the canonical unit and checks it is possible.
     pub fn normalize(&self, value: f64, unit: &str) -> Result<f64, UnitProblem> {
-        let v = if unit == self.unit {
-            value
-        } else {
-            let (_, conv) = self
-                .conversions
-                .iter()
-                .find(|(u, _)| *u == unit)
-                .ok_or(UnitProblem::Unit)?;
-            match conv {
-                Conv::Mul(f) => value * f,
-                Conv::Affine(a, b) => value * a + b,
-                Conv::FahrenheitToCelsius => (value - 32.0) * 5.0 / 9.0,
-            }
-        };
+        let v = self.convert_bound(value, unit).ok_or(UnitProblem::Unit)?;
         if v.is_finite() && (self.min..=self.max).contains(&v) {
             Ok(v)
         } else {
@@ -270,6 +257,8 @@ impl Canonical {
         }
     }
 
+    /// Converts `value` in `unit` to the canonical unit, without the plausibility check (for
+    /// reference-range bounds); `None` when the unit has no conversion.
     pub fn convert_bound(&self, value: f64, unit: &str) -> Option<f64> {
         if unit == self.unit {
             return Some(value);
