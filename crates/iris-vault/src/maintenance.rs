@@ -202,7 +202,8 @@ impl Vault {
             let cols: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
             let kind = if t.table == "records" { ", kind" } else { "" };
             let sql = format!(
-                "SELECT {id}, key_generation, {cols}{kind} FROM {table} WHERE key_generation < ? LIMIT ?",
+                // Ids are read as text whatever their column type (break_glass ids are integers).
+                "SELECT CAST({id} AS TEXT), key_generation, {cols}{kind} FROM {table} WHERE key_generation < ? LIMIT ?",
                 id = t.id,
                 cols = cols.join(", "),
                 table = t.table

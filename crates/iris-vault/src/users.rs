@@ -65,12 +65,13 @@ impl Action {
         }
     }
 
-    /// Chart actions are the ones break-glass can grant outside a role.
+    /// What break-glass can grant outside a role: reading the chart and the bedside records of
+    /// an emergency (vitals, medications given, a draft note). Editing demographics or
+    /// diagnoses, signing and erasing stay with the roles that own them.
     pub fn is_chart_access(self) -> bool {
         matches!(
             self,
             Action::ReadChart
-                | Action::WriteChart
                 | Action::RecordVitals
                 | Action::RecordMedications
                 | Action::DraftNote

@@ -97,6 +97,10 @@ async fn reencryption_is_resumable_and_everything_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let (mut v, admin, doc, _) = setup(dir.path()).await;
     let ids = populate(&v, &doc, 6).await;
+    // A break-glass grant holds a sealed reason in a table with integer ids.
+    v.break_glass(&admin, &ids[0], "covering the ward overnight", 30, T0)
+        .await
+        .unwrap();
     let before: Vec<_> = {
         let mut c = Vec::new();
         for id in &ids {
@@ -131,6 +135,12 @@ async fn reencryption_is_resumable_and_everything_reads_back() {
     let done = v.reencrypt(&admin, None, T0).await.unwrap();
     assert_eq!(done.remaining, 0);
     assert_eq!(done.generation, 2);
+    let behind: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM break_glass WHERE key_generation < 2")
+            .fetch_one(v.pool())
+            .await
+            .unwrap();
+    assert_eq!(behind, 0, "break-glass reasons are re-encrypted too");
     let gens: Vec<i64> = sqlx::query_scalar("SELECT generation FROM data_keys")
         .fetch_all(v.pool())
         .await

@@ -899,3 +899,28 @@ proptest! {
         })?;
     }
 }
+
+#[tokio::test]
+async fn break_glass_grants_reading_and_bedside_records_but_not_chart_edits() {
+    let fx = fixture().await;
+    let v = &fx.vault;
+    let id = v
+        .create_patient(&fx.doc, &synthea_patient(7), T0)
+        .await
+        .unwrap();
+    v.break_glass(
+        &fx.admin,
+        &id,
+        "ED physician unavailable, cardiac arrest",
+        30,
+        T0,
+    )
+    .await
+    .unwrap();
+    v.get_patient(&fx.admin, &id, T0).await.unwrap();
+    assert!(matches!(
+        v.update_patient(&fx.admin, &id, &synthea_patient(8), T0)
+            .await,
+        Err(VaultError::Forbidden { .. })
+    ));
+}
