@@ -11,6 +11,10 @@ use iris_types::{
     PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest, SessionDto, TrendDto,
     TrendsRequest, UpdatePatientRequest, UserDto, VaultStatusDto,
 };
+use iris_types::{
+    AddAddendumRequest, AddendumDto, EnteredInErrorRequest, NoteRef, SaveNoteRequest,
+    StartEncounterRequest, StartedEncounterDto,
+};
 use tauri::{Builder, Runtime, State};
 
 /// The core, or why it could not start. A configuration error must reach the person at the
@@ -155,6 +159,54 @@ async fn record_vitals(
     core.get()?.record_vitals(req).await
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn start_encounter(
+    core: State<'_, Core>,
+    req: StartEncounterRequest,
+) -> Result<StartedEncounterDto, ApiError> {
+    core.get()?.start_encounter(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn save_note(core: State<'_, Core>, req: SaveNoteRequest) -> Result<Empty, ApiError> {
+    core.get()?.save_note(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn sign_note(core: State<'_, Core>, req: NoteRef) -> Result<Empty, ApiError> {
+    core.get()?.sign_note(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn add_addendum(
+    core: State<'_, Core>,
+    req: AddAddendumRequest,
+) -> Result<AddendumDto, ApiError> {
+    core.get()?.add_addendum(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn note_entered_in_error(
+    core: State<'_, Core>,
+    req: EnteredInErrorRequest,
+) -> Result<Empty, ApiError> {
+    core.get()?.note_entered_in_error(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn record_entered_in_error(
+    core: State<'_, Core>,
+    req: EnteredInErrorRequest,
+) -> Result<Empty, ApiError> {
+    core.get()?.record_entered_in_error(req).await
+}
+
 /// Registers every command. Shared by `main` and the tests so both run the same app.
 pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
     b.invoke_handler(tauri::generate_handler![
@@ -175,6 +227,12 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
         open_chart,
         chart_trends,
         record_vitals,
+        start_encounter,
+        save_note,
+        sign_note,
+        add_addendum,
+        note_entered_in_error,
+        record_entered_in_error,
     ])
 }
 

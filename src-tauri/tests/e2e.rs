@@ -177,7 +177,7 @@ fn keyboard_focus_is_visible_and_reaches_the_navigation() {
 fn shot(s: &Session, name: &str) {
     if let Some(dir) = std::env::var_os("IRIS_E2E_SCREENSHOTS") {
         let png = s.screenshot_png().expect("screenshot");
-        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
     }
 }
 
@@ -432,9 +432,9 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
 }
 
 /// A nurse records vitals: a systolic BP of 400 is refused with a message and nothing is
-/// saved; 98.6 °F is stored as 37 °C.
+/// saved; 98.6 °F is stored as 37 °C. Then a note: a nurse drafts, only a physician signs.
 #[test]
-fn vitals_entry_refuses_impossible_values_and_converts_units() {
+fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
     let h = harness();
     let tmp = tempfile::tempdir().unwrap();
     let s = launch(&h, tmp.path(), &["--demo"]);
@@ -476,14 +476,18 @@ fn vitals_entry_refuses_impossible_values_and_converts_units() {
 
     s.type_into("#vital-sbp", "128").unwrap();
     s.type_into("#vital-temp", "98.6").unwrap();
+    s.type_into("#vital-glucose", "5.5").unwrap();
     s.execute(
-        "const u = document.getElementById('vital-temp-unit'); u.value = '[degF]'; u.dispatchEvent(new Event('input')); u.dispatchEvent(new Event('change'));",
+        "for (const [id, unit] of [['vital-temp-unit', '[degF]'], ['vital-glucose-unit', 'mmol/L']]) {
+           const u = document.getElementById(id); u.value = unit;
+           u.dispatchEvent(new Event('input')); u.dispatchEvent(new Event('change'));
+         }",
     )
     .unwrap();
     s.click_on("#vitals-submit").unwrap();
     s.wait_for("#vitals-saved", UI_TIMEOUT).unwrap();
     let deadline = std::time::Instant::now() + UI_TIMEOUT;
-    while s.find("#observations").is_err() || rows(&s) < before + 3 {
+    while s.find("#observations").is_err() || rows(&s) < before + 4 {
         assert!(
             std::time::Instant::now() < deadline,
             "the new vitals did not appear"
@@ -494,4 +498,238 @@ fn vitals_entry_refuses_impossible_values_and_converts_units() {
         .execute("return document.querySelector(\"#observations tr[data-code='8310-5'] .value\").textContent")
         .unwrap();
     assert_eq!(newest_temp, "37 °C");
+    // 5.5 mmol/L × 18.016 = 99.1 mg/dL (the vault's canonical unit for glucose).
+    let glucose = s
+        .execute("return document.querySelector(\"#observations tr[data-code='2339-0'] .value\").textContent")
+        .unwrap();
+    assert_eq!(glucose, "99.1 mg/dL");
+
+    // A nurse may start an encounter and draft its note, but not sign it: no sign control,
+    // Alt+S does nothing, and the backend refuses the command itself.
+    s.chord(ALT, "n").unwrap();
+    s.wait_for("#start-encounter-form", UI_TIMEOUT).unwrap();
+    s.type_into("#encounter-reason", "Dizziness").unwrap();
+    s.click_on("#start-encounter-submit").unwrap();
+    s.wait_for("#note-editor", UI_TIMEOUT).unwrap();
+    s.type_into("#soap-subjective", "Dizzy on standing since this morning.")
+        .unwrap();
+    s.click_on("#note-save").unwrap();
+    s.wait_for_text("#note-save-state", "Draft saved", UI_TIMEOUT)
+        .unwrap();
+    s.wait_for("#sign-needs-physician", UI_TIMEOUT).unwrap();
+    assert!(s.find("#note-sign").is_err(), "no sign button for a nurse");
+    s.chord(ALT, "s").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        s.find("#sign-confirm").is_err(),
+        "Alt+S is a physician's shortcut"
+    );
+    let note_id = s
+        .execute("return document.getElementById('note-editor').dataset.note")
+        .unwrap();
+    let r = invoke(&s, "sign_note", &format!("{{req: {{id: {note_id}}}}}"));
+    assert_eq!(r["err"]["code"], "FORBIDDEN", "{r}");
+}
+
+const ALT: &str = "\u{E00A}";
+const ENTER: &str = "\u{E007}";
+
+fn sign_in(s: &Session, account: usize) {
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    let (user, password, _) = iris_core::DEMO_ACCOUNTS[account];
+    s.type_into("#sign-in-user", user).unwrap();
+    s.type_into("#sign-in-password", password).unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
+}
+
+fn open_by_mrn(s: &Session, p: &iris_vault::PatientRecord) {
+    s.type_into("#patient-search", &p.mrn).unwrap();
+    s.click_on("#patient-search-submit").unwrap();
+    s.wait_for_text("#search-results", &p.family, UI_TIMEOUT)
+        .unwrap();
+    s.click_on("#search-results tr[data-patient] th button")
+        .unwrap();
+    s.wait_for_text("#chart-name", &p.family, UI_TIMEOUT)
+        .unwrap();
+}
+
+/// A physician's visit, keyboard first: Alt+N starts an encounter, the SOAP note is written
+/// and saved, Alt+S asks to sign and Enter signs. The signed note shows who signed and when,
+/// offers no editing, and the backend refuses an edit; an addendum is added, signed and
+/// shown; finally the note is marked entered in error with a reason and leaves the chart.
+#[test]
+fn a_physician_writes_signs_and_amends_an_encounter_note() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &["--demo"]);
+    sign_in(&s, 1);
+    let p = iris_vault::demo::patient(11);
+    open_by_mrn(&s, &p);
+
+    s.chord(ALT, "n").unwrap();
+    s.wait_for("#start-encounter-form", UI_TIMEOUT).unwrap();
+    assert_eq!(
+        s.focused_id().unwrap(),
+        "encounter-class",
+        "the form takes the focus"
+    );
+    s.execute(
+        "const c = document.getElementById('encounter-class'); c.value = 'EMER'; c.dispatchEvent(new Event('input')); c.dispatchEvent(new Event('change'));",
+    )
+    .unwrap();
+    s.type_into("#encounter-reason", "Chest pain").unwrap();
+    s.click_on("#start-encounter-submit").unwrap();
+    s.wait_for("#note-editor", UI_TIMEOUT).unwrap();
+    s.wait_for_text(
+        "#encounters li[data-status='in-progress'] h3",
+        "Chest pain",
+        UI_TIMEOUT,
+    )
+    .unwrap();
+    let soap = [
+        (
+            "#soap-subjective",
+            "Pressure-like chest pain for two hours, radiating to the left arm.",
+        ),
+        (
+            "#soap-objective",
+            "Diaphoretic. BP 152/94, HR 104. ECG: no ST elevation.",
+        ),
+        ("#soap-assessment", "Possible acute coronary syndrome."),
+        (
+            "#soap-plan",
+            "Serial troponins, aspirin 324 mg, cardiology review.",
+        ),
+    ];
+    for (css, text) in soap {
+        s.type_into(css, text).unwrap();
+    }
+    s.click_on("#note-save").unwrap();
+    s.wait_for_text("#note-save-state", "Draft saved", UI_TIMEOUT)
+        .unwrap();
+    shot(&s, "soap-editor");
+    let note_id = s
+        .execute("return document.getElementById('note-editor').dataset.note")
+        .unwrap();
+    let note_id = note_id.as_str().unwrap().to_string();
+
+    // Alt+S asks first; the confirmation takes the focus, so Enter signs.
+    s.chord(ALT, "s").unwrap();
+    s.wait_for("#note-sign-confirm", UI_TIMEOUT).unwrap();
+    assert_eq!(s.focused_id().unwrap(), "note-sign-confirm");
+    s.keys(ENTER).unwrap();
+    let article = format!("#note-{note_id}");
+    let signed = format!("{article}[data-signed='true']");
+    s.wait_for(&signed, UI_TIMEOUT).unwrap();
+    let meta = s
+        .wait_for_text(
+            &format!("{article} .note-meta"),
+            "Signed by dr.demo",
+            UI_TIMEOUT,
+        )
+        .unwrap();
+    assert!(meta.contains(" · 20"), "signed time shown: {meta}");
+    s.wait_for_text(&format!("{article} .soap-a"), "acute coronary", UI_TIMEOUT)
+        .unwrap();
+    s.wait_for("#encounters li[data-status='finished']", UI_TIMEOUT)
+        .unwrap();
+
+    // Locked: nothing offers an edit, and the backend refuses one.
+    assert!(s.find("#note-editor").is_err());
+    assert!(s.find(&format!("{article} .note-continue")).is_err());
+    let r = invoke(
+        &s,
+        "save_note",
+        &format!(
+            "{{req: {{id: '{note_id}', kind: 'progress', title: 'Rewritten', text: 'changed after signing'}}}}"
+        ),
+    );
+    assert_eq!(r["err"]["code"], "CONFLICT", "{r}");
+
+    // An addendum, signed with the author's name, shown under the note.
+    s.click_on(&format!("{article} .note-addendum")).unwrap();
+    s.type_into(
+        "#addendum-text",
+        "Troponin at 3 h negative; discharged with follow-up.",
+    )
+    .unwrap();
+    s.click_on("#addendum-submit").unwrap();
+    s.wait_for_text(
+        &format!("{article} .addendum-text"),
+        "Troponin at 3 h negative",
+        UI_TIMEOUT,
+    )
+    .unwrap();
+    let by = s
+        .wait_for_text(&format!("{article} .addendum-meta"), "dr.demo", UI_TIMEOUT)
+        .unwrap();
+    assert!(by.starts_with("Addendum signed by"), "{by}");
+    // The text on screen survives a re-read from the vault.
+    s.click_on("#tab-summary").unwrap();
+    s.click_on("#tab-encounters").unwrap();
+    s.wait_for_text(
+        &format!("{article} .addendum-text"),
+        "discharged",
+        UI_TIMEOUT,
+    )
+    .unwrap();
+    shot(&s, "signed-note");
+
+    // The print layout: what the Print button marks (this note), rendered with the app's own
+    // `@media print` rules applied to the screen through the CSSOM (calling window.print()
+    // would open the system dialog, which WebDriver cannot drive).
+    let printed = s
+        .execute(&format!(
+            "const sheet = document.styleSheets[document.styleSheets.length - 1];
+             const rules = [];
+             for (const ss of document.styleSheets) for (const r of ss.cssRules)
+               if (r.media && r.media.mediaText === 'print') for (const x of r.cssRules) rules.push(x.cssText);
+             const first = sheet.cssRules.length;
+             for (const r of rules) sheet.insertRule(r, sheet.cssRules.length);
+             document.querySelector('{article}').classList.add('print-target');
+             document.body.classList.add('printing-note');
+             window.__printRules = [first, rules.length];
+             const shown = el => el && getComputedStyle(el).display !== 'none' && getComputedStyle(el).visibility !== 'hidden';
+             return {{rules: rules.length,
+               header: shown(document.querySelector('{article} .print-header')),
+               nav: shown(document.querySelector('nav')),
+               buttons: Array.from(document.querySelectorAll('{article} button')).some(shown),
+               tabs: shown(document.querySelector('.tabs'))}};"
+        ))
+        .unwrap();
+    assert!(printed["rules"].as_u64().unwrap() > 3, "{printed}");
+    assert_eq!(
+        printed["header"], true,
+        "the patient is named on the page: {printed}"
+    );
+    assert_eq!(printed["nav"], false, "{printed}");
+    assert_eq!(printed["buttons"], false, "{printed}");
+    assert_eq!(printed["tabs"], false, "{printed}");
+    shot(&s, "print-layout");
+    s.execute(
+        "const sheet = document.styleSheets[document.styleSheets.length - 1];
+         const [first, n] = window.__printRules;
+         for (let i = 0; i < n; i++) sheet.deleteRule(first);
+         document.body.classList.remove('printing-note');",
+    )
+    .unwrap();
+
+    // Entered in error needs a reason; with one, the note leaves the chart.
+    s.click_on(&format!("{article} .note-eie")).unwrap();
+    s.type_into("#eie-reason", "oops").unwrap();
+    s.click_on("#eie-submit").unwrap();
+    s.wait_for_text(&format!("{article} .error-panel"), "at least 5", UI_TIMEOUT)
+        .unwrap();
+    s.type_into("#eie-reason", "Documented on the wrong patient")
+        .unwrap();
+    s.click_on("#eie-submit").unwrap();
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    while s.find(&article).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the note stayed on the chart"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

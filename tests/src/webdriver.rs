@@ -286,6 +286,31 @@ impl Session {
         Ok(())
     }
 
+    /// Presses `key` while holding a modifier (W3C key codes: "\u{E00A}" Alt, "\u{E009}"
+    /// Control), as a person types a shortcut.
+    pub fn chord(&self, modifier: &str, key: &str) -> Result<()> {
+        let actions = json!([
+            {"type": "keyDown", "value": modifier},
+            {"type": "keyDown", "value": key},
+            {"type": "keyUp", "value": key},
+            {"type": "keyUp", "value": modifier},
+        ]);
+        post(
+            &format!("{}/actions", self.url),
+            &json!({"actions": [{"type": "key", "id": "kbd", "actions": actions}]}),
+        )?;
+        Ok(())
+    }
+
+    /// The id of the focused element ("" when none has one).
+    pub fn focused_id(&self) -> Result<String> {
+        Ok(self
+            .execute("return document.activeElement ? document.activeElement.id : ''")?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
+    }
+
     /// A PNG of the window's content.
     pub fn screenshot_png(&self) -> Result<Vec<u8>> {
         let v = get(&format!("{}/screenshot", self.url))?;

@@ -109,7 +109,11 @@ fn main() {
         let chart = core.open_chart(&p.id).await.unwrap();
         let open = t.elapsed();
         let t = Instant::now();
-        let drawn = iris_core::trends::panels(&chart.observations, now, None);
+        let subject = iris_core::trends::Subject {
+            birth_date: &chart.patient.patient.birth_date,
+            sex: &chart.patient.patient.sex,
+        };
+        let drawn = iris_core::trends::panels(&chart.observations, subject, now, None);
         println!(
             "  of which: open_chart {:.1} ms, drawing {} panels {:.1} ms",
             ms(open),

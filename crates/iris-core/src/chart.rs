@@ -3,7 +3,7 @@
 use iris_types::{
     AddendumDto, AddressDto, AllergyDto, AllergyStatus, ApiError, ChartDto, ConditionDto,
     EncounterDto, MedicationDto, NoteDto, ObservationDto, PatientDto, PatientInput,
-    PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest, SoapDto, UpdatePatientRequest,
+    PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest, UpdatePatientRequest,
 };
 use iris_vault::{Address, AllergyState, Date, ObsValue, PatientRecord, Record};
 
@@ -104,6 +104,7 @@ fn vital_display(code: &str) -> &'static str {
         "29463-7" => "Body weight",
         "8302-2" => "Body height",
         "39156-5" => "Body mass index (BMI) [Ratio]",
+        "2339-0" => "Glucose [Mass/volume] in Blood",
         _ => "",
     }
 }
@@ -192,8 +193,14 @@ impl AppCore {
             .map(|x| {
                 Record::Observation(iris_vault::Observation {
                     display: vital_display(&x.code).to_string(),
+                    // Bedside glucose is a laboratory measurement taken at the bedside.
+                    category: if iris_vault::POINT_OF_CARE.contains(&x.code.as_str()) {
+                        "laboratory"
+                    } else {
+                        "vital-signs"
+                    }
+                    .into(),
                     code: x.code,
-                    category: "vital-signs".into(),
                     value: ObsValue::Quantity {
                         value: x.value,
                         unit: x.unit,
@@ -298,12 +305,6 @@ impl AppCore {
                     start: e.start,
                     end: e.end,
                     reason: e.reason,
-                    soap: SoapDto {
-                        subjective: e.soap.subjective,
-                        objective: e.soap.objective,
-                        assessment: e.soap.assessment,
-                        plan: e.soap.plan,
-                    },
                 }),
             }
         }
@@ -327,6 +328,7 @@ impl AppCore {
                 kind: n.content.kind,
                 title: n.content.title,
                 text: n.content.text,
+                soap: n.content.soap.map(crate::encounters::soap_dto),
                 author: n.author,
                 created_at: n.created_at,
                 signed_at: n.signed_at,

@@ -6,6 +6,7 @@
 pub mod args;
 pub mod chart;
 pub mod config;
+pub mod encounters;
 pub mod logging;
 mod private_dir;
 pub mod trends;

@@ -145,7 +145,8 @@ pub enum AllergyStatus {
     Recorded,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SoapDto {
     pub subjective: String,
     pub objective: String,
@@ -162,7 +163,6 @@ pub struct EncounterDto {
     pub start: i64,
     pub end: Option<i64>,
     pub reason: String,
-    pub soap: SoapDto,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +180,8 @@ pub struct NoteDto {
     pub kind: String,
     pub title: String,
     pub text: String,
+    /// The SOAP sections of a SOAP note.
+    pub soap: Option<SoapDto>,
     pub author: String,
     pub created_at: i64,
     pub signed_at: Option<i64>,
@@ -304,4 +306,111 @@ impl Command for RecordVitals {
     const NAME: &'static str = "record_vitals";
     type Req = RecordVitalsRequest;
     type Res = Vec<String>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartEncounterRequest {
+    pub patient_id: String,
+    /// AMB | EMER | IMP | HH (HL7 v3 ActCode).
+    pub class: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartedEncounterDto {
+    pub encounter_id: String,
+    /// The encounter's draft SOAP note.
+    pub note_id: String,
+}
+
+/// Starts an encounter now with a blank draft SOAP note (physicians and nurses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartEncounter;
+impl Command for StartEncounter {
+    const NAME: &'static str = "start_encounter";
+    type Req = StartEncounterRequest;
+    type Res = StartedEncounterDto;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveNoteRequest {
+    pub id: String,
+    /// progress | history-and-physical | discharge | consult | nursing | triage
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub soap: Option<SoapDto>,
+}
+
+/// Saves a draft note. A signed note is locked: `conflict`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveNote;
+impl Command for SaveNote {
+    const NAME: &'static str = "save_note";
+    type Req = SaveNoteRequest;
+    type Res = Empty;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRef {
+    pub id: String,
+}
+
+/// Signs a note (physicians): it is locked from then on, and an in-progress encounter it
+/// belongs to is finished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignNote;
+impl Command for SignNote {
+    const NAME: &'static str = "sign_note";
+    type Req = NoteRef;
+    type Res = Empty;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddAddendumRequest {
+    pub note_id: String,
+    pub text: String,
+}
+
+/// A signed addendum to a signed note (physicians).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddAddendum;
+impl Command for AddAddendum {
+    const NAME: &'static str = "add_addendum";
+    type Req = AddAddendumRequest;
+    type Res = AddendumDto;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnteredInErrorRequest {
+    /// A note id or a record id (observation, problem, medication, allergy, encounter).
+    pub id: String,
+    /// Why (5 to 500 characters); kept encrypted with the item.
+    pub reason: String,
+}
+
+/// Marks a note entered in error (physicians): kept, hidden from the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteEnteredInError;
+impl Command for NoteEnteredInError {
+    const NAME: &'static str = "note_entered_in_error";
+    type Req = EnteredInErrorRequest;
+    type Res = Empty;
+}
+
+/// Marks a chart record entered in error (physicians): kept, hidden from the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordEnteredInError;
+impl Command for RecordEnteredInError {
+    const NAME: &'static str = "record_entered_in_error";
+    type Req = EnteredInErrorRequest;
+    type Res = Empty;
 }

@@ -62,4 +62,10 @@ pub const COMMANDS: &[&str] = &[
     OpenChart::NAME,
     ChartTrends::NAME,
     RecordVitals::NAME,
+    StartEncounter::NAME,
+    SaveNote::NAME,
+    SignNote::NAME,
+    AddAddendum::NAME,
+    NoteEnteredInError::NAME,
+    RecordEnteredInError::NAME,
 ];

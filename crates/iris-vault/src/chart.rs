@@ -14,6 +14,10 @@ use crate::records::{
 use crate::users::Action;
 use crate::{Actor, Authorized, Millis, Vault, begin_write, new_id};
 
+/// Laboratory codes measured at the bedside by nursing staff: LOINC 2339-0, glucose
+/// [mass/volume] in blood (a glucometer reading).
+pub const POINT_OF_CARE: [&str; 1] = ["2339-0"];
+
 /// One clinical fact.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -35,10 +39,15 @@ impl Record {
         }
     }
 
-    /// What a role needs to write this record: nurses record vitals and medications.
+    /// What a role needs to write this record: nurses record vitals, bedside (point-of-care)
+    /// measurements and medications.
     fn action(&self) -> Action {
         match self {
-            Record::Observation(o) if o.category == "vital-signs" => Action::RecordVitals,
+            Record::Observation(o)
+                if o.category == "vital-signs" || POINT_OF_CARE.contains(&o.code.as_str()) =>
+            {
+                Action::RecordVitals
+            }
             Record::Medication(_) => Action::RecordMedications,
             _ => Action::WriteChart,
         }
@@ -485,6 +494,127 @@ impl Vault {
         self.keys.blind_index("note-content/v1", &canonical)
     }
 
+    /// Starts an encounter now (status in-progress) with its draft note, in one transaction
+    /// with one audit entry. Physicians and nurses may start one (so may break-glass); signing
+    /// the note finishes the encounter. Returns (encounter id, note id).
+    pub async fn start_encounter(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        class: &str,
+        reason: &str,
+        note: &NoteContent,
+        now: Millis,
+    ) -> Result<(String, String), VaultError> {
+        let auth = self
+            .authorize(actor, Action::DraftNote, Some(patient_id), now)
+            .await?;
+        let encounter = Encounter {
+            class: class.to_string(),
+            status: "in-progress".into(),
+            start: now,
+            end: None,
+            reason: reason.trim().to_string(),
+        };
+        let mut errs = encounter.validate(now).err().unwrap_or_default();
+        errs.extend(note.validate().err().unwrap_or_default());
+        if !errs.is_empty() {
+            return Err(VaultError::Invalid(errs));
+        }
+        self.require_patient(patient_id).await?;
+        let eid = new_id();
+        let nid = new_id();
+        let record = Record::Encounter(encounter);
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO records (id, patient_id, kind, at, key_generation, body, created_at, created_by, updated_at)
+             VALUES (?, ?, 'encounter', ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&eid)
+        .bind(patient_id)
+        .bind(now)
+        .bind(self.generation)
+        .bind(self.keys.seal(place("records", "encounter", &eid), &record.encode()))
+        .bind(now)
+        .bind(&actor.name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO notes (id, patient_id, encounter_id, key_generation, body, author, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&nid)
+        .bind(patient_id)
+        .bind(&eid)
+        .bind(self.generation)
+        .bind(self.keys.seal(
+            place("notes", "body", &nid),
+            &serde_json::to_vec(note).expect("encodes"),
+        ))
+        .bind(&actor.name)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            now,
+            self.entry(
+                actor,
+                auth,
+                "encounter.start",
+                patient_id,
+                2,
+                Some(format!("encounter={eid} note={nid}")),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((eid, nid))
+    }
+
+    /// Sets an in-progress encounter to finished (end = now) inside the caller's transaction.
+    /// Anything else (finished, cancelled, imported history) is left as it is.
+    async fn finish_encounter(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        encounter_id: &str,
+        now: Millis,
+    ) -> Result<bool, VaultError> {
+        let Some((body, generation)) = sqlx::query_as::<_, (Vec<u8>, i64)>(
+            "SELECT body, key_generation FROM records WHERE id = ? AND kind = 'encounter' AND entered_in_error = 0",
+        )
+        .bind(encounter_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        let plain = self
+            .keys_for(generation)?
+            .open(place("records", "encounter", encounter_id), &body)?;
+        let Record::Encounter(mut e) = Record::decode("encounter", &plain)? else {
+            return Err(VaultError::Integrity);
+        };
+        if e.status != "in-progress" {
+            return Ok(false);
+        }
+        e.status = "finished".into();
+        e.end = Some(now.max(e.start));
+        sqlx::query("UPDATE records SET body = ?, key_generation = ?, updated_at = ? WHERE id = ?")
+            .bind(self.keys.seal(
+                place("records", "encounter", encounter_id),
+                &Record::Encounter(e).encode(),
+            ))
+            .bind(self.generation)
+            .bind(now)
+            .bind(encounter_id)
+            .execute(&mut *tx)
+            .await?;
+        Ok(true)
+    }
+
     /// A draft note (physicians and nurses). Drafts may change until signed.
     pub async fn create_note(
         &self,
@@ -623,6 +753,9 @@ impl Vault {
             return Err(VaultError::Conflict("the note is already signed".into()));
         }
         let note = self.load_note(id).await?;
+        if note.content.is_blank() {
+            return Err(VaultError::invalid("text", "required_to_sign"));
+        }
         let hash = self.content_hash(&note.content);
         let mut tx = begin_write(&self.pool).await?;
         let n = sqlx::query(
@@ -638,17 +771,21 @@ impl Vault {
         if n == 0 {
             return Err(VaultError::Conflict("the note is already signed".into()));
         }
+        let finished = match &note.encounter_id {
+            Some(e) => self.finish_encounter(&mut tx, e, now).await?,
+            None => false,
+        };
+        let mut detail = format!("note={id} hash={}", hex::encode(&hash));
+        if finished {
+            detail.push_str(&format!(
+                " finished={}",
+                note.encounter_id.as_deref().unwrap_or("")
+            ));
+        }
         self.audit(
             &mut tx,
             now,
-            self.entry(
-                actor,
-                auth,
-                "note.sign",
-                &pid,
-                1,
-                Some(format!("note={id} hash={}", hex::encode(&hash))),
-            ),
+            self.entry(actor, auth, "note.sign", &pid, 1, Some(detail)),
         )
         .await?;
         tx.commit().await?;

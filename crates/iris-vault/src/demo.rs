@@ -148,6 +148,7 @@ pub fn note(p: &PatientRecord) -> NoteContent {
             p.family,
             p.phone.as_deref().unwrap_or("-")
         ),
+        soap: None,
     }
 }
 
@@ -583,20 +584,17 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
                     start: at,
                     end: Some(at + 1_800_000),
                     reason: "Routine follow-up".into(),
-                    soap: Soap {
-                        subjective: "Feels well. No chest pain, no shortness of breath.".into(),
-                        objective: "Vitals as recorded. Lungs clear. Heart regular.".into(),
-                        assessment: assessment.clone(),
-                        plan: "Continue current medications. Labs before next visit. Return in 3 months.".into(),
-                    },
                 },
                 NoteContent {
                     kind: "progress".into(),
                     title: "Follow-up visit".into(),
-                    text: format!(
-                        "SYNTHETIC DEMO NOTE. Follow-up of {}. Stable. Plan: continue current medications, labs before the next visit.",
-                        assessment.to_lowercase()
-                    ),
+                    text: "SYNTHETIC DEMO NOTE.".into(),
+                    soap: Some(Soap {
+                        subjective: "Feels well. No chest pain, no shortness of breath.".into(),
+                        objective: "Vitals as recorded. Lungs clear. Heart regular.".into(),
+                        assessment: assessment.clone(),
+                        plan: "Continue current medications. Labs before next visit. Return in 3 months.".into(),
+                    }),
                 },
             )
         })

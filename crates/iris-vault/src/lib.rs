@@ -36,7 +36,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqliteConnection};
 
 pub use audit::{Entry as AuditEntry, SignedHead, Verdict};
-pub use chart::{Addendum, AllergyState, Chart, Note, Record, StoredRecord};
+pub use chart::{Addendum, AllergyState, Chart, Note, POINT_OF_CARE, Record, StoredRecord};
 pub use crypto::{DataKeys, Place};
 pub use date::Date;
 pub use error::{FieldError, VaultError};

@@ -112,16 +112,21 @@ pub struct Encounter {
     pub start: i64,
     pub end: Option<i64>,
     pub reason: String,
-    pub soap: Soap,
 }
 
-/// A note's content and kind.
+/// A note's content and kind. The SOAP sections, when the note has them, are part of the
+/// content, so signing locks them together with the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteContent {
     /// progress | history-and-physical | discharge | consult | nursing | triage
     pub kind: String,
     pub title: String,
+    /// Free text (a SOAP note may leave it empty).
     pub text: String,
+    /// Absent (not `null`) when the note has no SOAP sections, so the content hash of a plain
+    /// note does not depend on this field existing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soap: Option<Soap>,
 }
 
 pub const SNOMED: &str = "http://snomed.info/sct";
@@ -405,14 +410,6 @@ impl Encounter {
             c.err("end", "end_before_start");
         }
         c.text("reason", &self.reason, 500, false);
-        for (f, v) in [
-            ("soap.subjective", &self.soap.subjective),
-            ("soap.objective", &self.soap.objective),
-            ("soap.assessment", &self.soap.assessment),
-            ("soap.plan", &self.soap.plan),
-        ] {
-            c.text(f, v, 20_000, false);
-        }
         c.done()
     }
 }
@@ -433,8 +430,28 @@ impl NoteContent {
             ],
         );
         c.text("title", &self.title, 200, true);
-        c.text("text", &self.text, 50_000, true);
+        c.text("text", &self.text, 50_000, false);
+        if let Some(soap) = &self.soap {
+            for (f, v) in [
+                ("soap.subjective", &soap.subjective),
+                ("soap.objective", &soap.objective),
+                ("soap.assessment", &soap.assessment),
+                ("soap.plan", &soap.plan),
+            ] {
+                c.text(f, v, 20_000, false);
+            }
+        }
         c.done()
+    }
+
+    /// Nothing written yet: a draft may be blank, a signature needs content.
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+            && self.soap.as_ref().is_none_or(|s| {
+                [&s.subjective, &s.objective, &s.assessment, &s.plan]
+                    .iter()
+                    .all(|t| t.trim().is_empty())
+            })
     }
 }
 
@@ -642,16 +659,36 @@ mod tests {
             start: NOW - 7_200_000,
             end: Some(NOW - 10_000_000),
             reason: "Chest pain".into(),
-            soap: Soap {
-                subjective: "x".repeat(20_001),
-                ..Soap::default()
-            },
         };
         assert_eq!(
             rules(enc.validate(NOW)),
+            vec![("end".into(), "end_before_start".into())]
+        );
+
+        let mut note = NoteContent {
+            kind: "progress".into(),
+            title: "ED visit".into(),
+            text: String::new(),
+            soap: Some(Soap::default()),
+        };
+        assert!(note.validate().is_ok(), "a blank draft is valid");
+        assert!(note.is_blank());
+        note.soap.as_mut().unwrap().plan = "  ".into();
+        assert!(note.is_blank(), "whitespace is not content");
+        note.soap.as_mut().unwrap().subjective = "x".repeat(20_001);
+        assert!(!note.is_blank());
+        assert_eq!(
+            rules(note.validate()),
+            vec![("soap.subjective".into(), "max_length_20000".into())]
+        );
+        note.kind = "letter".into();
+        note.title = " ".into();
+        note.soap = None;
+        assert_eq!(
+            rules(note.validate()),
             vec![
-                ("end".into(), "end_before_start".into()),
-                ("soap.subjective".into(), "max_length_20000".into())
+                ("kind".into(), "code".into()),
+                ("title".into(), "required".into())
             ]
         );
     }

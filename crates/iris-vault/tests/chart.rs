@@ -113,6 +113,7 @@ fn note(text: &str) -> NoteContent {
         kind: "progress".into(),
         title: "Follow-up".into(),
         text: text.into(),
+        soap: None,
     }
 }
 
@@ -322,10 +323,6 @@ async fn a_signed_note_is_locked_and_changes_only_by_addenda_or_entered_in_error
                 start: T0 - 3_600_000,
                 end: Some(T0 - 1_800_000),
                 reason: "Diabetes follow-up".into(),
-                soap: Soap {
-                    assessment: "T2DM, improving".into(),
-                    ..Soap::default()
-                },
             }),
             T0,
         )
@@ -569,4 +566,124 @@ async fn demo_patients_seed_through_the_validating_api() {
         states.len() >= 2,
         "demo data shows more than one allergy state"
     );
+}
+
+/// Start an encounter → the draft SOAP note is edited → a nurse may draft but not sign →
+/// a blank note cannot be signed → the physician signs, which locks the note and finishes the
+/// encounter.
+#[tokio::test]
+async fn an_encounter_starts_with_a_draft_and_finishes_when_its_note_is_signed() {
+    let fx = fixture().await;
+    let v = &fx.v;
+    let blank = NoteContent {
+        kind: "progress".into(),
+        title: "Emergency visit".into(),
+        text: String::new(),
+        soap: Some(Soap::default()),
+    };
+    let (eid, nid) = v
+        .start_encounter(&fx.nurse, &fx.pid, "EMER", " Chest pain ", &blank, T0)
+        .await
+        .unwrap();
+    assert!(matches!(
+        v.start_encounter(&fx.analyst, &fx.pid, "EMER", "x", &blank, T0)
+            .await,
+        Err(VaultError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        v.start_encounter(&fx.doc, &fx.pid, "XYZ", "x", &blank, T0)
+            .await,
+        Err(VaultError::Invalid(_))
+    ));
+    assert!(matches!(
+        v.sign_note(&fx.doc, &nid, T0 + 1).await,
+        Err(VaultError::Invalid(f)) if f[0].rule == "required_to_sign"
+    ));
+    let written = NoteContent {
+        soap: Some(Soap {
+            subjective: "Pressure-like chest pain for 2 h.".into(),
+            objective: "Diaphoretic. BP 150/95.".into(),
+            assessment: "Possible ACS.".into(),
+            plan: "ECG, troponin, aspirin 324 mg.".into(),
+        }),
+        ..blank.clone()
+    };
+    v.update_note(&fx.nurse, &nid, &written, T0 + 1)
+        .await
+        .unwrap();
+    assert!(matches!(
+        v.sign_note(&fx.nurse, &nid, T0 + 2).await,
+        Err(VaultError::Forbidden { .. })
+    ));
+    let chart = v.open_chart(&fx.doc, &fx.pid, T0 + 2).await.unwrap();
+    let enc = |c: &iris_vault::Chart| {
+        c.records
+            .iter()
+            .find_map(|r| match &r.record {
+                Record::Encounter(e) if r.id == eid => Some(e.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let e = enc(&chart);
+    assert_eq!(
+        (e.status.as_str(), e.reason.as_str(), e.end),
+        ("in-progress", "Chest pain", None)
+    );
+    assert_eq!(chart.notes[0].encounter_id.as_deref(), Some(eid.as_str()));
+    assert_eq!(chart.notes[0].content, written);
+
+    v.sign_note(&fx.doc, &nid, T0 + 600_000).await.unwrap();
+    let chart = v.open_chart(&fx.doc, &fx.pid, T0 + 600_001).await.unwrap();
+    let e = enc(&chart);
+    assert_eq!((e.status.as_str(), e.end), ("finished", Some(T0 + 600_000)));
+    let n = &chart.notes[0];
+    assert_eq!(
+        (n.signed_by.as_deref(), n.signed_at),
+        (Some("dr.grey"), Some(T0 + 600_000))
+    );
+    assert!(matches!(
+        v.update_note(&fx.doc, &nid, &blank, T0 + 600_002).await,
+        Err(VaultError::Conflict(_))
+    ));
+}
+
+/// A glucometer reading (LOINC 2339-0) is a bedside measurement nurses record, in mmol/L or
+/// mg/dL; a laboratory glucose (2345-7) stays with the physicians.
+#[tokio::test]
+async fn nurses_record_bedside_glucose_but_not_laboratory_results() {
+    let fx = fixture().await;
+    let bedside = |code: &str| {
+        Record::Observation(Observation {
+            code: code.into(),
+            display: String::new(),
+            category: "laboratory".into(),
+            value: ObsValue::Quantity {
+                value: 5.5,
+                unit: "mmol/L".into(),
+            },
+            reference_low: None,
+            reference_high: None,
+            effective_at: T0,
+            interpretation: None,
+        })
+    };
+    fx.v.add_record(&fx.nurse, &fx.pid, bedside("2339-0"), T0)
+        .await
+        .unwrap();
+    assert!(matches!(
+        fx.v.add_record(&fx.nurse, &fx.pid, bedside("2345-7"), T0)
+            .await,
+        Err(VaultError::Forbidden { .. })
+    ));
+    let chart = fx.v.open_chart(&fx.doc, &fx.pid, T0).await.unwrap();
+    let o = chart.observations().next().unwrap();
+    // 5.5 mmol/L × 18.016 (mg/dL per mmol/L of glucose) = 99.088 mg/dL.
+    match &o.value {
+        ObsValue::Quantity { value, unit } => {
+            assert!((value - 99.088).abs() < 1e-9, "{value}");
+            assert_eq!(unit, "mg/dL");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -77,6 +77,7 @@ async fn populate(v: &Vault, doc: &Actor, n: u32) -> Vec<String> {
                     kind: "progress".into(),
                     title: "Visit".into(),
                     text: format!("Seen today ({i})."),
+                    soap: None,
                 },
                 T0,
             )

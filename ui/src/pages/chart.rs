@@ -3,18 +3,21 @@
 
 use iris_types::{
     AllergyDto, AllergyStatus, ApiError, ChartDto, ChartTrends, ErrorCode, ObservationDto,
-    OpenChart, PatientRef, RecordVitals, RecordVitalsRequest, TrendDto, TrendsRequest, VitalInput,
+    OpenChart, PatientDto, PatientRef, RecordVitals, RecordVitalsRequest, TrendDto, TrendsRequest,
+    UpdatePatient, UpdatePatientRequest, VitalInput,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::error_panel::ErrorPanel;
 use crate::ipc;
-use crate::session::SessionCtx;
+use crate::pages::encounters::{EncounterUi, Encounters, RecordErrorAction};
+use crate::pages::patients::PatientForm;
+use crate::session::{SessionCtx, Stage};
 
 /// Lets a form on the chart ask for the chart to be read again after it wrote.
 #[derive(Debug, Clone, Copy)]
-struct ChartVersion(RwSignal<u32>, RwSignal<bool>);
+pub struct ChartVersion(pub RwSignal<u32>, pub RwSignal<bool>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -82,6 +85,30 @@ pub fn ChartPage(id: String, back: Callback<()>) -> impl IntoView {
     // "Saved" outlives the re-read of the chart that rebuilds the form.
     provide_context(ChartVersion(version, RwSignal::new(false)));
     let tab = RwSignal::new(Tab::Summary);
+    let encounters = EncounterUi::new();
+    provide_context(encounters);
+    // Alt+N: new encounter; Alt+S: sign the note being edited (physicians). `code` is the
+    // physical key, so the shortcuts work on any keyboard layout.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !ev.alt_key() || ev.ctrl_key() || ev.meta_key() || chart.with_untracked(Option::is_none)
+        {
+            return;
+        }
+        match ev.code().as_str() {
+            "KeyN" => {
+                ev.prevent_default();
+                tab.set(Tab::Encounters);
+                encounters.starting.set(true);
+            }
+            "KeyS" if encounters.editing.get_untracked().is_some() => {
+                ev.prevent_default();
+                tab.set(Tab::Encounters);
+                encounters.confirm_sign.set(true);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
     view! {
         <button id="back-to-patients" class="link back" on:click=move |_| back.run(())>"← Patients"</button>
         {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
@@ -165,9 +192,15 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
             "not-pregnant" => "Not pregnant",
             _ => "Pregnancy unknown",
         });
+    let physician = matches!(SessionCtx::get().stage.get_untracked(), Stage::SignedIn(s) if s.role == "physician");
+    let editing = RwSignal::new(false);
     let chart = StoredValue::new(chart.clone());
     view! {
         <header class="chart-header card" id="chart-header">
+            {physician.then(|| view! {
+                <button id="edit-patient" class="secondary header-action" aria-expanded=move || editing.get().to_string()
+                    on:click=move |_| editing.update(|e| *e = !*e)>"Edit details"</button>
+            })}
             <h1 id="chart-name">{name}</h1>
             <p class="demographics">
                 <span>{format!("{} y", p.age)}</span>
@@ -176,6 +209,7 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
                 <span>"MRN "<code>{p.patient.mrn.clone()}</code></span>
                 {pregnancy.map(|t| view! { <span class="pregnancy" id="pregnancy-status">{t}</span> })}
             </p>
+            {move || editing.get().then(|| chart.with_value(|c| view! { <EditPatient patient=c.patient.clone() done=editing/> }))}
         </header>
         {chart.with_value(|c| view! { <AllergyBanner status=c.allergy_status allergies=c.allergies.clone()/> })}
         <div class="tabs" role="tablist" aria-label="Chart sections">
@@ -356,14 +390,15 @@ fn Problems(chart: ChartDto) -> impl IntoView {
     }
     view! {
         <table class="settings" id="problems">
-            <thead><tr><th scope="col">"Problem"</th><th scope="col">"Code"</th><th scope="col">"Onset"</th><th scope="col">"Status"</th></tr></thead>
+            <thead><tr><th scope="col">"Problem"</th><th scope="col">"Code"</th><th scope="col">"Onset"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
             <tbody>
                 {chart.problems.into_iter().map(|p| view! {
-                    <tr>
+                    <tr data-record=p.id.clone()>
                         <th scope="row">{p.display}</th>
                         <td><code>{p.code}</code></td>
                         <td>{p.onset.unwrap_or_else(|| "—".into())}</td>
                         <td>{p.clinical_status}</td>
+                        <td class="row-actions"><RecordErrorAction record_id=p.id.clone() what="problem"/></td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -379,16 +414,17 @@ fn Medications(chart: ChartDto) -> impl IntoView {
     }
     view! {
         <table class="settings" id="medications">
-            <thead><tr><th scope="col">"Medication"</th><th scope="col">"Dose"</th><th scope="col">"Route"</th><th scope="col">"Frequency"</th><th scope="col">"Status"</th><th scope="col">"Since"</th></tr></thead>
+            <thead><tr><th scope="col">"Medication"</th><th scope="col">"Dose"</th><th scope="col">"Route"</th><th scope="col">"Frequency"</th><th scope="col">"Status"</th><th scope="col">"Since"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
             <tbody>
                 {chart.medications.into_iter().map(|m| view! {
-                    <tr>
+                    <tr data-record=m.id.clone()>
                         <th scope="row">{m.display}</th>
                         <td>{format!("{}{}", m.dose_value.map(trim_number).unwrap_or_default(), m.dose_unit.map(|u| format!(" {u}")).unwrap_or_default())}</td>
                         <td>{m.route}</td>
                         <td>{m.frequency}</td>
                         <td>{m.status}</td>
                         <td>{m.start.unwrap_or_else(|| "—".into())}</td>
+                        <td class="row-actions"><RecordErrorAction record_id=m.id.clone() what="medication"/></td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -404,57 +440,21 @@ fn AllergyList(status: AllergyStatus, allergies: Vec<AllergyDto>) -> impl IntoVi
         AllergyStatus::NoKnown => view! { <p>"No known allergies (recorded)."</p> }.into_any(),
         AllergyStatus::Recorded => view! {
             <table class="settings" id="allergies">
-                <thead><tr><th scope="col">"Substance"</th><th scope="col">"Reaction"</th><th scope="col">"Criticality"</th><th scope="col">"Recorded"</th></tr></thead>
+                <thead><tr><th scope="col">"Substance"</th><th scope="col">"Reaction"</th><th scope="col">"Criticality"</th><th scope="col">"Recorded"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                 <tbody>
                     {allergies.into_iter().map(|a| view! {
-                        <tr>
+                        <tr data-record=a.id.clone()>
                             <th scope="row">{a.display}</th>
                             <td>{a.reaction.unwrap_or_else(|| "—".into())}</td>
                             <td>{a.criticality}</td>
                             <td>{a.recorded}</td>
+                            <td class="row-actions"><RecordErrorAction record_id=a.id.clone() what="allergy"/></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         }.into_any(),
     }
-}
-
-#[component]
-fn Encounters(chart: ChartDto) -> impl IntoView {
-    if chart.encounters.is_empty() {
-        return view! { <p class="empty">"No encounters recorded."</p> }.into_any();
-    }
-    let notes = chart.notes.clone();
-    view! {
-        <ul class="plain encounters" id="encounters">
-            {chart.encounters.into_iter().map(|e| {
-                let enc_notes: Vec<_> = notes.iter().filter(|n| n.encounter_id.as_deref() == Some(e.id.as_str())).cloned().collect();
-                view! {
-                    <li class="encounter">
-                        <h3>{format!("{} · {} · {}", format_time(e.start), e.class, e.reason)}</h3>
-                        <dl class="soap">
-                            <dt>"S"</dt><dd>{e.soap.subjective}</dd>
-                            <dt>"O"</dt><dd>{e.soap.objective}</dd>
-                            <dt>"A"</dt><dd>{e.soap.assessment}</dd>
-                            <dt>"P"</dt><dd>{e.soap.plan}</dd>
-                        </dl>
-                        {enc_notes.into_iter().map(|n| view! {
-                            <article class="note">
-                                <h4>{n.title}</h4>
-                                <p class="note-text">{n.text}</p>
-                                <p class="muted">{match (n.signed_by, n.signed_at) {
-                                    (Some(by), Some(at)) => format!("Signed by {by} at {}", format_time(at)),
-                                    _ => format!("Draft by {}", n.author),
-                                }}</p>
-                            </article>
-                        }).collect_view()}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
 }
 
 /// Trend charts for a selectable window; the SVG comes from the backend (numbers, dates and
@@ -513,7 +513,7 @@ fn Trends(id: String) -> impl IntoView {
 }
 
 /// The vitals a form offers: (key, label, LOINC, unit choices (UCUM, label)).
-const VITALS: [(&str, &str, &str, &[(&str, &str)]); 8] = [
+const VITALS: [(&str, &str, &str, &[(&str, &str)]); 9] = [
     ("sbp", "Systolic BP", "8480-6", &[("mm[Hg]", "mmHg")]),
     ("dbp", "Diastolic BP", "8462-4", &[("mm[Hg]", "mmHg")]),
     ("hr", "Heart rate", "8867-4", &[("/min", "/min")]),
@@ -536,6 +536,12 @@ const VITALS: [(&str, &str, &str, &[(&str, &str)]); 8] = [
         "Height",
         "8302-2",
         &[("cm", "cm"), ("[in_i]", "in")],
+    ),
+    (
+        "glucose",
+        "Glucose (bedside)",
+        "2339-0",
+        &[("mg/dL", "mg/dL"), ("mmol/L", "mmol/L")],
     ),
 ];
 
@@ -681,5 +687,43 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
             {move || saved.get().then(|| view! { <p class="saved" id="vitals-saved" role="status">"Vitals saved."</p> })}
             {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
         </details>
+    }
+}
+
+/// Corrects demographics in place (physicians); the chart is read again after saving.
+#[component]
+fn EditPatient(patient: PatientDto, done: RwSignal<bool>) -> impl IntoView {
+    let ctx = SessionCtx::get();
+    let ChartVersion(version, _) = expect_context::<ChartVersion>();
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let id = StoredValue::new(patient.id.clone());
+    let submit = Callback::new(move |p| {
+        busy.set(true);
+        error.set(None);
+        let req = UpdatePatientRequest {
+            id: id.get_value(),
+            patient: p,
+        };
+        spawn_local(async move {
+            match ipc::call::<UpdatePatient>(&req).await {
+                Ok(_) => {
+                    done.set(false);
+                    version.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    if !ctx.check(&e) {
+                        error.set(Some(e));
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    });
+    view! {
+        <div class="edit-patient">
+            <PatientForm prefix="ep" initial=patient.patient submit_label="Save details" busy=busy submit=submit/>
+            {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
+        </div>
     }
 }

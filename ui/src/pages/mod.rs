@@ -1,5 +1,6 @@
 pub mod about;
 pub mod chart;
+pub mod encounters;
 pub mod patients;
 pub mod setup;
 pub mod sign_in;

@@ -146,29 +146,11 @@ fn PatientTable(
 #[component]
 fn NewPatient(open: Callback<String>) -> impl IntoView {
     let ctx = SessionCtx::get();
-    let family = RwSignal::new(String::new());
-    let given = RwSignal::new(String::new());
-    let birth = RwSignal::new(String::new());
-    let sex = RwSignal::new("female".to_string());
-    let mrn = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let phone_v = phone.get_untracked();
-        let req = PatientInput {
-            family: family.get_untracked(),
-            given: given
-                .get_untracked()
-                .split_whitespace()
-                .map(String::from)
-                .collect(),
-            birth_date: birth.get_untracked(),
-            sex: sex.get_untracked(),
-            mrn: mrn.get_untracked(),
-            phone: (!phone_v.trim().is_empty()).then_some(phone_v),
-            ..PatientInput::default()
-        };
+    let busy = RwSignal::new(false);
+    let submit = Callback::new(move |req: PatientInput| {
+        busy.set(true);
+        error.set(None);
         spawn_local(async move {
             match ipc::call::<CreatePatient>(&req).await {
                 Ok(p) => open.run(p.id),
@@ -178,29 +160,97 @@ fn NewPatient(open: Callback<String>) -> impl IntoView {
                     }
                 }
             }
+            busy.set(false);
         });
-    };
+    });
     view! {
         <section class="card">
             <h2>"Register a patient"</h2>
-            <form id="new-patient-form" class="grid-form" on:submit=submit>
-                <div><label for="np-family">"Family name"</label><input id="np-family" required bind:value=family/></div>
-                <div><label for="np-given">"Given names"</label><input id="np-given" bind:value=given/></div>
-                <div><label for="np-birth">"Birth date"</label><input id="np-birth" type="date" required bind:value=birth/></div>
-                <div>
-                    <label for="np-sex">"Sex"</label>
-                    <select id="np-sex" bind:value=sex>
-                        <option value="female">"Female"</option>
-                        <option value="male">"Male"</option>
-                        <option value="other">"Other"</option>
-                        <option value="unknown">"Unknown"</option>
-                    </select>
-                </div>
-                <div><label for="np-mrn">"MRN"</label><input id="np-mrn" required bind:value=mrn/></div>
-                <div><label for="np-phone">"Phone"</label><input id="np-phone" type="tel" bind:value=phone/></div>
-                <div class="form-actions"><button id="np-submit" class="primary" type="submit">"Register and open chart"</button></div>
-            </form>
+            <PatientForm prefix="np" initial=PatientInput { sex: "female".into(), ..PatientInput::default() }
+                submit_label="Register and open chart" busy=busy submit=submit/>
             {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
         </section>
+    }
+}
+
+/// The demographics form, for registering (`np-…` ids) and for editing (`ep-…`). Address and
+/// email are kept as they are (not edited here).
+#[component]
+pub fn PatientForm(
+    prefix: &'static str,
+    initial: PatientInput,
+    submit_label: &'static str,
+    busy: RwSignal<bool>,
+    submit: Callback<PatientInput>,
+) -> impl IntoView {
+    let family = RwSignal::new(initial.family.clone());
+    let given = RwSignal::new(initial.given.join(" "));
+    let birth = RwSignal::new(initial.birth_date.clone());
+    let sex = RwSignal::new(initial.sex.clone());
+    let mrn = RwSignal::new(initial.mrn.clone());
+    let phone = RwSignal::new(initial.phone.clone().unwrap_or_default());
+    let pregnancy = RwSignal::new(
+        initial
+            .pregnancy
+            .clone()
+            .unwrap_or_else(|| "unknown".into()),
+    );
+    let initial = StoredValue::new(initial);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let phone_v = phone.get_untracked();
+        let sex_v = sex.get_untracked();
+        let req = PatientInput {
+            family: family.get_untracked(),
+            given: given
+                .get_untracked()
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
+            birth_date: birth.get_untracked(),
+            pregnancy: (sex_v == "female").then(|| pregnancy.get_untracked()),
+            sex: sex_v,
+            mrn: mrn.get_untracked(),
+            phone: (!phone_v.trim().is_empty()).then_some(phone_v),
+            ..initial.get_value()
+        };
+        submit.run(req);
+    };
+    let id = move |f: &str| format!("{prefix}-{f}");
+    view! {
+        <form id=id("form") class="grid-form" on:submit=on_submit>
+            <div><label for=id("family")>"Family name"</label><input id=id("family") required maxlength="100" bind:value=family/></div>
+            <div><label for=id("given")>"Given names"</label><input id=id("given") maxlength="100" bind:value=given/></div>
+            <div><label for=id("birth")>"Birth date"</label><input id=id("birth") type="date" required bind:value=birth/></div>
+            <div>
+                <label for=id("sex")>"Sex"</label>
+                <select id=id("sex") bind:value=sex>
+                    <option value="female">"Female"</option>
+                    <option value="male">"Male"</option>
+                    <option value="other">"Other"</option>
+                    <option value="unknown">"Unknown"</option>
+                </select>
+            </div>
+            <div><label for=id("mrn")>"MRN"</label><input id=id("mrn") required maxlength="64" bind:value=mrn/></div>
+            <div><label for=id("phone")>"Phone"</label><input id=id("phone") type="tel" maxlength="40" bind:value=phone/></div>
+            {move || (sex.get() == "female").then(|| view! {
+                <div>
+                    <label for=id("pregnancy")>"Pregnancy"</label>
+                    <select id=id("pregnancy") bind:value=pregnancy>
+                        <option value="unknown">"Unknown"</option>
+                        <option value="not-pregnant">"Not pregnant"</option>
+                        <option value="pregnant">"Pregnant"</option>
+                    </select>
+                </div>
+            })}
+            <div class="form-actions">
+                <button id=id("submit") class="primary" type="submit" disabled=move || busy.get()>
+                    {move || if busy.get() { "Saving…" } else { submit_label }}
+                </button>
+            </div>
+        </form>
     }
 }

@@ -1,0 +1,136 @@
+//! Encounters and notes through AppCore: start an encounter with its draft SOAP note, save the
+//! draft, sign it, add signed addenda, mark notes and records entered in error.
+
+use iris_types::{
+    AddAddendumRequest, AddendumDto, ApiError, Empty, EnteredInErrorRequest, NoteRef,
+    SaveNoteRequest, SoapDto, StartEncounterRequest, StartedEncounterDto,
+};
+use iris_vault::{NoteContent, Role, Soap};
+
+use crate::AppCore;
+use crate::vault::api_error;
+
+/// The title a new encounter note starts with (the clinician may change it).
+pub fn encounter_title(class: &str) -> &'static str {
+    match class {
+        "AMB" => "Clinic visit",
+        "EMER" => "Emergency department visit",
+        "IMP" => "Inpatient progress note",
+        "HH" => "Home visit",
+        _ => "Visit",
+    }
+}
+
+fn soap_of(s: SoapDto) -> Soap {
+    Soap {
+        subjective: s.subjective,
+        objective: s.objective,
+        assessment: s.assessment,
+        plan: s.plan,
+    }
+}
+
+pub fn soap_dto(s: Soap) -> SoapDto {
+    SoapDto {
+        subjective: s.subjective,
+        objective: s.objective,
+        assessment: s.assessment,
+        plan: s.plan,
+    }
+}
+
+impl AppCore {
+    pub async fn start_encounter(
+        &self,
+        req: StartEncounterRequest,
+    ) -> Result<StartedEncounterDto, ApiError> {
+        let (v, actor) = self.actor().await?;
+        // Nurses write nursing notes; everyone else a progress note.
+        let kind = if actor.role == Role::Nurse {
+            "nursing"
+        } else {
+            "progress"
+        };
+        let note = NoteContent {
+            kind: kind.into(),
+            title: encounter_title(&req.class).into(),
+            text: String::new(),
+            soap: Some(Soap::default()),
+        };
+        let (encounter_id, note_id) = v
+            .start_encounter(
+                &actor,
+                &req.patient_id,
+                &req.class,
+                &req.reason,
+                &note,
+                self.now_ms(),
+            )
+            .await
+            .map_err(api_error)?;
+        Ok(StartedEncounterDto {
+            encounter_id,
+            note_id,
+        })
+    }
+
+    pub async fn save_note(&self, req: SaveNoteRequest) -> Result<Empty, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let content = NoteContent {
+            kind: req.kind,
+            title: req.title.trim().to_string(),
+            text: req.text,
+            soap: req.soap.map(soap_of),
+        };
+        v.update_note(&actor, &req.id, &content, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        Ok(Empty {})
+    }
+
+    pub async fn sign_note(&self, req: NoteRef) -> Result<Empty, ApiError> {
+        let (v, actor) = self.actor().await?;
+        v.sign_note(&actor, &req.id, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        Ok(Empty {})
+    }
+
+    pub async fn add_addendum(&self, req: AddAddendumRequest) -> Result<AddendumDto, ApiError> {
+        let (v, actor) = self.actor().await?;
+        let now = self.now_ms();
+        let text = req.text.trim().to_string();
+        let id = v
+            .add_addendum(&actor, &req.note_id, &text, now)
+            .await
+            .map_err(api_error)?;
+        Ok(AddendumDto {
+            id,
+            author: actor.name,
+            signed_at: now,
+            text,
+        })
+    }
+
+    pub async fn note_entered_in_error(
+        &self,
+        req: EnteredInErrorRequest,
+    ) -> Result<Empty, ApiError> {
+        let (v, actor) = self.actor().await?;
+        v.note_entered_in_error(&actor, &req.id, &req.reason, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        Ok(Empty {})
+    }
+
+    pub async fn record_entered_in_error(
+        &self,
+        req: EnteredInErrorRequest,
+    ) -> Result<Empty, ApiError> {
+        let (v, actor) = self.actor().await?;
+        v.record_entered_in_error(&actor, &req.id, &req.reason, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        Ok(Empty {})
+    }
+}
