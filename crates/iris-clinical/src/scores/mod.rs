@@ -1,0 +1,1 @@
+//! Early-warning and risk scores (being written).

@@ -1,0 +1,1 @@
+//! ESI v4 triage (being written).
