@@ -1,0 +1,1 @@
+//! Medication safety (being written).
