@@ -413,6 +413,8 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     };
     let all = points(&s);
     assert!((20..1000).contains(&all), "{all} BP points in three years");
+    // eGFR is calculated from the demo's creatinine results (CKD-EPI 2021).
+    s.wait_for("#trend-egfr svg polyline", UI_TIMEOUT).unwrap();
     shot(&s, "trends");
     s.execute(
         "const w = document.getElementById('trend-window'); w.value = '365'; w.dispatchEvent(new Event('input')); w.dispatchEvent(new Event('change'));",

@@ -560,6 +560,7 @@ fn vital_rule(rule: &str) -> &'static str {
 #[component]
 fn VitalsForm(patient_id: String) -> impl IntoView {
     let ctx = SessionCtx::get();
+    let nurse = matches!(ctx.stage.get_untracked(), Stage::SignedIn(s) if s.role == "nurse");
     let ChartVersion(version, saved) = expect_context::<ChartVersion>();
     let values: Vec<RwSignal<String>> = VITALS
         .iter()
@@ -648,7 +649,8 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
         });
     };
     view! {
-        <details class="vitals-entry" open>
+        // Open for nurses, who record vitals; physicians come here for results and trends.
+        <details class="vitals-entry" open=nurse>
             <summary>"Record vitals"</summary>
             <form id="vitals-form" class="vitals-grid" on:submit=submit>
                 {VITALS.iter().enumerate().map(|(i, v)| {
