@@ -178,22 +178,46 @@ pub(crate) struct Limit {
     reason: &'static str,
 }
 
+impl Limit {
+    /// `lo ≤ x ≤ hi`.
+    const fn closed(field: &'static str, lo: f64, hi: f64, reason: &'static str) -> Self {
+        Limit {
+            field,
+            lo,
+            lo_open: false,
+            hi,
+            reason,
+        }
+    }
+
+    /// `lo < x ≤ hi`.
+    const fn above(field: &'static str, lo: f64, hi: f64, reason: &'static str) -> Self {
+        Limit {
+            field,
+            lo,
+            lo_open: true,
+            hi,
+            reason,
+        }
+    }
+}
+
 /// The accepted ranges (module documentation, "Missing and impossible inputs"). `age_months`
 /// and `age_days` are read by [`crate::triage`] only.
 pub(crate) const LIMITS: &[Limit] = &[
-    Limit { field: "age_years", lo: 0.0, lo_open: false, hi: 130.0, reason: "outside 0–130 years" },
-    Limit { field: "age_months", lo: 0.0, lo_open: false, hi: 1560.0, reason: "outside 0–1560 months (130 years)" },
-    Limit { field: "age_days", lo: 0.0, lo_open: false, hi: 47_482.5, reason: "outside 0–47482.5 days (130 years)" },
-    Limit { field: "respiratory_rate", lo: 0.0, lo_open: false, hi: 120.0, reason: "outside 0–120 breaths/min" },
-    Limit { field: "spo2", lo: 0.0, lo_open: false, hi: 100.0, reason: "outside 0–100 %" },
-    Limit { field: "systolic_bp", lo: 0.0, lo_open: false, hi: 300.0, reason: "outside 0–300 mmHg" },
-    Limit { field: "diastolic_bp", lo: 0.0, lo_open: false, hi: 200.0, reason: "outside 0–200 mmHg" },
-    Limit { field: "heart_rate", lo: 0.0, lo_open: false, hi: 350.0, reason: "outside 0–350 beats/min" },
-    Limit { field: "temperature_c", lo: 10.0, lo_open: false, hi: 47.0, reason: "outside 10–47 °C" },
-    Limit { field: "wbc_10e9_per_l", lo: 0.0, lo_open: false, hi: 1000.0, reason: "outside 0–1000 ×10⁹/L" },
-    Limit { field: "weight_kg", lo: 0.2, lo_open: false, hi: 700.0, reason: "outside 0.2–700 kg" },
-    Limit { field: "height_cm", lo: 20.0, lo_open: false, hi: 280.0, reason: "outside 20–280 cm" },
-    Limit { field: "creatinine_mg_dl", lo: 0.0, lo_open: true, hi: 40.0, reason: "outside (0, 40] mg/dL" },
+    Limit::closed("age_years", 0.0, 130.0, "outside 0–130 years"),
+    Limit::closed("age_months", 0.0, 1560.0, "outside 0–1560 months"),
+    Limit::closed("age_days", 0.0, 47_482.5, "outside 0–47482.5 days"),
+    Limit::closed("respiratory_rate", 0.0, 120.0, "outside 0–120 breaths/min"),
+    Limit::closed("spo2", 0.0, 100.0, "outside 0–100 %"),
+    Limit::closed("systolic_bp", 0.0, 300.0, "outside 0–300 mmHg"),
+    Limit::closed("diastolic_bp", 0.0, 200.0, "outside 0–200 mmHg"),
+    Limit::closed("heart_rate", 0.0, 350.0, "outside 0–350 beats/min"),
+    Limit::closed("temperature_c", 10.0, 47.0, "outside 10–47 °C"),
+    Limit::closed("wbc_10e9_per_l", 0.0, 1000.0, "outside 0–1000 ×10⁹/L"),
+    Limit::closed("weight_kg", 0.2, 700.0, "outside 0.2–700 kg"),
+    Limit::closed("height_cm", 20.0, 280.0, "outside 20–280 cm"),
+    Limit::above("creatinine_mg_dl", 0.0, 40.0, "outside (0, 40] mg/dL"),
 ];
 
 const NOT_FINITE: &str = "not a finite number";
@@ -203,12 +227,18 @@ const DIASTOLIC_NOT_BELOW_SYSTOLIC: &str = "diastolic at or above systolic (only
 /// "Decimals at band edges"). A field without a row is only checked for finiteness.
 pub(crate) fn check(field: &'static str, x: f64) -> Result<f64, InputError> {
     if !x.is_finite() {
-        return Err(InputError { field, reason: NOT_FINITE });
+        return Err(InputError {
+            field,
+            reason: NOT_FINITE,
+        });
     }
     if let Some(l) = LIMITS.iter().find(|l| l.field == field) {
         let above_lo = if l.lo_open { x > l.lo } else { x >= l.lo };
         if !above_lo || x > l.hi {
-            return Err(InputError { field, reason: l.reason });
+            return Err(InputError {
+                field,
+                reason: l.reason,
+            });
         }
     }
     Ok(snap(x))
@@ -228,8 +258,13 @@ pub(crate) fn round_to(x: f64, decimals: i32) -> f64 {
 /// The diastolic/systolic pair check: diastolic ≥ systolic is impossible except 0/0.
 fn pressure_pair_error(inputs: &Inputs) -> Option<InputError> {
     match (inputs.systolic_bp, inputs.diastolic_bp) {
-        (Some(s), Some(d)) if s.is_finite() && d.is_finite() && d >= s && !(s == 0.0 && d == 0.0) => {
-            Some(InputError { field: "diastolic_bp", reason: DIASTOLIC_NOT_BELOW_SYSTOLIC })
+        (Some(s), Some(d))
+            if s.is_finite() && d.is_finite() && d >= s && !(s == 0.0 && d == 0.0) =>
+        {
+            Some(InputError {
+                field: "diastolic_bp",
+                reason: DIASTOLIC_NOT_BELOW_SYSTOLIC,
+            })
         }
         _ => None,
     }
@@ -262,14 +297,24 @@ pub fn validate(inputs: &Inputs) -> Result<(), Vec<InputError>> {
         && s != 1
         && s != 2
     {
-        errors.push(InputError { field: "spo2_scale", reason: SCALE_REASON });
+        errors.push(InputError {
+            field: "spo2_scale",
+            reason: SCALE_REASON,
+        });
     }
     if let Some(g) = inputs.gcs
         && !(3..=15).contains(&g)
     {
-        errors.push(InputError { field: "gcs", reason: GCS_REASON });
+        errors.push(InputError {
+            field: "gcs",
+            reason: GCS_REASON,
+        });
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 const SCALE_REASON: &str = "not 1 or 2";
@@ -339,7 +384,13 @@ impl Collector {
         let s = self.number("systolic_bp", inputs.systolic_bp)?;
         if let Some(e) = pressure_pair_error(inputs) {
             let shown = format!("{s}/{}", inputs.diastolic_bp.unwrap_or_default());
-            self.reject(InputError { field: "systolic_bp", reason: e.reason }, &shown);
+            self.reject(
+                InputError {
+                    field: "systolic_bp",
+                    reason: e.reason,
+                },
+                &shown,
+            );
             return None;
         }
         Some(s)
@@ -355,9 +406,10 @@ impl Collector {
 
     pub(crate) fn reject(&mut self, e: InputError, shown: &str) {
         self.rejected = true;
-        self.score
-            .notes
-            .push(format!("{} = {shown} rejected as impossible: {}", e.field, e.reason));
+        self.score.notes.push(format!(
+            "{} = {shown} rejected as impossible: {}",
+            e.field, e.reason
+        ));
     }
 
     pub(crate) fn part(&mut self, name: &'static str, value: f64) {
@@ -380,7 +432,11 @@ impl Collector {
 
     /// Finishes a points score: the total and its risk band when complete, otherwise a note
     /// with the partial total as a lower bound.
-    pub(crate) fn finish_points(mut self, name: &str, risk: impl FnOnce(&Score, f64) -> &'static str) -> Score {
+    pub(crate) fn finish_points(
+        mut self,
+        name: &str,
+        risk: impl FnOnce(&Score, f64) -> &'static str,
+    ) -> Score {
         let total = self.points();
         if self.complete() {
             self.score.risk = Some(risk(&self.score, total));
@@ -398,7 +454,9 @@ impl Collector {
 /// A note for scores derived in adults, when the patient is a child.
 pub(crate) fn adult_only_note(c: &mut Collector, inputs: &Inputs, name: &str) {
     if inputs.age_years.is_some_and(|a| a < 18.0) {
-        c.note(format!("{name} was derived and validated in adults; it is not validated under 18"));
+        c.note(format!(
+            "{name} was derived and validated in adults; it is not validated under 18"
+        ));
     }
 }
 
@@ -410,36 +468,218 @@ mod tests {
     fn impossible() -> Vec<(Inputs, &'static str)> {
         let i = Inputs::default;
         vec![
-            (Inputs { age_years: Some(-1.0), ..i() }, "age_years"),
-            (Inputs { age_years: Some(130.5), ..i() }, "age_years"),
-            (Inputs { respiratory_rate: Some(-0.1), ..i() }, "respiratory_rate"),
-            (Inputs { respiratory_rate: Some(121.0), ..i() }, "respiratory_rate"),
-            (Inputs { spo2: Some(-1.0), ..i() }, "spo2"),
-            (Inputs { spo2: Some(100.1), ..i() }, "spo2"),
-            (Inputs { spo2_scale: Some(0), ..i() }, "spo2_scale"),
-            (Inputs { spo2_scale: Some(3), ..i() }, "spo2_scale"),
-            (Inputs { systolic_bp: Some(-5.0), ..i() }, "systolic_bp"),
-            (Inputs { systolic_bp: Some(301.0), ..i() }, "systolic_bp"),
-            (Inputs { diastolic_bp: Some(201.0), ..i() }, "diastolic_bp"),
-            (Inputs { systolic_bp: Some(80.0), diastolic_bp: Some(80.0), ..i() }, "diastolic_bp"),
-            (Inputs { systolic_bp: Some(80.0), diastolic_bp: Some(120.0), ..i() }, "diastolic_bp"),
-            (Inputs { heart_rate: Some(-1.0), ..i() }, "heart_rate"),
-            (Inputs { heart_rate: Some(351.0), ..i() }, "heart_rate"),
-            (Inputs { gcs: Some(2), ..i() }, "gcs"),
-            (Inputs { gcs: Some(16), ..i() }, "gcs"),
-            (Inputs { temperature_c: Some(9.9), ..i() }, "temperature_c"),
-            (Inputs { temperature_c: Some(98.6), ..i() }, "temperature_c"),
-            (Inputs { wbc_10e9_per_l: Some(-0.1), ..i() }, "wbc_10e9_per_l"),
-            (Inputs { wbc_10e9_per_l: Some(1000.1), ..i() }, "wbc_10e9_per_l"),
-            (Inputs { weight_kg: Some(0.1), ..i() }, "weight_kg"),
-            (Inputs { weight_kg: Some(701.0), ..i() }, "weight_kg"),
-            (Inputs { height_cm: Some(19.0), ..i() }, "height_cm"),
-            (Inputs { height_cm: Some(281.0), ..i() }, "height_cm"),
-            (Inputs { creatinine_mg_dl: Some(0.0), ..i() }, "creatinine_mg_dl"),
-            (Inputs { creatinine_mg_dl: Some(40.1), ..i() }, "creatinine_mg_dl"),
-            (Inputs { heart_rate: Some(f64::NAN), ..i() }, "heart_rate"),
-            (Inputs { spo2: Some(f64::INFINITY), ..i() }, "spo2"),
-            (Inputs { temperature_c: Some(f64::NEG_INFINITY), ..i() }, "temperature_c"),
+            (
+                Inputs {
+                    age_years: Some(-1.0),
+                    ..i()
+                },
+                "age_years",
+            ),
+            (
+                Inputs {
+                    age_years: Some(130.5),
+                    ..i()
+                },
+                "age_years",
+            ),
+            (
+                Inputs {
+                    respiratory_rate: Some(-0.1),
+                    ..i()
+                },
+                "respiratory_rate",
+            ),
+            (
+                Inputs {
+                    respiratory_rate: Some(121.0),
+                    ..i()
+                },
+                "respiratory_rate",
+            ),
+            (
+                Inputs {
+                    spo2: Some(-1.0),
+                    ..i()
+                },
+                "spo2",
+            ),
+            (
+                Inputs {
+                    spo2: Some(100.1),
+                    ..i()
+                },
+                "spo2",
+            ),
+            (
+                Inputs {
+                    spo2_scale: Some(0),
+                    ..i()
+                },
+                "spo2_scale",
+            ),
+            (
+                Inputs {
+                    spo2_scale: Some(3),
+                    ..i()
+                },
+                "spo2_scale",
+            ),
+            (
+                Inputs {
+                    systolic_bp: Some(-5.0),
+                    ..i()
+                },
+                "systolic_bp",
+            ),
+            (
+                Inputs {
+                    systolic_bp: Some(301.0),
+                    ..i()
+                },
+                "systolic_bp",
+            ),
+            (
+                Inputs {
+                    diastolic_bp: Some(201.0),
+                    ..i()
+                },
+                "diastolic_bp",
+            ),
+            (
+                Inputs {
+                    systolic_bp: Some(80.0),
+                    diastolic_bp: Some(80.0),
+                    ..i()
+                },
+                "diastolic_bp",
+            ),
+            (
+                Inputs {
+                    systolic_bp: Some(80.0),
+                    diastolic_bp: Some(120.0),
+                    ..i()
+                },
+                "diastolic_bp",
+            ),
+            (
+                Inputs {
+                    heart_rate: Some(-1.0),
+                    ..i()
+                },
+                "heart_rate",
+            ),
+            (
+                Inputs {
+                    heart_rate: Some(351.0),
+                    ..i()
+                },
+                "heart_rate",
+            ),
+            (
+                Inputs {
+                    gcs: Some(2),
+                    ..i()
+                },
+                "gcs",
+            ),
+            (
+                Inputs {
+                    gcs: Some(16),
+                    ..i()
+                },
+                "gcs",
+            ),
+            (
+                Inputs {
+                    temperature_c: Some(9.9),
+                    ..i()
+                },
+                "temperature_c",
+            ),
+            (
+                Inputs {
+                    temperature_c: Some(98.6),
+                    ..i()
+                },
+                "temperature_c",
+            ),
+            (
+                Inputs {
+                    wbc_10e9_per_l: Some(-0.1),
+                    ..i()
+                },
+                "wbc_10e9_per_l",
+            ),
+            (
+                Inputs {
+                    wbc_10e9_per_l: Some(1000.1),
+                    ..i()
+                },
+                "wbc_10e9_per_l",
+            ),
+            (
+                Inputs {
+                    weight_kg: Some(0.1),
+                    ..i()
+                },
+                "weight_kg",
+            ),
+            (
+                Inputs {
+                    weight_kg: Some(701.0),
+                    ..i()
+                },
+                "weight_kg",
+            ),
+            (
+                Inputs {
+                    height_cm: Some(19.0),
+                    ..i()
+                },
+                "height_cm",
+            ),
+            (
+                Inputs {
+                    height_cm: Some(281.0),
+                    ..i()
+                },
+                "height_cm",
+            ),
+            (
+                Inputs {
+                    creatinine_mg_dl: Some(0.0),
+                    ..i()
+                },
+                "creatinine_mg_dl",
+            ),
+            (
+                Inputs {
+                    creatinine_mg_dl: Some(40.1),
+                    ..i()
+                },
+                "creatinine_mg_dl",
+            ),
+            (
+                Inputs {
+                    heart_rate: Some(f64::NAN),
+                    ..i()
+                },
+                "heart_rate",
+            ),
+            (
+                Inputs {
+                    spo2: Some(f64::INFINITY),
+                    ..i()
+                },
+                "spo2",
+            ),
+            (
+                Inputs {
+                    temperature_c: Some(f64::NEG_INFINITY),
+                    ..i()
+                },
+                "temperature_c",
+            ),
         ]
     }
 
@@ -499,7 +739,11 @@ mod tests {
             gcs: Some(1),
             ..Inputs::default()
         };
-        let fields: Vec<_> = validate(&inputs).unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<_> = validate(&inputs)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["respiratory_rate", "heart_rate", "gcs"]);
     }
 
@@ -507,20 +751,56 @@ mod tests {
     fn no_score_is_computed_from_an_impossible_value() {
         for (inputs, field) in impossible() {
             let e = evaluate(&inputs);
-            for s in [&e.news2, &e.qsofa, &e.sirs, &e.mews, &e.shock_index, &e.egfr, &e.bmi] {
+            for s in [
+                &e.news2,
+                &e.qsofa,
+                &e.sirs,
+                &e.mews,
+                &e.shock_index,
+                &e.egfr,
+                &e.bmi,
+            ] {
                 assert_eq!(s.score, None, "{field}");
             }
         }
         // Every other input of NEWS2 normal: the impossible one still blocks the total.
-        let mut i = crate::scores::news2::tests::normal();
+        let mut i = news2::tests::normal();
         i.respiratory_rate = Some(130.0);
         let s = news2(&i);
         assert_eq!(s.score, None);
         assert!(s.missing.is_empty());
-        assert!(s.notes.iter().any(|n| n.contains("respiratory_rate = 130 rejected")), "{s:?}");
-        let mut i = crate::scores::news2::tests::normal();
+        assert!(
+            s.notes
+                .iter()
+                .any(|n| n.contains("respiratory_rate = 130 rejected")),
+            "{s:?}"
+        );
+        let mut i = news2::tests::normal();
         i.diastolic_bp = Some(130.0);
         assert_eq!(news2(&i).score, None);
+    }
+
+    #[test]
+    fn every_checked_field_has_a_limit() {
+        for field in [
+            "age_years",
+            "age_months",
+            "age_days",
+            "respiratory_rate",
+            "spo2",
+            "systolic_bp",
+            "diastolic_bp",
+            "heart_rate",
+            "temperature_c",
+            "wbc_10e9_per_l",
+            "weight_kg",
+            "height_cm",
+            "creatinine_mg_dl",
+        ] {
+            assert!(LIMITS.iter().any(|l| l.field == field), "{field}");
+        }
+        assert_eq!(check("creatinine_mg_dl", 40.0), Ok(40.0));
+        assert!(check("creatinine_mg_dl", 0.0).is_err());
     }
 
     #[test]
@@ -552,7 +832,17 @@ mod tests {
     #[test]
     fn evaluate_fills_every_score() {
         let e = evaluate(&Inputs::default());
-        for s in [&e.news2, &e.qsofa, &e.sirs, &e.mews, &e.morse, &e.shock_index, &e.lace, &e.egfr, &e.bmi] {
+        for s in [
+            &e.news2,
+            &e.qsofa,
+            &e.sirs,
+            &e.mews,
+            &e.morse,
+            &e.shock_index,
+            &e.lace,
+            &e.egfr,
+            &e.bmi,
+        ] {
             assert_eq!(s.score, None);
             assert!(!s.missing.is_empty());
         }
