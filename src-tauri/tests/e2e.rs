@@ -458,7 +458,7 @@ fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
     s.click_on("#tab-vitals").unwrap();
     s.wait_for("#vitals-form", UI_TIMEOUT).unwrap();
     let rows = |s: &Session| {
-        s.execute("return document.querySelectorAll('#observations tbody tr').length")
+        s.execute("return Number(document.getElementById('observations').dataset.total)")
             .unwrap()
             .as_u64()
             .unwrap()
@@ -564,7 +564,8 @@ fn open_by_mrn(s: &Session, p: &iris_vault::PatientRecord) {
 fn a_physician_writes_signs_and_amends_an_encounter_note() {
     let h = harness();
     let tmp = tempfile::tempdir().unwrap();
-    let s = launch(&h, tmp.path(), &["--demo"]);
+    // Trace logging: the PHI scan at the end must cover the most talkative logs.
+    let s = launch(&h, tmp.path(), &["--demo", "--set", "log_level=trace"]);
     sign_in(&s, 1);
     let p = iris_vault::demo::patient(11);
     open_by_mrn(&s, &p);
@@ -734,4 +735,48 @@ fn a_physician_writes_signs_and_amends_an_encounter_note() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    drop(s);
+
+    // Nothing written in this visit is in clear in any file under the data dir (vault, WAL,
+    // logs): the note, the addendum, the reason, the patient's name and MRN.
+    let mut needles: Vec<String> = soap.iter().map(|(_, t)| t.to_string()).collect();
+    needles.extend([
+        "Troponin at 3 h negative".to_string(),
+        "Documented on the wrong patient".to_string(),
+        "Chest pain".to_string(),
+        p.family.clone(),
+        p.mrn.clone(),
+    ]);
+    let files = files_under(&tmp.path().join("data"));
+    assert!(
+        files.iter().any(|f| f.ends_with("vault.sqlite"))
+            && files.iter().any(|f| f.to_string_lossy().contains("logs")),
+        "the scan covers the vault and the logs: {files:?}"
+    );
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        for n in &needles {
+            assert!(
+                !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                "{n:?} is in clear in {}",
+                f.display()
+            );
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

@@ -2,13 +2,19 @@
 
 use iris_types::{
     AddendumDto, AddressDto, AllergyDto, AllergyStatus, ApiError, ChartDto, ConditionDto,
-    EncounterDto, MedicationDto, NoteDto, ObservationDto, PatientDto, PatientInput,
-    PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest, UpdatePatientRequest,
+    EarlyWarningDto, EncounterDto, MedicationDto, NoteDto, ObservationDto, PatientDto,
+    PatientInput, PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest,
+    UpdatePatientRequest,
 };
 use iris_vault::{Address, AllergyState, Date, ObsValue, PatientRecord, Record};
 
 use crate::AppCore;
 use crate::vault::api_error;
+
+/// LOINC 67775-7, level of responsiveness (ACVPU).
+pub const RESPONSIVENESS: &str = "67775-7";
+/// LOINC 3151-8, inhaled oxygen flow rate (L/min; 0 = room air).
+pub const O2_FLOW: &str = "3151-8";
 
 /// Search results are capped; a longer list is not readable anyway.
 pub const SEARCH_LIMIT: u32 = 50;
@@ -105,6 +111,8 @@ fn vital_display(code: &str) -> &'static str {
         "8302-2" => "Body height",
         "39156-5" => "Body mass index (BMI) [Ratio]",
         "2339-0" => "Glucose [Mass/volume] in Blood",
+        "3151-8" => "Inhaled oxygen flow rate",
+        "67775-7" => "Level of responsiveness",
         _ => "",
     }
 }
@@ -112,8 +120,9 @@ fn vital_display(code: &str) -> &'static str {
 /// The order clinicians read vital signs in: blood pressure, pulse, breathing, oxygen,
 /// temperature, then body measurements.
 fn vital_rank(code: &str) -> usize {
-    const ORDER: [&str; 9] = [
-        "8480-6", "8462-4", "8867-4", "9279-1", "59408-5", "8310-5", "29463-7", "8302-2", "39156-5",
+    const ORDER: [&str; 11] = [
+        "8480-6", "8462-4", "8867-4", "9279-1", "59408-5", "3151-8", "67775-7", "8310-5",
+        "29463-7", "8302-2", "39156-5",
     ];
     ORDER.iter().position(|c| *c == code).unwrap_or(ORDER.len())
 }
@@ -181,13 +190,23 @@ impl AppCore {
     pub async fn record_vitals(&self, req: RecordVitalsRequest) -> Result<Vec<String>, ApiError> {
         let (v, actor) = self.actor().await?;
         let now = self.now_ms();
-        if req.vitals.is_empty() {
+        if req.vitals.is_empty() && req.consciousness.is_none() {
             return Err(api_error(iris_vault::VaultError::invalid(
                 "vitals", "required",
             )));
         }
         let at = req.at.unwrap_or(now);
-        let records = req
+        let consciousness = match req.consciousness.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c @ ("A" | "C" | "V" | "P" | "U")) => Some(c.to_string()),
+            Some(_) => {
+                return Err(api_error(iris_vault::VaultError::invalid(
+                    "consciousness",
+                    "acvpu",
+                )));
+            }
+        };
+        let mut records: Vec<Record> = req
             .vitals
             .into_iter()
             .map(|x| {
@@ -212,6 +231,18 @@ impl AppCore {
                 })
             })
             .collect();
+        if let Some(level) = consciousness {
+            records.push(Record::Observation(iris_vault::Observation {
+                code: RESPONSIVENESS.into(),
+                display: vital_display(RESPONSIVENESS).into(),
+                category: "vital-signs".into(),
+                interpretation: (level != "A").then(|| "A".into()),
+                value: ObsValue::Text { text: level },
+                reference_low: None,
+                reference_high: None,
+                effective_at: at,
+            }));
+        }
         v.add_records(&actor, &req.patient_id, records, now)
             .await
             .map_err(|e| match e {
@@ -246,6 +277,7 @@ impl AppCore {
             observations: Vec::new(),
             encounters: Vec::new(),
             notes: Vec::new(),
+            early_warning: None,
         };
         for r in chart.records {
             let id = r.id;
@@ -319,6 +351,7 @@ impl AppCore {
             .cloned()
             .collect();
         dto.latest_vitals.sort_by_key(|o| vital_rank(&o.code));
+        dto.early_warning = early_warning(&dto.observations, &dto.patient);
         dto.notes = chart
             .notes
             .into_iter()
@@ -349,9 +382,123 @@ impl AppCore {
     }
 }
 
+/// An early-warning set is the vital signs recorded within this long before the newest one.
+pub const EARLY_WARNING_SET_MS: i64 = 3_600_000;
+
+/// NEWS2 and qSOFA from the newest set of vital signs (observations newest first). A value
+/// older than the set counts as missing: a score is never completed with stale vitals.
+pub fn early_warning(
+    observations: &[ObservationDto],
+    patient: &PatientDto,
+) -> Option<EarlyWarningDto> {
+    const CODES: [&str; 8] = [
+        "9279-1",
+        "59408-5",
+        O2_FLOW,
+        "8480-6",
+        "8462-4",
+        "8867-4",
+        RESPONSIVENESS,
+        "8310-5",
+    ];
+    let newest = observations
+        .iter()
+        .filter(|o| CODES.contains(&o.code.as_str()))
+        .map(|o| o.effective_at)
+        .max()?;
+    let value = |code: &str| {
+        observations
+            .iter()
+            .filter(|o| o.code == code && o.effective_at > newest - EARLY_WARNING_SET_MS)
+            .max_by_key(|o| o.effective_at)
+    };
+    let number = |code: &str| value(code).and_then(|o| o.value);
+    let inputs = iris_clinical::scores::Inputs {
+        age_years: Some(f64::from(patient.age)),
+        sex: iris_clinical::Sex::parse(&patient.patient.sex),
+        pregnant: match patient.patient.pregnancy.as_deref() {
+            Some("pregnant") => Some(true),
+            Some("not-pregnant") => Some(false),
+            _ => None,
+        },
+        respiratory_rate: number("9279-1"),
+        spo2: number("59408-5"),
+        on_oxygen: number(O2_FLOW).map(|f| f > 0.0),
+        systolic_bp: number("8480-6"),
+        diastolic_bp: number("8462-4"),
+        heart_rate: number("8867-4"),
+        consciousness: value(RESPONSIVENESS)
+            .and_then(|o| o.text.as_deref())
+            .and_then(iris_clinical::scores::Avpu::parse),
+        temperature_c: number("8310-5"),
+        ..Default::default()
+    };
+    Some(EarlyWarningDto {
+        at: newest,
+        news2: crate::cds::score_dto(iris_clinical::scores::news2(&inputs)),
+        qsofa: crate::cds::score_dto(iris_clinical::scores::qsofa(&inputs)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vital(code: &str, value: Option<f64>, text: Option<&str>, at: i64) -> ObservationDto {
+        ObservationDto {
+            id: format!("{code}-{at}"),
+            code: code.into(),
+            display: String::new(),
+            category: "vital-signs".into(),
+            value,
+            unit: None,
+            text: text.map(String::from),
+            reference_low: None,
+            reference_high: None,
+            effective_at: at,
+            interpretation: None,
+        }
+    }
+
+    /// The demo's unwell patient: RR 24 (2), SpO2 92 on scale 1 (2), oxygen (2), SBP 98 (2),
+    /// HR 118 (2), alert (0), 38.7 °C (1) = NEWS2 11, "high" (RCP 2017 chart 1); qSOFA RR ≥ 22
+    /// and SBP ≤ 100 = 2 (Sepsis-3).
+    #[test]
+    fn early_warning_scores_the_newest_set_and_never_uses_stale_vitals() {
+        let t = 1_795_000_000_000;
+        let patient = PatientDto {
+            id: "p".into(),
+            age: 70,
+            patient: PatientInput {
+                sex: "male".into(),
+                ..PatientInput::default()
+            },
+        };
+        let mut obs = vec![
+            vital("9279-1", Some(24.0), None, t),
+            vital("59408-5", Some(92.0), None, t),
+            vital(O2_FLOW, Some(2.0), None, t),
+            vital("8480-6", Some(98.0), None, t),
+            vital("8867-4", Some(118.0), None, t),
+            vital(RESPONSIVENESS, None, Some("A"), t - 10 * 60_000),
+            vital("8310-5", Some(38.7), None, t),
+            // Last month's normal temperature does not matter.
+            vital("8310-5", Some(36.8), None, t - 30 * 86_400_000),
+        ];
+        let ew = early_warning(&obs, &patient).unwrap();
+        assert_eq!(ew.at, t);
+        assert_eq!(
+            (ew.news2.score, ew.news2.risk.as_deref()),
+            (Some(11.0), Some("high"))
+        );
+        assert_eq!(ew.qsofa.score, Some(2.0));
+        // Without a temperature in the set, NEWS2 is not given (the old one is not used).
+        obs.retain(|o| !(o.code == "8310-5" && o.effective_at == t));
+        let ew = early_warning(&obs, &patient).unwrap();
+        assert_eq!(ew.news2.score, None);
+        assert_eq!(ew.news2.missing, ["temperature_c"]);
+        assert!(early_warning(&[], &patient).is_none());
+    }
 
     #[test]
     fn age_counts_whole_years_and_birthdays() {

@@ -4,6 +4,7 @@
 //! hold no patient data.
 
 pub mod args;
+pub mod cds;
 pub mod chart;
 pub mod config;
 pub mod encounters;

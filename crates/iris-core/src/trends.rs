@@ -12,7 +12,7 @@
 //! | Weight | 29463-7 | none | |
 //! | BMI | 39156-5 | 18.5–25 kg/m² | WHO normal weight |
 //! | HbA1c | 4548-4 | < 5.7 % | ADA: 5.7–6.4 % prediabetes |
-//! | Glucose | 2345-7, 2339-0 (bedside) | 70–99 mg/dL | ADA fasting normal |
+//! | Glucose | 1558-6 (fasting), 2345-7, 2339-0 (bedside) | 70–99 mg/dL | ADA fasting normal |
 //! | LDL cholesterol | 18262-6 | < 100 mg/dL | optimal (NCEP ATP III) |
 //! | Creatinine | 2160-0 | 0.6–1.2 mg/dL | typical adult range |
 //! | eGFR | 98979-8, 62238-1, 33914-3, 48643-1 | ≥ 60 mL/min/1.73 m² | KDIGO 2012: below 60 (G3a–G5) for > 3 months is CKD |
@@ -113,7 +113,11 @@ const PANELS: &[Panel] = &[
         key: "glucose",
         title: "Glucose",
         unit: "mg/dL",
-        series: &[("2345-7", "Serum/plasma"), ("2339-0", "Bedside")],
+        series: &[
+            ("1558-6", "Fasting"),
+            ("2345-7", "Serum/plasma"),
+            ("2339-0", "Bedside"),
+        ],
         band: (Some(70.0), Some(99.0)),
     },
     Panel {

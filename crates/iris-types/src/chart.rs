@@ -189,6 +189,16 @@ pub struct NoteDto {
     pub addenda: Vec<AddendumDto>,
 }
 
+/// Early-warning scores from the latest set of vital signs (the values recorded within the
+/// hour before the newest one; older values count as missing, never as normal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlyWarningDto {
+    /// When the newest vital sign of the set was measured.
+    pub at: i64,
+    pub news2: crate::ScoreDto,
+    pub qsofa: crate::ScoreDto,
+}
+
 /// Everything the chart screen shows; entered-in-error items are left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartDto {
@@ -204,6 +214,8 @@ pub struct ChartDto {
     pub observations: Vec<ObservationDto>,
     pub encounters: Vec<EncounterDto>,
     pub notes: Vec<NoteDto>,
+    /// `None` when no vital sign is recorded.
+    pub early_warning: Option<EarlyWarningDto>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +305,10 @@ pub struct VitalInput {
 pub struct RecordVitalsRequest {
     pub patient_id: String,
     pub vitals: Vec<VitalInput>,
+    /// Level of responsiveness on the ACVPU scale (`A`, `C`, `V`, `P`, `U`), stored as LOINC
+    /// 67775-7 with the vitals.
+    #[serde(default)]
+    pub consciousness: Option<String>,
     /// When measured (Unix ms); now when absent.
     #[serde(default)]
     pub at: Option<i64>,

@@ -10,11 +10,13 @@
 //! handler names are both derived from it, so the two sides cannot disagree on a name or shape.
 
 mod about;
+mod cds;
 mod chart;
 mod error;
 mod vault;
 
 pub use about::{About, AboutDto, AboutRequest, PolicyDto, SettingDto, SettingSource};
+pub use cds::*;
 pub use chart::*;
 pub use error::{ApiError, ErrorCode, FieldError};
 pub use vault::*;
@@ -68,4 +70,7 @@ pub const COMMANDS: &[&str] = &[
     AddAddendum::NAME,
     NoteEnteredInError::NAME,
     RecordEnteredInError::NAME,
+    CdsEvaluate::NAME,
+    Triage::NAME,
+    MedsCheck::NAME,
 ];

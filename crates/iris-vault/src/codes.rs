@@ -5,7 +5,7 @@
 //!
 //! | LOINC | what | canonical | also accepted |
 //! |---|---|---|---|
-//! | 2345-7, 2339-0 | glucose (serum/plasma, blood) | mg/dL | mmol/L (× 18.016) |
+//! | 2345-7, 1558-6, 2339-0 | glucose (serum/plasma, fasting serum/plasma, blood) | mg/dL | mmol/L (× 18.016) |
 //! | 2093-3, 2085-9, 18262-6, 13457-7 | cholesterol total, HDL, LDL | mg/dL | mmol/L (× 38.67) |
 //! | 2571-8 | triglycerides | mg/dL | mmol/L (× 88.57) |
 //! | 4548-4 | hemoglobin A1c | % | mmol/mol (IFCC → NGSP: × 0.09148 + 2.152) |
@@ -18,6 +18,7 @@
 //! | 9279-1 | respiratory rate | /min | |
 //! | 59408-5, 2708-6 | oxygen saturation | % | |
 //! | 39156-5 | body mass index | kg/m2 | |
+//! | 3151-8 | inhaled oxygen flow rate (0 = room air) | L/min | |
 //!
 //! Each also has a physiologically possible range (in the canonical unit); values outside it are
 //! rejected as impossible rather than stored (`observation.value` rule `impossible`).
@@ -156,7 +157,7 @@ const CHOLESTEROL: Canonical = Canonical {
 
 pub fn canonical(loinc: &str) -> Option<Canonical> {
     Some(match loinc {
-        "2345-7" | "2339-0" => GLUCOSE,
+        "2345-7" | "1558-6" | "2339-0" => GLUCOSE,
         "2093-3" | "2085-9" | "18262-6" | "13457-7" => CHOLESTEROL,
         "2571-8" => Canonical {
             unit: "mg/dL",
@@ -231,6 +232,13 @@ pub fn canonical(loinc: &str) -> Option<Canonical> {
             unit: "kg/m2",
             min: 5.0,
             max: 200.0,
+            conversions: &[],
+        },
+        // Inhaled oxygen flow rate; 0 is room air. High-flow nasal cannula reaches 60–70 L/min.
+        "3151-8" => Canonical {
+            unit: "L/min",
+            min: 0.0,
+            max: 80.0,
             conversions: &[],
         },
         _ => return None,

@@ -203,6 +203,24 @@ pub struct DemoPatient {
 
 const DAY: i64 = 86_400_000;
 
+/// LOINC 3151-8, inhaled oxygen flow rate (L/min; 0 = room air).
+pub const O2_FLOW: &str = "3151-8";
+/// LOINC 67775-7, level of responsiveness (ACVPU: A, C, V, P or U).
+pub const RESPONSIVENESS: &str = "67775-7";
+
+fn acvpu(level: &str, at: i64) -> Record {
+    Record::Observation(Observation {
+        code: RESPONSIVENESS.into(),
+        display: "Level of responsiveness".into(),
+        category: "vital-signs".into(),
+        value: ObsValue::Text { text: level.into() },
+        reference_low: None,
+        reference_high: None,
+        effective_at: at,
+        interpretation: (level != "A").then(|| "A".into()),
+    })
+}
+
 fn obs(
     code: &str,
     display: &str,
@@ -473,6 +491,17 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
             at,
             (Some(18.5), Some(25.0)),
         ));
+        // Room air and alert: the rest of an early-warning (NEWS2) observation set.
+        records.push(obs(
+            O2_FLOW,
+            "Inhaled oxygen flow rate",
+            vital,
+            0.0,
+            "L/min",
+            at,
+            (None, None),
+        ));
+        records.push(acvpu("A", at));
         if q % 2 == 0 {
             let lab_at = at + 3_600_000;
             let a1c = a1c_base - if profile.diabetes { 0.8 * trend } else { 0.0 }
@@ -492,8 +521,8 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
                 rng.between(78.0, 98.0)
             };
             records.push(obs(
-                "2345-7",
-                "Glucose [Mass/volume] in Serum or Plasma",
+                "1558-6",
+                "Fasting glucose [Mass/volume] in Serum or Plasma",
                 lab,
                 glucose + rng.between(-8.0, 8.0),
                 "mg/dL",
@@ -527,6 +556,65 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
         }
     }
 
+    // A few patients are unwell today (fever, tachycardia, tachypnoea, low-normal pressure on
+    // 2 L/min of oxygen): their charts open with a high early-warning score.
+    if i % 15 == 7 {
+        let at = now - 2 * 3_600_000;
+        for (code, display, value, unit, range) in [
+            (
+                "9279-1",
+                "Respiratory rate",
+                24.0,
+                "/min",
+                (Some(12.0), Some(20.0)),
+            ),
+            (
+                "59408-5",
+                "Oxygen saturation in Arterial blood by Pulse oximetry",
+                92.0,
+                "%",
+                (Some(95.0), None),
+            ),
+            (
+                O2_FLOW,
+                "Inhaled oxygen flow rate",
+                2.0,
+                "L/min",
+                (None, None),
+            ),
+            (
+                "8480-6",
+                "Systolic blood pressure",
+                98.0,
+                "mm[Hg]",
+                (None, Some(130.0)),
+            ),
+            (
+                "8462-4",
+                "Diastolic blood pressure",
+                58.0,
+                "mm[Hg]",
+                (None, Some(80.0)),
+            ),
+            (
+                "8867-4",
+                "Heart rate",
+                118.0,
+                "/min",
+                (Some(60.0), Some(100.0)),
+            ),
+            (
+                "8310-5",
+                "Body temperature",
+                38.7,
+                "Cel",
+                (Some(36.1), Some(37.8)),
+            ),
+        ] {
+            records.push(obs(code, display, vital, value, unit, at, range));
+        }
+        records.push(acvpu("A", at));
+    }
     let allergies = if rng.chance(0.3) {
         let mut list = Vec::new();
         let recorded = date_of(start);

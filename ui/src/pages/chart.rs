@@ -209,6 +209,7 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
                 <span>"MRN "<code>{p.patient.mrn.clone()}</code></span>
                 {pregnancy.map(|t| view! { <span class="pregnancy" id="pregnancy-status">{t}</span> })}
             </p>
+            {chart.with_value(|c| c.early_warning.clone()).map(|ew| view! { <EarlyWarning ew=ew/> })}
             {move || editing.get().then(|| chart.with_value(|c| view! { <EditPatient patient=c.patient.clone() done=editing/> }))}
         </header>
         {chart.with_value(|c| view! { <AllergyBanner status=c.allergy_status allergies=c.allergies.clone()/> })}
@@ -342,13 +343,19 @@ fn Summary(chart: ChartDto) -> impl IntoView {
     }
 }
 
+/// Rows drawn before "Show all": a chart with thousands of results opens fast, newest first.
+const FIRST_ROWS: usize = 100;
+
 #[component]
 fn ObservationTable(id: &'static str, rows: Vec<ObservationDto>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty">"No observations recorded."</p> }.into_any();
     }
+    let total = rows.len();
+    let all = RwSignal::new(total <= FIRST_ROWS);
+    let rows = StoredValue::new(rows);
     view! {
-        <table class="settings obs-table" id=id>
+        <table class="settings obs-table" id=id data-total=total>
             <thead>
                 <tr>
                     <th scope="col">"Observation"</th>
@@ -359,28 +366,38 @@ fn ObservationTable(id: &'static str, rows: Vec<ObservationDto>) -> impl IntoVie
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().map(|o| {
-                    let flag = flag(&o);
-                    let reference = match (o.reference_low, o.reference_high) {
-                        (Some(l), Some(h)) => format!("{}–{}", trim_number(l), trim_number(h)),
-                        (Some(l), None) => format!("≥ {}", trim_number(l)),
-                        (None, Some(h)) => format!("≤ {}", trim_number(h)),
-                        _ => "—".into(),
-                    };
-                    view! {
-                        <tr data-code=o.code.clone() class=flag.map(|_| "abnormal")>
-                            <th scope="row">{if o.display.is_empty() { o.code.clone() } else { o.display.clone() }}</th>
-                            <td class="value">{value_text(&o)}</td>
-                            <td>{reference}</td>
-                            <td>{flag.map(|f| view! { <span class="badge flag">{f}</span> })}</td>
-                            <td>{format_time(o.effective_at)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {move || {
+                    let n = if all.get() { total } else { FIRST_ROWS };
+                    rows.with_value(|r| r.iter().take(n).map(observation_row).collect_view())
+                }}
             </tbody>
         </table>
+        {move || (!all.get()).then(|| view! {
+            <button class="secondary show-all" id=format!("{id}-show-all") on:click=move |_| all.set(true)>
+                {format!("Show all {total} observations")}
+            </button>
+        })}
     }
     .into_any()
+}
+
+fn observation_row(o: &ObservationDto) -> impl IntoView + use<> {
+    let flag = flag(o);
+    let reference = match (o.reference_low, o.reference_high) {
+        (Some(l), Some(h)) => format!("{}–{}", trim_number(l), trim_number(h)),
+        (Some(l), None) => format!("≥ {}", trim_number(l)),
+        (None, Some(h)) => format!("≤ {}", trim_number(h)),
+        _ => "—".into(),
+    };
+    view! {
+        <tr data-code=o.code.clone() class=flag.map(|_| "abnormal")>
+            <th scope="row">{if o.display.is_empty() { o.code.clone() } else { o.display.clone() }}</th>
+            <td class="value">{value_text(o)}</td>
+            <td>{reference}</td>
+            <td>{flag.map(|f| view! { <span class="badge flag">{f}</span> })}</td>
+            <td>{format_time(o.effective_at)}</td>
+        </tr>
+    }
 }
 
 #[component]
@@ -513,7 +530,7 @@ fn Trends(id: String) -> impl IntoView {
 }
 
 /// The vitals a form offers: (key, label, LOINC, unit choices (UCUM, label)).
-const VITALS: [(&str, &str, &str, &[(&str, &str)]); 9] = [
+const VITALS: [(&str, &str, &str, &[(&str, &str)]); 10] = [
     ("sbp", "Systolic BP", "8480-6", &[("mm[Hg]", "mmHg")]),
     ("dbp", "Diastolic BP", "8462-4", &[("mm[Hg]", "mmHg")]),
     ("hr", "Heart rate", "8867-4", &[("/min", "/min")]),
@@ -537,6 +554,7 @@ const VITALS: [(&str, &str, &str, &[(&str, &str)]); 9] = [
         "8302-2",
         &[("cm", "cm"), ("[in_i]", "in")],
     ),
+    ("o2", "Oxygen (0 = room air)", "3151-8", &[("L/min", "L/min")]),
     (
         "glucose",
         "Glucose (bedside)",
@@ -572,6 +590,7 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
         .collect();
     let problems = RwSignal::new(Vec::<String>::new());
     let error = RwSignal::new(None::<ApiError>);
+    let consciousness = RwSignal::new(String::new());
     let (vals, unts) = (values.clone(), units.clone());
     let patient_id = StoredValue::new(patient_id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -598,7 +617,8 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
         }
         saved.set(false);
         error.set(None);
-        if !bad.is_empty() || vitals.is_empty() {
+        let level = consciousness.get_untracked();
+        if !bad.is_empty() || (vitals.is_empty() && level.is_empty()) {
             if vitals.is_empty() && bad.is_empty() {
                 bad.push("Enter at least one value.".into());
             }
@@ -609,6 +629,7 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
         let req = RecordVitalsRequest {
             patient_id: patient_id.get_value(),
             vitals,
+            consciousness: (!level.is_empty()).then_some(level),
             at: None,
         };
         let vals = vals.clone();
@@ -618,6 +639,7 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
                     for v in &vals {
                         v.set(String::new());
                     }
+                    consciousness.set(String::new());
                     saved.set(true);
                     version.update(|n| *n += 1);
                 }
@@ -675,6 +697,17 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
                         </div>
                     }
                 }).collect_view()}
+                <div class="vital-field">
+                    <label for="vital-acvpu">"Consciousness (ACVPU)"</label>
+                    <select id="vital-acvpu" class="acvpu" bind:value=consciousness>
+                        <option value="">"—"</option>
+                        <option value="A">"A · alert"</option>
+                        <option value="C">"C · new confusion"</option>
+                        <option value="V">"V · responds to voice"</option>
+                        <option value="P">"P · responds to pain"</option>
+                        <option value="U">"U · unresponsive"</option>
+                    </select>
+                </div>
                 <div class="form-actions"><button id="vitals-submit" class="primary" type="submit">"Save vitals"</button></div>
             </form>
             {move || {
@@ -726,6 +759,75 @@ fn EditPatient(patient: PatientDto, done: RwSignal<bool>) -> impl IntoView {
         <div class="edit-patient">
             <PatientForm prefix="ep" initial=patient.patient submit_label="Save details" busy=busy submit=submit/>
             {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
+        </div>
+    }
+}
+
+/// Input names of the scores as a clinician reads them.
+fn part_label(input: &str) -> &str {
+    match input {
+        "respiratory_rate" => "RR",
+        "spo2" => "SpO2",
+        "on_oxygen" => "O2",
+        "systolic_bp" => "SBP",
+        "heart_rate" => "HR",
+        "consciousness" => "ACVPU",
+        "gcs" => "GCS",
+        "temperature_c" => "Temp",
+        other => other,
+    }
+}
+
+fn risk_label(risk: &str) -> String {
+    let mut r = risk.replace('-', " ");
+    if let Some(first) = r.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    r
+}
+
+/// NEWS2 and qSOFA from the newest set of vitals, with the parameters that scored, or what is
+/// missing. A missing vital is never assumed normal.
+#[component]
+fn EarlyWarning(ew: iris_types::EarlyWarningDto) -> impl IntoView {
+    let item = |name: &'static str, id: &'static str, s: iris_types::ScoreDto, of: Option<u8>| {
+        let level = s.risk.clone().unwrap_or_else(|| "none".into());
+        let head = match (s.score, of) {
+            (Some(v), Some(max)) => format!("{name} {v}/{max}"),
+            (Some(v), None) => format!("{name} {v}"),
+            (None, _) => format!("{name} —"),
+        };
+        let detail = if s.score.is_some() {
+            let scored: Vec<String> = s
+                .parts
+                .iter()
+                .filter(|(_, p)| **p > 0.0)
+                .map(|(k, p)| format!("{} +{p}", part_label(k)))
+                .collect();
+            if scored.is_empty() {
+                "all parameters normal".to_string()
+            } else {
+                scored.join(" · ")
+            }
+        } else {
+            format!(
+                "not scored: {} not recorded with these vitals",
+                s.missing.iter().map(|m| part_label(m)).collect::<Vec<_>>().join(", ")
+            )
+        };
+        view! {
+            <div class=format!("ews ews-{level}") id=id data-score=s.score.map(|v| v.to_string()).unwrap_or_default()>
+                <span class="ews-head">{head}</span>
+                {s.risk.as_deref().map(|r| view! { <span class="ews-risk">{risk_label(r)}</span> })}
+                <span class="ews-detail">{detail}</span>
+            </div>
+        }
+    };
+    view! {
+        <div class="early-warning" aria-label="Early warning scores">
+            {item("NEWS2", "news2", ew.news2, None)}
+            {item("qSOFA", "qsofa", ew.qsofa, Some(3))}
+            <span class="muted ews-at">{format!("vitals of {}", format_time(ew.at))}</span>
         </div>
     }
 }
