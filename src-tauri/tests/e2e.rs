@@ -399,6 +399,9 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     assert!(banner_text.contains("llerg"), "{banner_text}");
     s.wait_for("#latest-vitals tr[data-code='8480-6']", UI_TIMEOUT)
         .unwrap();
+    // A complete demo vitals set (room air, alert) is scored.
+    let news2 = s.wait_for_text("#news2", "NEWS2 ", UI_TIMEOUT).unwrap();
+    assert!(!news2.contains("not scored"), "{news2}");
     shot(&s, "chart-summary");
     s.click_on("#tab-vitals").unwrap();
     s.wait_for("#observations tr[data-code='4548-4']", UI_TIMEOUT)
@@ -567,8 +570,19 @@ fn a_physician_writes_signs_and_amends_an_encounter_note() {
     // Trace logging: the PHI scan at the end must cover the most talkative logs.
     let s = launch(&h, tmp.path(), &["--demo", "--set", "log_level=trace"]);
     sign_in(&s, 1);
-    let p = iris_vault::demo::patient(11);
+    // Demo patient 7 is unwell today: RR 24, SpO2 92 % on 2 L/min, SBP 98, HR 118, alert,
+    // 38.7 °C. NEWS2 = 2 + 2 + 2 + 2 + 2 + 0 + 1 = 11, high (RCP 2017); qSOFA 2 (RR ≥ 22,
+    // SBP ≤ 100).
+    let p = iris_vault::demo::patient(7);
     open_by_mrn(&s, &p);
+    let news2 = s.wait_for_text("#news2", "NEWS2 11", UI_TIMEOUT).unwrap();
+    assert!(
+        news2.contains("High") && news2.contains("RR +2") && news2.contains("Temp +1"),
+        "{news2}"
+    );
+    let qsofa = s.wait_for_text("#qsofa", "qSOFA 2/3", UI_TIMEOUT).unwrap();
+    assert!(qsofa.contains("High"), "{qsofa}");
+    shot(&s, "early-warning");
 
     s.chord(ALT, "n").unwrap();
     s.wait_for("#start-encounter-form", UI_TIMEOUT).unwrap();

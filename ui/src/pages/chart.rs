@@ -161,7 +161,8 @@ pub fn unit_label(u: &str) -> &str {
         "mm[Hg]" => "mmHg",
         "/min" => "/min",
         "kg/m2" => "kg/m²",
-        other => other,
+        // UCUM annotations ({puff}, {tbl}) are words.
+        other => other.trim_start_matches('{').trim_end_matches('}'),
     }
 }
 
@@ -327,7 +328,7 @@ fn Summary(chart: ChartDto) -> impl IntoView {
                                     <span class="muted">{format!(
                                         " — {}{} {} {}",
                                         m.dose_value.map(trim_number).unwrap_or_default(),
-                                        m.dose_unit.map(|u| format!(" {u}")).unwrap_or_default(),
+                                        m.dose_unit.map(|u| format!(" {}", unit_label(&u))).unwrap_or_default(),
                                         m.route,
                                         m.frequency
                                     )}</span>
@@ -436,7 +437,7 @@ fn Medications(chart: ChartDto) -> impl IntoView {
                 {chart.medications.into_iter().map(|m| view! {
                     <tr data-record=m.id.clone()>
                         <th scope="row">{m.display}</th>
-                        <td>{format!("{}{}", m.dose_value.map(trim_number).unwrap_or_default(), m.dose_unit.map(|u| format!(" {u}")).unwrap_or_default())}</td>
+                        <td>{format!("{}{}", m.dose_value.map(trim_number).unwrap_or_default(), m.dose_unit.map(|u| format!(" {}", unit_label(&u))).unwrap_or_default())}</td>
                         <td>{m.route}</td>
                         <td>{m.frequency}</td>
                         <td>{m.status}</td>
