@@ -69,6 +69,36 @@ enum Cmd {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Clinical decision support scores. Stateless: no sign-in, nothing stored; JSON on stdin,
+    /// JSON on stdout; exit 2 when the input is invalid or physiologically impossible.
+    #[command(subcommand)]
+    Cds(CdsCmd),
+    /// ESI v4 emergency triage. JSON on stdin (`age_years` or `age_months`, vitals,
+    /// `chief_complaint`, the A–C answers) → `{"esi", "decision_point", "reasons", "proposed"}`.
+    /// Stateless.
+    Triage,
+    /// Medication safety. Stateless.
+    #[command(subcommand)]
+    Meds(MedsCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum CdsCmd {
+    /// Every score (news2, qsofa, sirs, mews, morse, shock_index, lace, egfr, bmi) from one JSON
+    /// object of optional inputs in canonical units: age_years, sex, pregnant,
+    /// respiratory_rate, spo2, spo2_scale, on_oxygen, systolic_bp, diastolic_bp, heart_rate,
+    /// consciousness (A|C|V|P|U), gcs, temperature_c, wbc_10e9_per_l, weight_kg, height_cm,
+    /// creatinine_mg_dl, morse {history_of_falling, secondary_diagnosis, ambulatory_aid,
+    /// iv_or_heparin_lock, gait, mental_status}, lace {length_of_stay_days, acute_admission,
+    /// charlson_index, ed_visits_6_months}.
+    Evaluate,
+}
+
+#[derive(Debug, Subcommand)]
+enum MedsCmd {
+    /// Drug-drug, drug-allergy, renal-dose, duplicate-therapy and unknown-drug alerts for
+    /// `{"medications": [...], "allergies": [...], "egfr": n}` on stdin.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +189,13 @@ fn parse_user_name(s: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let started = Instant::now();
     let cli = Cli::parse();
+    // Decision support is stateless: no configuration, data dir or log is touched.
+    match &cli.command {
+        Cmd::Cds(CdsCmd::Evaluate) => return stateless(iris_core::cds::evaluate),
+        Cmd::Triage => return stateless(iris_core::cds::triage),
+        Cmd::Meds(MedsCmd::Check) => return stateless(iris_core::cds::meds_check),
+        _ => {}
+    }
     let (core, _log) = iris_core::start(&cli.config, "iris-cli", false, started);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -287,6 +324,8 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
                 out.display()
             )))
         }
+        // Answered in `main` before any configuration is read.
+        Cmd::Cds(_) | Cmd::Triage | Cmd::Meds(_) => Err(ApiError::internal()),
         Cmd::Restore { file } => {
             let unlock = iris_core::unlock_from_env();
             if matches!(unlock, iris_core::Unlock::Keyring) {
@@ -550,6 +589,51 @@ fn write_about(out: &mut impl Write, a: &AboutDto) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// JSON in on stdin, JSON out on stdout. Invalid input exits 2 with a message on stderr that
+/// names fields and rules, never values (the input may carry patient data).
+fn stateless<Req, Res>(f: impl Fn(&Req) -> Result<Res, ApiError>) -> ExitCode
+where
+    Req: serde::de::DeserializeOwned,
+    Res: serde::Serialize,
+{
+    let mut input = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {
+        eprintln!("iris: error: could not read stdin ({})", e.kind());
+        return ExitCode::from(1);
+    }
+    let req: Req = match serde_json::from_str(&input) {
+        Ok(r) => r,
+        Err(e) => {
+            let what = match e.classify() {
+                serde_json::error::Category::Syntax => "is not valid JSON",
+                serde_json::error::Category::Eof => "ends early (truncated JSON)",
+                serde_json::error::Category::Data => {
+                    "does not match the expected fields and types (unknown fields are refused)"
+                }
+                serde_json::error::Category::Io => "could not be read",
+            };
+            eprintln!(
+                "iris: error: the input {what}, at line {} column {}; see `iris {} --help`",
+                e.line(),
+                e.column(),
+                std::env::args()
+                    .skip(1)
+                    .filter(|a| !a.starts_with('-'))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match f(&req) {
+        Ok(res) => match writeln!(std::io::stdout().lock(), "{}", to_json(&res)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::from(1),
+        },
+        Err(e) => report(&e, false),
+    }
 }
 
 fn report(e: &ApiError, json: bool) -> ExitCode {

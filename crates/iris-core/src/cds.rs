@@ -8,8 +8,8 @@ use iris_clinical::scores::{
 };
 use iris_clinical::triage::{self, DecisionPoint, Proposal, TriageInput};
 use iris_types::{
-    ApiError, CdsInput, EvaluationDto, FeverFloorDto, FieldError, ProposalDto, ProposedDto,
-    ScoreDto, TriageDto, TriageRequest,
+    AlertDto, ApiError, CdsInput, EvaluationDto, FeverFloorDto, FieldError, MedsCheckDto,
+    MedsCheckRequest, ProposalDto, ProposedDto, ScoreDto, TriageDto, TriageRequest,
 };
 
 pub fn score_dto(s: iris_clinical::Score) -> ScoreDto {
@@ -219,6 +219,56 @@ pub fn triage(req: &TriageRequest) -> Result<TriageDto, ApiError> {
     })
 }
 
+/// Most medications or allergies one check takes (a list is a person's, not a formulary).
+pub const MAX_MED_ITEMS: usize = 100;
+
+pub fn alert_dto(a: iris_meds::Alert) -> AlertDto {
+    AlertDto {
+        kind: a.kind.as_str().to_string(),
+        severity: a.severity.as_str().to_string(),
+        drugs: a.drugs,
+        message: a.message,
+        source: a.source.to_string(),
+    }
+}
+
+/// Drug–drug, drug–allergy, renal-dose, duplicate-therapy and unknown-drug alerts, most severe
+/// first. An unknown name is an alert, never silence.
+pub fn meds_check(req: &MedsCheckRequest) -> Result<MedsCheckDto, ApiError> {
+    let mut errors = Vec::new();
+    for (field, list) in [
+        ("medications", &req.medications),
+        ("allergies", &req.allergies),
+    ] {
+        if list.len() > MAX_MED_ITEMS {
+            errors.push(invalid(field, "at_most_100_items"));
+        }
+        for (i, name) in list.iter().enumerate() {
+            if name.trim().is_empty() {
+                errors.push(invalid(&format!("{field}.{i}"), "required"));
+            } else if name.chars().count() > 200 {
+                errors.push(invalid(&format!("{field}.{i}"), "max_length_200"));
+            }
+        }
+    }
+    if let Some(e) = req.egfr
+        && !(e.is_finite() && (0.0..=300.0).contains(&e))
+    {
+        errors.push(invalid("egfr", "outside 0–300 mL/min/1.73 m²"));
+    }
+    refuse(errors)?;
+    let meds: Vec<&str> = req.medications.iter().map(String::as_str).collect();
+    let allergies: Vec<&str> = req.allergies.iter().map(String::as_str).collect();
+    let alerts = iris_meds::check(&iris_meds::CheckInput {
+        medications: &meds,
+        allergies: &allergies,
+        egfr: req.egfr,
+    });
+    Ok(MedsCheckDto {
+        alerts: alerts.into_iter().map(alert_dto).collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +310,35 @@ mod tests {
         let fields: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["sex", "consciousness", "systolic_bp"]);
         assert_eq!(err.code, iris_types::ErrorCode::Validation);
+    }
+
+    #[test]
+    fn the_issue_example_alerts_and_refuses_nonsense() {
+        let r = meds_check(&MedsCheckRequest {
+            medications: vec!["simvastatin".into(), "Biaxin".into()],
+            allergies: vec!["penicillin".into()],
+            egfr: Some(40.0),
+        })
+        .unwrap();
+        let first = &r.alerts[0];
+        assert_eq!(
+            (first.kind.as_str(), first.severity.as_str()),
+            ("drug-drug", "contraindicated")
+        );
+        assert!(!first.source.is_empty());
+        let err = meds_check(&MedsCheckRequest {
+            medications: vec![" ".into()],
+            allergies: vec![],
+            egfr: Some(f64::NAN),
+        })
+        .unwrap_err();
+        assert_eq!(err.fields.len(), 2);
+        let unknown = meds_check(&MedsCheckRequest {
+            medications: vec!["notadrugatall".into()],
+            ..MedsCheckRequest::default()
+        })
+        .unwrap();
+        assert_eq!(unknown.alerts[0].kind, "unknown-drug");
     }
 
     #[test]
