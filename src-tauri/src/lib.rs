@@ -12,8 +12,10 @@ use iris_types::{
     TrendsRequest, UpdatePatientRequest, UserDto, VaultStatusDto,
 };
 use iris_types::{
-    AddAddendumRequest, AddendumDto, EnteredInErrorRequest, NoteRef, SaveNoteRequest,
-    StartEncounterRequest, StartedEncounterDto,
+    AddAddendumRequest, AddMedicationRequest, AddendumDto, CdsInput, EnteredInErrorRequest,
+    EvaluationDto, MedicationCheckDto, MedicationCheckRequest, MedsCheckDto, MedsCheckRequest,
+    NoteRef, SaveNoteRequest, SaveTriageRequest, SavedTriageDto, StartEncounterRequest,
+    StartedEncounterDto, TriageDto, TriageRequest,
 };
 use tauri::{Builder, Runtime, State};
 
@@ -207,6 +209,51 @@ async fn record_entered_in_error(
     core.get()?.record_entered_in_error(req).await
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn cds_evaluate(core: State<'_, Core>, req: CdsInput) -> Result<EvaluationDto, ApiError> {
+    core.get().and_then(|_| iris_core::cds::evaluate(&req))
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn triage(core: State<'_, Core>, req: TriageRequest) -> Result<TriageDto, ApiError> {
+    core.get().and_then(|_| iris_core::cds::triage(&req))
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn meds_check(core: State<'_, Core>, req: MedsCheckRequest) -> Result<MedsCheckDto, ApiError> {
+    core.get().and_then(|_| iris_core::cds::meds_check(&req))
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn medication_check(
+    core: State<'_, Core>,
+    req: MedicationCheckRequest,
+) -> Result<MedicationCheckDto, ApiError> {
+    core.get()?.medication_check(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn add_medication(
+    core: State<'_, Core>,
+    req: AddMedicationRequest,
+) -> Result<MedicationCheckDto, ApiError> {
+    core.get()?.add_medication(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn save_triage(
+    core: State<'_, Core>,
+    req: SaveTriageRequest,
+) -> Result<SavedTriageDto, ApiError> {
+    core.get()?.save_triage(req).await
+}
+
 /// Registers every command. Shared by `main` and the tests so both run the same app.
 pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
     b.invoke_handler(tauri::generate_handler![
@@ -233,6 +280,12 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
         add_addendum,
         note_entered_in_error,
         record_entered_in_error,
+        cds_evaluate,
+        triage,
+        meds_check,
+        medication_check,
+        add_medication,
+        save_triage,
     ])
 }
 

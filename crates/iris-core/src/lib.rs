@@ -9,6 +9,7 @@ pub mod chart;
 pub mod config;
 pub mod encounters;
 pub mod logging;
+pub mod medications;
 mod private_dir;
 pub mod trends;
 pub mod vault;

@@ -277,6 +277,97 @@ impl Command for MedsCheck {
     type Res = MedsCheckDto;
 }
 
+/// A medication about to be added to a chart, checked against the chart's active
+/// medications, allergies and latest eGFR.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MedicationCheckRequest {
+    pub patient_id: String,
+    /// Ingredient or brand name as the prescriber types it.
+    pub name: String,
+}
+
+/// Alerts that involve the new medication (most severe first), and what they were checked with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MedicationCheckDto {
+    pub alerts: Vec<AlertDto>,
+    /// The RxNorm ingredients the name resolved to (empty when unknown).
+    pub ingredients: Vec<String>,
+    /// The eGFR used for renal checks, if the chart has one.
+    pub egfr: Option<f64>,
+    /// Whether saving needs an override reason (an alert is major or contraindicated).
+    pub needs_override: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MedicationCheck;
+impl Command for MedicationCheck {
+    const NAME: &'static str = "medication_check";
+    type Req = MedicationCheckRequest;
+    type Res = MedicationCheckDto;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddMedicationRequest {
+    pub patient_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub dose_value: Option<f64>,
+    #[serde(default)]
+    pub dose_unit: Option<String>,
+    /// oral | sublingual | intravenous | intramuscular | subcutaneous | inhalation | topical |
+    /// transdermal | rectal | nasal | ophthalmic | otic | other
+    pub route: String,
+    #[serde(default)]
+    pub frequency: String,
+    /// Required (5–500 characters) when a major or contraindicated alert is overridden; kept
+    /// encrypted with the medication, and the override is audited.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+/// Adds an active medication (physicians). The safety check runs again here: with a major or
+/// contraindicated alert and no reason, nothing is saved (`conflict`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddMedication;
+impl Command for AddMedication {
+    const NAME: &'static str = "add_medication";
+    type Req = AddMedicationRequest;
+    type Res = MedicationCheckDto;
+}
+
+/// Saves an ED triage: the vitals, an emergency encounter with the chief complaint, and a
+/// triage note with the ESI level and its reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveTriageRequest {
+    pub patient_id: String,
+    pub triage: TriageRequest,
+    /// The level the clinician assigns.
+    pub esi: u8,
+    /// Required (5–500 characters) when `esi` differs from the engine's level.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedTriageDto {
+    pub encounter_id: String,
+    pub note_id: String,
+    pub esi: u8,
+    /// The engine's level (differs from `esi` when overridden).
+    pub computed_esi: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveTriage;
+impl Command for SaveTriage {
+    const NAME: &'static str = "save_triage";
+    type Req = SaveTriageRequest;
+    type Res = SavedTriageDto;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,4 +73,7 @@ pub const COMMANDS: &[&str] = &[
     CdsEvaluate::NAME,
     Triage::NAME,
     MedsCheck::NAME,
+    MedicationCheck::NAME,
+    AddMedication::NAME,
+    SaveTriage::NAME,
 ];

@@ -209,9 +209,33 @@ impl Vault {
         &self,
         actor: &Actor,
         patient_id: &str,
-        mut records: Vec<Record>,
+        records: Vec<Record>,
         now: Millis,
     ) -> Result<Vec<String>, VaultError> {
+        self.add_records_noted(actor, patient_id, records, None, now)
+            .await
+    }
+
+    /// [`Vault::add_records`] with a note appended to the audit entry's detail, e.g.
+    /// `override=drug-drug:major` or `triage_esi=2 proposed=3`. The note is PHI-free by
+    /// construction: only lower-case ASCII letters, digits and `=:,._-` separated by spaces.
+    pub async fn add_records_noted(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        mut records: Vec<Record>,
+        note: Option<&str>,
+        now: Millis,
+    ) -> Result<Vec<String>, VaultError> {
+        if let Some(n) = note
+            && (n.is_empty()
+                || n.len() > 300
+                || !n.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b" =:,._-".contains(&b)
+                }))
+        {
+            return Err(VaultError::invalid("audit_note", "codes_only"));
+        }
         let mut actions: Vec<Action> = records.iter().map(Record::action).collect();
         actions.sort_by_key(|a| *a as u8);
         actions.dedup();
@@ -284,7 +308,10 @@ impl Vault {
                 "record.add",
                 patient_id,
                 ids.len() as i64,
-                Some(format!("kinds={kinds}")),
+                Some(match note {
+                    Some(n) => format!("kinds={kinds} {n}"),
+                    None => format!("kinds={kinds}"),
+                }),
             ),
         )
         .await?;

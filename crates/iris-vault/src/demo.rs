@@ -305,6 +305,7 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
                 status: "active".into(),
                 start: Some(onset.clone()),
                 end: None,
+                safety_override: None,
             }));
         };
     if profile.diabetes {

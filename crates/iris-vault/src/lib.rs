@@ -44,7 +44,7 @@ pub use keys::{RecoveryKey, SlotKind, Unlock};
 pub use patients::{Address, PatientRecord};
 pub use records::{
     AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue,
-    Observation, Soap,
+    Observation, SafetyOverride, Soap,
 };
 pub use users::{Action, Lockout, Role};
 

@@ -66,7 +66,8 @@ pub struct Condition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MedicationStatement {
-    /// RxNorm.
+    /// RxNorm (an ingredient or clinical drug RxCUI); empty for a medication recorded by name
+    /// only (FHIR allows a text-only medication concept).
     pub code: String,
     pub display: String,
     pub dose_value: Option<f64>,
@@ -81,6 +82,17 @@ pub struct MedicationStatement {
     /// `YYYY-MM-DD`.
     pub start: Option<String>,
     pub end: Option<String>,
+    /// Safety alerts the prescriber saw and overrode when recording it, with their reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety_override: Option<SafetyOverride>,
+}
+
+/// Medication-safety alerts overridden when a medication was recorded: which (kind and
+/// severity, e.g. `drug-drug:contraindicated`) and why (5–500 characters, sealed with it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafetyOverride {
+    pub alerts: Vec<String>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,8 +328,19 @@ pub const ROUTES: &[&str] = &[
 impl MedicationStatement {
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut c = check("");
-        if !codes::rxnorm_valid(&self.code) {
+        if !self.code.is_empty() && !codes::rxnorm_valid(&self.code) {
             c.err("code", "rxnorm");
+        }
+        if let Some(o) = &self.safety_override {
+            let n = o.reason.trim().chars().count();
+            if n < 5 {
+                c.err("safety_override.reason", "min_length_5");
+            } else if n > 500 {
+                c.err("safety_override.reason", "max_length_500");
+            }
+            if o.alerts.is_empty() || o.alerts.len() > 50 {
+                c.err("safety_override.alerts", "required");
+            }
         }
         c.text("display", &self.display, 200, true);
         match (self.dose_value, &self.dose_unit) {
@@ -620,8 +643,22 @@ mod tests {
             status: "active".into(),
             start: Some("2020-01-01".into()),
             end: None,
+            safety_override: None,
         };
         assert!(med.validate(today).is_ok());
+        let by_name = MedicationStatement {
+            code: String::new(),
+            safety_override: Some(SafetyOverride {
+                alerts: vec!["drug-drug:major".into()],
+                reason: "ok".into(),
+            }),
+            ..med.clone()
+        };
+        assert_eq!(
+            rules(by_name.validate(today)),
+            vec![("safety_override.reason".into(), "min_length_5".into())],
+            "uncoded is allowed, an override needs a real reason"
+        );
         let bad = MedicationStatement {
             end: Some("2019-01-01".into()),
             route: "by mouth".into(),
