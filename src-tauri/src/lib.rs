@@ -223,7 +223,10 @@ async fn triage(core: State<'_, Core>, req: TriageRequest) -> Result<TriageDto, 
 
 #[tauri::command]
 #[tracing::instrument(skip_all, err(Display))]
-async fn meds_check(core: State<'_, Core>, req: MedsCheckRequest) -> Result<MedsCheckDto, ApiError> {
+async fn meds_check(
+    core: State<'_, Core>,
+    req: MedsCheckRequest,
+) -> Result<MedsCheckDto, ApiError> {
     core.get().and_then(|_| iris_core::cds::meds_check(&req))
 }
 

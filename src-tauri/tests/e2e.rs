@@ -794,3 +794,157 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Sets a form control's value the way a person's input would (WebDriver typing into
+/// `<select>` and date inputs is not portable).
+fn set_value(s: &Session, id: &str, value: &str) {
+    s.execute(&format!(
+        "const e = document.getElementById({id:?}); e.value = {value:?};
+         e.dispatchEvent(new Event('input', {{bubbles: true}}));
+         e.dispatchEvent(new Event('change', {{bubbles: true}}));"
+    ))
+    .unwrap();
+}
+
+/// Decision support in the chart, on a newly registered patient: ED triage (°F converted,
+/// an impossible SpO2 refused and never scored, danger-zone vitals up-triage to ESI 2, an
+/// override needs a reason and is saved as an emergency encounter with a triage note), then
+/// medication entry with its safety check (Zocor alone is clean; Biaxin with it is
+/// contraindicated, refused without a reason, saved with one).
+#[test]
+fn triage_and_medication_safety_in_the_chart() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &["--demo"]);
+    sign_in(&s, 1);
+    s.type_into("#np-family", "Testpatient").unwrap();
+    s.type_into("#np-given", "Eve").unwrap();
+    set_value(&s, "np-birth", "1960-05-04");
+    s.type_into("#np-mrn", "E2E-CDS-1").unwrap();
+    s.click_on("#np-submit").unwrap();
+    s.wait_for_text("#chart-name", "Testpatient", UI_TIMEOUT)
+        .unwrap();
+
+    // Triage, keyboard first: Alt+T opens it.
+    s.chord(ALT, "t").unwrap();
+    s.wait_for("#triage-form", UI_TIMEOUT).unwrap();
+    s.type_into("#triage-complaint", "Chest pain").unwrap();
+    for (id, v) in [
+        ("#triage-hr", "110"),
+        ("#triage-rr", "18"),
+        ("#triage-spo2", "140"),
+        ("#triage-sbp", "135"),
+        ("#triage-temp", "101.3"),
+    ] {
+        s.type_into(id, v).unwrap();
+    }
+    set_value(&s, "triage-temp-unit", "[degF]");
+    set_value(&s, "triage-acvpu", "A");
+    // SpO2 140 % is impossible: refused with a message naming it, and no level is shown.
+    let problem = s
+        .wait_for_text("#triage-problem", "spo2", UI_TIMEOUT)
+        .unwrap();
+    assert!(problem.contains("0–100"), "{problem}");
+    assert!(s.find("#triage-result").is_err(), "never scored");
+    s.type_into("#triage-spo2", "97").unwrap();
+    for id in [
+        "triage-a",
+        "triage-b-risk",
+        "triage-b-confused",
+        "triage-b-pain",
+    ] {
+        set_value(&s, id, "no");
+    }
+    set_value(&s, "triage-resources", "2");
+    // Two resources and HR 110 (> 100 for an adult): danger zone, ESI 2 at decision point D.
+    s.wait_for("#triage-result[data-esi='2']", UI_TIMEOUT)
+        .unwrap();
+    let why = s
+        .wait_for_text("#triage-result", "decision point D", UI_TIMEOUT)
+        .unwrap();
+    assert!(why.to_lowercase().contains("heart rate"), "{why}");
+    shot(&s, "triage");
+    set_value(&s, "triage-esi", "3");
+    s.wait_for("#triage-reason", UI_TIMEOUT).unwrap();
+    s.click_on("#triage-save").unwrap();
+    s.wait_for_text("#triage-problem", "override reason", UI_TIMEOUT)
+        .unwrap();
+    s.type_into(
+        "#triage-reason",
+        "Pain reproducible on palpation, well appearing",
+    )
+    .unwrap();
+    s.click_on("#triage-save").unwrap();
+    s.wait_for("#triage-saved", UI_TIMEOUT).unwrap();
+    s.click_on("#tab-encounters").unwrap();
+    let enc = s
+        .wait_for_text(
+            "#encounters li[data-status='in-progress']",
+            "ED triage: ESI 3",
+            UI_TIMEOUT,
+        )
+        .unwrap();
+    assert!(
+        enc.contains("Chest pain") && enc.contains("engine: ESI 2"),
+        "{enc}"
+    );
+    // 101.3 °F was stored as 38.5 °C.
+    s.click_on("#tab-vitals").unwrap();
+    let t = s
+        .wait_for_text(
+            "#observations tr[data-code='8310-5'] .value",
+            "°C",
+            UI_TIMEOUT,
+        )
+        .unwrap();
+    assert_eq!(t, "38.5 °C");
+
+    // Medication entry with the safety check.
+    s.click_on("#tab-medications").unwrap();
+    s.wait_for("#med-form", UI_TIMEOUT).unwrap();
+    s.type_into("#med-name", "Zocor 20 mg").unwrap();
+    set_value(&s, "med-name", "Zocor 20 mg");
+    s.wait_for("#med-no-alerts", UI_TIMEOUT).unwrap();
+    s.type_into("#med-dose", "20").unwrap();
+    s.type_into("#med-frequency", "once daily at night")
+        .unwrap();
+    s.click_on("#med-submit").unwrap();
+    s.wait_for("#med-saved", UI_TIMEOUT).unwrap();
+    s.wait_for_text("#medications", "Zocor", UI_TIMEOUT)
+        .unwrap();
+
+    s.type_into("#med-name", "Biaxin").unwrap();
+    set_value(&s, "med-name", "Biaxin");
+    let alert = s
+        .wait_for_text(
+            "#med-alerts li[data-severity='contraindicated']",
+            "simvastatin",
+            UI_TIMEOUT,
+        )
+        .unwrap();
+    assert!(alert.contains("Source:"), "{alert}");
+    shot(&s, "medication-alert");
+    s.type_into("#med-dose", "500").unwrap();
+    s.click_on("#med-submit").unwrap();
+    s.wait_for_text("#med-error", "overridden with a reason", UI_TIMEOUT)
+        .unwrap();
+    let rows = |s: &Session| {
+        s.execute("return document.querySelectorAll('#medications tbody tr').length")
+            .unwrap()
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(rows(&s), 1, "nothing saved without a reason");
+    s.type_into("#med-override", "Simvastatin held during the 7-day course")
+        .unwrap();
+    s.click_on("#med-submit").unwrap();
+    s.wait_for("#med-saved", UI_TIMEOUT).unwrap();
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    while rows(&s) < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the medication did not appear"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -11,13 +11,14 @@ use leptos::task::spawn_local;
 
 use crate::components::error_panel::ErrorPanel;
 use crate::ipc;
+use crate::pages::cds::{AddMedicationForm, TriagePanel};
 use crate::pages::encounters::{EncounterUi, Encounters, RecordErrorAction};
 use crate::pages::patients::PatientForm;
 use crate::session::{SessionCtx, Stage};
 
 /// Lets a form on the chart ask for the chart to be read again after it wrote.
 #[derive(Debug, Clone, Copy)]
-pub struct ChartVersion(pub RwSignal<u32>, pub RwSignal<bool>);
+pub struct ChartVersion(pub RwSignal<u32>, pub RwSignal<Option<&'static str>>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -27,16 +28,18 @@ enum Tab {
     Medications,
     Allergies,
     Encounters,
+    Triage,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [
+    const ALL: [Tab; 7] = [
         Tab::Summary,
         Tab::Vitals,
         Tab::Problems,
         Tab::Medications,
         Tab::Allergies,
         Tab::Encounters,
+        Tab::Triage,
     ];
     fn label(self) -> &'static str {
         match self {
@@ -46,6 +49,7 @@ impl Tab {
             Tab::Medications => "Medications",
             Tab::Allergies => "Allergies",
             Tab::Encounters => "Encounters",
+            Tab::Triage => "Triage",
         }
     }
     fn id(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Tab {
             Tab::Medications => "tab-medications",
             Tab::Allergies => "tab-allergies",
             Tab::Encounters => "tab-encounters",
+            Tab::Triage => "tab-triage",
         }
     }
 }
@@ -83,7 +88,7 @@ pub fn ChartPage(id: String, back: Callback<()>) -> impl IntoView {
         });
     });
     // "Saved" outlives the re-read of the chart that rebuilds the form.
-    provide_context(ChartVersion(version, RwSignal::new(false)));
+    provide_context(ChartVersion(version, RwSignal::new(None)));
     let tab = RwSignal::new(Tab::Summary);
     let encounters = EncounterUi::new();
     provide_context(encounters);
@@ -99,6 +104,10 @@ pub fn ChartPage(id: String, back: Callback<()>) -> impl IntoView {
                 ev.prevent_default();
                 tab.set(Tab::Encounters);
                 encounters.starting.set(true);
+            }
+            "KeyT" => {
+                ev.prevent_default();
+                tab.set(Tab::Triage);
             }
             "KeyS" if encounters.editing.get_untracked().is_some() => {
                 ev.prevent_default();
@@ -185,7 +194,10 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
     } else {
         format!("{}, {}", p.patient.family, p.patient.given.join(" "))
     };
-    let pregnancy = (p.patient.sex == "female")
+    // Relevant for a woman of child-bearing age, or whenever she is recorded as pregnant.
+    let relevant = p.patient.sex == "female"
+        && ((12..=55).contains(&p.age) || p.patient.pregnancy.as_deref() == Some("pregnant"));
+    let pregnancy = relevant
         .then(|| p.patient.pregnancy.clone())
         .flatten()
         .map(|s| match s.as_str() {
@@ -237,9 +249,13 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
                     <ObservationTable id="observations" rows=c.observations.clone()/>
                 }.into_any(),
                 Tab::Problems => view! { <Problems chart=c.clone()/> }.into_any(),
-                Tab::Medications => view! { <Medications chart=c.clone()/> }.into_any(),
+                Tab::Medications => view! {
+                    {physician.then(|| view! { <AddMedicationForm patient_id=c.patient.id.clone()/> })}
+                    <Medications chart=c.clone()/>
+                }.into_any(),
                 Tab::Allergies => view! { <AllergyList status=c.allergy_status allergies=c.allergies.clone()/> }.into_any(),
                 Tab::Encounters => view! { <Encounters chart=c.clone()/> }.into_any(),
+                Tab::Triage => view! { <TriagePanel patient=c.patient.clone()/> }.into_any(),
             })}
         </section>
     }
@@ -555,7 +571,12 @@ const VITALS: [(&str, &str, &str, &[(&str, &str)]); 10] = [
         "8302-2",
         &[("cm", "cm"), ("[in_i]", "in")],
     ),
-    ("o2", "Oxygen (0 = room air)", "3151-8", &[("L/min", "L/min")]),
+    (
+        "o2",
+        "Oxygen (0 = room air)",
+        "3151-8",
+        &[("L/min", "L/min")],
+    ),
     (
         "glucose",
         "Glucose (bedside)",
@@ -616,7 +637,7 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
                 Err(_) => bad.push(format!("{}: not a number", v.1)),
             }
         }
-        saved.set(false);
+        saved.set(None);
         error.set(None);
         let level = consciousness.get_untracked();
         if !bad.is_empty() || (vitals.is_empty() && level.is_empty()) {
@@ -641,7 +662,7 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
                         v.set(String::new());
                     }
                     consciousness.set(String::new());
-                    saved.set(true);
+                    saved.set(Some("vitals"));
                     version.update(|n| *n += 1);
                 }
                 Err(e) if e.code == ErrorCode::Validation => {
@@ -720,7 +741,7 @@ fn VitalsForm(patient_id: String) -> impl IntoView {
                     </section>
                 })
             }}
-            {move || saved.get().then(|| view! { <p class="saved" id="vitals-saved" role="status">"Vitals saved."</p> })}
+            {move || (saved.get() == Some("vitals")).then(|| view! { <p class="saved" id="vitals-saved" role="status">"Vitals saved."</p> })}
             {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
         </details>
     }
@@ -813,7 +834,11 @@ fn EarlyWarning(ew: iris_types::EarlyWarningDto) -> impl IntoView {
         } else {
             format!(
                 "not scored: {} not recorded with these vitals",
-                s.missing.iter().map(|m| part_label(m)).collect::<Vec<_>>().join(", ")
+                s.missing
+                    .iter()
+                    .map(|m| part_label(m))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         view! {

@@ -1,4 +1,5 @@
 pub mod about;
+pub mod cds;
 pub mod chart;
 pub mod encounters;
 pub mod patients;
