@@ -399,6 +399,10 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     assert!(banner_text.contains("llerg"), "{banner_text}");
     s.wait_for("#latest-vitals tr[data-code='8480-6']", UI_TIMEOUT)
         .unwrap();
+    // Risk flags from iris-clinical's definitions: this demo patient's latest blood pressure
+    // (141/87) is at or above 140/90 over the 30 days ending at it.
+    s.wait_for("#risk-flags li[data-flag='hypertension']", UI_TIMEOUT)
+        .unwrap();
     // A complete demo vitals set (room air, alert) is scored.
     let news2 = s.wait_for_text("#news2", "NEWS2 ", UI_TIMEOUT).unwrap();
     assert!(!news2.contains("not scored"), "{news2}");
@@ -437,7 +441,8 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
 }
 
 /// A nurse records vitals: a systolic BP of 400 is refused with a message and nothing is
-/// saved; 98.6 °F is stored as 37 °C. Then a note: a nurse drafts, only a physician signs.
+/// saved; 98.6 °F is stored as 37 °C, 5.5 mmol/L glucose as 99.1 mg/dL, 154 lb as 69.9 kg. Then a
+/// note: a nurse drafts, only a physician signs.
 #[test]
 fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
     let h = harness();
@@ -482,8 +487,9 @@ fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
     s.type_into("#vital-sbp", "128").unwrap();
     s.type_into("#vital-temp", "98.6").unwrap();
     s.type_into("#vital-glucose", "5.5").unwrap();
+    s.type_into("#vital-weight", "154").unwrap();
     s.execute(
-        "for (const [id, unit] of [['vital-temp-unit', '[degF]'], ['vital-glucose-unit', 'mmol/L']]) {
+        "for (const [id, unit] of [['vital-temp-unit', '[degF]'], ['vital-glucose-unit', 'mmol/L'], ['vital-weight-unit', '[lb_av]']]) {
            const u = document.getElementById(id); u.value = unit;
            u.dispatchEvent(new Event('input')); u.dispatchEvent(new Event('change'));
          }",
@@ -492,7 +498,7 @@ fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
     s.click_on("#vitals-submit").unwrap();
     s.wait_for("#vitals-saved", UI_TIMEOUT).unwrap();
     let deadline = std::time::Instant::now() + UI_TIMEOUT;
-    while s.find("#observations").is_err() || rows(&s) < before + 4 {
+    while s.find("#observations").is_err() || rows(&s) < before + 5 {
         assert!(
             std::time::Instant::now() < deadline,
             "the new vitals did not appear"
@@ -508,6 +514,11 @@ fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
         .execute("return document.querySelector(\"#observations tr[data-code='2339-0'] .value\").textContent")
         .unwrap();
     assert_eq!(glucose, "99.1 mg/dL");
+    // 154 lb × 0.45359237 = 69.85 kg.
+    let weight = s
+        .execute("return document.querySelector(\"#observations tr[data-code='29463-7'] .value\").textContent")
+        .unwrap();
+    assert_eq!(weight, "69.9 kg");
 
     // A nurse may start an encounter and draft its note, but not sign it: no sign control,
     // Alt+S does nothing, and the backend refuses the command itself.

@@ -2,8 +2,8 @@
 
 use iris_types::{
     AddendumDto, AddressDto, AllergyDto, AllergyStatus, ApiError, ChartDto, ConditionDto,
-    EarlyWarningDto, EncounterDto, MedicationDto, NoteDto, ObservationDto, PatientDto,
-    PatientInput, PatientSummaryDto, RecordVitalsRequest, SearchPatientsRequest,
+    EarlyWarningDto, EncounterDto, EvidenceDto, MedicationDto, NoteDto, ObservationDto, PatientDto,
+    PatientInput, PatientSummaryDto, RecordVitalsRequest, RiskFlagDto, SearchPatientsRequest,
     UpdatePatientRequest,
 };
 use iris_vault::{Address, AllergyState, Date, ObsValue, PatientRecord, Record};
@@ -278,6 +278,7 @@ impl AppCore {
             encounters: Vec::new(),
             notes: Vec::new(),
             early_warning: None,
+            risk_flags: Vec::new(),
         };
         for r in chart.records {
             let id = r.id;
@@ -352,6 +353,7 @@ impl AppCore {
             .collect();
         dto.latest_vitals.sort_by_key(|o| vital_rank(&o.code));
         dto.early_warning = early_warning(&dto.observations, &dto.patient);
+        dto.risk_flags = risk_flags(&dto.observations);
         dto.notes = chart
             .notes
             .into_iter()
@@ -380,6 +382,37 @@ impl AppCore {
             .collect();
         Ok(dto)
     }
+}
+
+/// Diabetes, hypertension and cardiovascular flags, as iris-clinical defines them (the FHIR
+/// gold features use the same functions).
+pub fn risk_flags(observations: &[ObservationDto]) -> Vec<RiskFlagDto> {
+    let ms: Vec<iris_clinical::flags::Measurement<'_>> = observations
+        .iter()
+        .filter_map(|o| {
+            Some(iris_clinical::flags::Measurement {
+                code: &o.code,
+                value: o.value?,
+                at: o.effective_at,
+            })
+        })
+        .collect();
+    iris_clinical::flags::all(&ms)
+        .into_iter()
+        .map(|f| RiskFlagDto {
+            kind: f.kind.as_str().to_string(),
+            rule: f.rule.to_string(),
+            evidence: f
+                .evidence
+                .into_iter()
+                .map(|e| EvidenceDto {
+                    code: e.code,
+                    value: e.value,
+                    at: e.at,
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// An early-warning set is the vital signs recorded within this long before the newest one.

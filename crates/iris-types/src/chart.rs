@@ -199,6 +199,24 @@ pub struct EarlyWarningDto {
     pub qsofa: crate::ScoreDto,
 }
 
+/// A value a risk flag was derived from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceDto {
+    /// LOINC code, or `8480-6/mean-30d` / `8462-4/mean-30d` for blood-pressure means.
+    pub code: String,
+    pub value: f64,
+    pub at: i64,
+}
+
+/// A chronic-disease risk flag (iris-clinical's single definition) and its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskFlagDto {
+    /// `diabetes` | `hypertension` | `cardiovascular`
+    pub kind: String,
+    pub rule: String,
+    pub evidence: Vec<EvidenceDto>,
+}
+
 /// Everything the chart screen shows; entered-in-error items are left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartDto {
@@ -216,6 +234,7 @@ pub struct ChartDto {
     pub notes: Vec<NoteDto>,
     /// `None` when no vital sign is recorded.
     pub early_warning: Option<EarlyWarningDto>,
+    pub risk_flags: Vec<RiskFlagDto>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

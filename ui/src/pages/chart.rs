@@ -355,6 +355,7 @@ fn Summary(chart: ChartDto) -> impl IntoView {
                 }}
             </section>
         </div>
+        {(!chart.risk_flags.is_empty()).then(|| view! { <RiskFlags flags=chart.risk_flags.clone()/> })}
         <h2 class="section-gap">"Latest vitals"</h2>
         <ObservationTable id="latest-vitals" rows=chart.latest_vitals.clone()/>
     }
@@ -855,5 +856,61 @@ fn EarlyWarning(ew: iris_types::EarlyWarningDto) -> impl IntoView {
             {item("qSOFA", "qsofa", ew.qsofa, Some(3))}
             <span class="muted ews-at">{format!("vitals of {}", format_time(ew.at))}</span>
         </div>
+    }
+}
+
+fn evidence_label(code: &str) -> &str {
+    match code {
+        "4548-4" => "HbA1c",
+        "1558-6" => "fasting glucose",
+        "8480-6/mean-30d" => "30-day mean systolic",
+        "8462-4/mean-30d" => "30-day mean diastolic",
+        "18262-6" | "13457-7" | "2089-1" => "LDL",
+        "2093-3" => "total cholesterol",
+        other => other,
+    }
+}
+
+fn evidence_unit(code: &str) -> &str {
+    match code {
+        "4548-4" => "%",
+        c if c.ends_with("/mean-30d") => "mmHg",
+        _ => "mg/dL",
+    }
+}
+
+/// Chronic-disease flags with the values they were derived from (the newest of each shown).
+#[component]
+fn RiskFlags(flags: Vec<iris_types::RiskFlagDto>) -> impl IntoView {
+    view! {
+        <h2 class="section-gap">"Risk flags"</h2>
+        <ul class="plain risk-flags" id="risk-flags">
+            {flags.into_iter().map(|f| {
+                let n = f.evidence.len();
+                let newest = f.evidence.iter().max_by_key(|e| e.at).cloned();
+                let title = match f.kind.as_str() {
+                    "diabetes" => "Diabetes",
+                    "hypertension" => "Hypertension",
+                    "cardiovascular" => "Cardiovascular risk",
+                    _ => "Flag",
+                };
+                view! {
+                    <li data-flag=f.kind.clone()>
+                        <strong>{title}</strong>
+                        <span class="muted">{format!(" — {}", f.rule.replace(">=", "≥"))}</span>
+                        {newest.map(|e| view! {
+                            <span class="flag-evidence">{format!(
+                                " · {} {} {} on {}{}",
+                                evidence_label(&e.code),
+                                trim_number(e.value),
+                                evidence_unit(&e.code),
+                                &format_time(e.at)[..10],
+                                if n > 1 { format!(" ({n} values)") } else { String::new() }
+                            )}</span>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
