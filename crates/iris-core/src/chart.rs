@@ -277,6 +277,8 @@ impl AppCore {
             observations: Vec::new(),
             encounters: Vec::new(),
             notes: Vec::new(),
+            procedures: Vec::new(),
+            immunizations: Vec::new(),
             early_warning: None,
             risk_flags: Vec::new(),
         };
@@ -330,6 +332,21 @@ impl AppCore {
                     reaction: a.reaction,
                     criticality: a.criticality,
                     recorded: a.recorded,
+                }),
+                Record::Procedure(p) => dto.procedures.push(iris_types::ProcedureDto {
+                    id,
+                    system: p.system,
+                    code: p.code,
+                    display: p.display,
+                    performed_at: p.performed_at,
+                    status: p.status,
+                }),
+                Record::Immunization(i) => dto.immunizations.push(iris_types::ImmunizationDto {
+                    id,
+                    code: i.code,
+                    display: i.display,
+                    date: i.date,
+                    status: i.status,
                 }),
                 Record::Encounter(e) => dto.encounters.push(EncounterDto {
                     id,

@@ -136,6 +136,26 @@ pub struct AllergyDto {
     pub recorded: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureDto {
+    pub id: String,
+    pub system: String,
+    pub code: String,
+    pub display: String,
+    pub performed_at: i64,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImmunizationDto {
+    pub id: String,
+    /// CVX
+    pub code: String,
+    pub display: String,
+    pub date: String,
+    pub status: String,
+}
+
 /// `not_recorded` and `no_known` are different statements and shown differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -232,6 +252,10 @@ pub struct ChartDto {
     pub observations: Vec<ObservationDto>,
     pub encounters: Vec<EncounterDto>,
     pub notes: Vec<NoteDto>,
+    /// Newest first.
+    pub procedures: Vec<ProcedureDto>,
+    /// Newest first.
+    pub immunizations: Vec<ImmunizationDto>,
     /// `None` when no vital sign is recorded.
     pub early_warning: Option<EarlyWarningDto>,
     pub risk_flags: Vec<RiskFlagDto>,

@@ -8,8 +8,8 @@ use crate::date::Date;
 use crate::error::VaultError;
 use crate::patients::PatientRecord;
 use crate::records::{
-    AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, Observation,
-    date_ms,
+    AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, NoteContent,
+    Observation, Procedure, date_ms,
 };
 use crate::users::Action;
 use crate::{Actor, Authorized, Millis, Vault, begin_write, new_id};
@@ -26,6 +26,8 @@ pub enum Record {
     Medication(MedicationStatement),
     Allergy(AllergyIntolerance),
     Encounter(Encounter),
+    Procedure(Procedure),
+    Immunization(Immunization),
 }
 
 impl Record {
@@ -36,6 +38,8 @@ impl Record {
             Record::Medication(_) => "medication",
             Record::Allergy(_) => "allergy",
             Record::Encounter(_) => "encounter",
+            Record::Procedure(_) => "procedure",
+            Record::Immunization(_) => "immunization",
         }
     }
 
@@ -54,6 +58,12 @@ impl Record {
     }
 
     /// Validates (and normalizes units); returns the ordering time.
+    /// Validates and normalizes (units converted to the canonical ones); returns the time the
+    /// record is ordered by. Importers call it to quarantine what the vault would refuse.
+    pub fn check(&mut self, now: Millis) -> Result<Millis, VaultError> {
+        self.prepare(now)
+    }
+
     fn prepare(&mut self, now: Millis) -> Result<Millis, VaultError> {
         let today = Date::from_unix_ms(now);
         let r = match self {
@@ -68,17 +78,21 @@ impl Record {
                 .validate(today)
                 .map(|()| date_ms(&a.recorded).unwrap_or(now)),
             Record::Encounter(e) => e.validate(now).map(|()| e.start),
+            Record::Procedure(p) => p.validate(now).map(|()| p.performed_at),
+            Record::Immunization(i) => i.validate(today).map(|()| date_ms(&i.date).unwrap_or(now)),
         };
         r.map_err(VaultError::Invalid)
     }
 
-    fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         match self {
             Record::Observation(x) => serde_json::to_vec(x),
             Record::Condition(x) => serde_json::to_vec(x),
             Record::Medication(x) => serde_json::to_vec(x),
             Record::Allergy(x) => serde_json::to_vec(x),
             Record::Encounter(x) => serde_json::to_vec(x),
+            Record::Procedure(x) => serde_json::to_vec(x),
+            Record::Immunization(x) => serde_json::to_vec(x),
         }
         .expect("records always encode")
     }
@@ -91,6 +105,8 @@ impl Record {
             "medication" => Record::Medication(serde_json::from_slice(b).map_err(bad)?),
             "allergy" => Record::Allergy(serde_json::from_slice(b).map_err(bad)?),
             "encounter" => Record::Encounter(serde_json::from_slice(b).map_err(bad)?),
+            "procedure" => Record::Procedure(serde_json::from_slice(b).map_err(bad)?),
+            "immunization" => Record::Immunization(serde_json::from_slice(b).map_err(bad)?),
             _ => return Err(VaultError::Integrity),
         })
     }

@@ -19,6 +19,7 @@ pub mod crypto;
 pub mod date;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod keys;
 pub mod maintenance;
 pub mod patients;
@@ -43,8 +44,8 @@ pub use error::{FieldError, VaultError};
 pub use keys::{RecoveryKey, SlotKind, Unlock};
 pub use patients::{Address, PatientRecord};
 pub use records::{
-    AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue,
-    Observation, SafetyOverride, Soap,
+    AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, NoteContent,
+    ObsValue, Observation, Procedure, SafetyOverride, Soap,
 };
 pub use users::{Action, Lockout, Role};
 
@@ -1089,6 +1090,9 @@ impl Vault {
             "DELETE FROM allergy_status WHERE patient_id = ?",
             "DELETE FROM break_glass WHERE patient_id = ?",
             "DELETE FROM patient_index WHERE patient_id = ?",
+            "DELETE FROM patient_identifiers WHERE patient_id = ?",
+            "DELETE FROM fhir_resources WHERE patient_id = ?",
+            "DELETE FROM gold_features WHERE patient_id = ?",
         ] {
             count += sqlx::query(sql)
                 .bind(id)
@@ -1115,6 +1119,12 @@ impl Vault {
         )
         .await?;
         tx.commit().await?;
+        // secure_delete zeroed the freed cells in the pages this transaction wrote; the WAL
+        // still holds the older page images until a checkpoint copies the new ones back and
+        // truncates it. After this, the ciphertexts are in no file.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
         Ok(count)
     }
 

@@ -84,6 +84,26 @@ const SEALED: &[Sealed] = &[
         id: "id",
         columns: &[("reason", Some("reason"))],
     },
+    Sealed {
+        table: "patient_identifiers",
+        id: "id",
+        columns: &[("value", Some("value"))],
+    },
+    Sealed {
+        table: "fhir_resources",
+        id: "id",
+        columns: &[("body", Some("body"))],
+    },
+    Sealed {
+        table: "quarantine",
+        id: "id",
+        columns: &[("body", Some("body"))],
+    },
+    Sealed {
+        table: "gold_features",
+        id: "patient_id",
+        columns: &[("body", Some("body"))],
+    },
 ];
 
 /// Progress of a re-encryption.

@@ -126,6 +126,79 @@ pub struct Encounter {
     pub reason: String,
 }
 
+/// A procedure performed (SNOMED CT or CPT).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// `http://snomed.info/sct` or `http://www.ama-assn.org/go/cpt`.
+    pub system: String,
+    pub code: String,
+    pub display: String,
+    /// Unix ms.
+    pub performed_at: i64,
+    /// preparation | in-progress | not-done | on-hold | stopped | completed | unknown
+    pub status: String,
+}
+
+/// A vaccine given (CVX).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Immunization {
+    /// CVX code (`http://hl7.org/fhir/sid/cvx`).
+    pub code: String,
+    pub display: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// completed | not-done
+    pub status: String,
+}
+
+pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
+pub const CVX: &str = "http://hl7.org/fhir/sid/cvx";
+
+impl Procedure {
+    pub fn validate(&self, now: i64) -> Result<(), Vec<FieldError>> {
+        let mut c = check("");
+        match self.system.as_str() {
+            SNOMED if !codes::snomed_valid(&self.code) => c.err("code", "snomed"),
+            CPT if !(self.code.len() == 5
+                && self.code.bytes().all(|b| b.is_ascii_alphanumeric())) =>
+            {
+                c.err("code", "cpt")
+            }
+            SNOMED | CPT => {}
+            _ => c.err("system", "snomed_or_cpt"),
+        }
+        c.text("display", &self.display, 300, true);
+        c.time("performed_at", self.performed_at, now);
+        c.one_of(
+            "status",
+            &self.status,
+            &[
+                "preparation",
+                "in-progress",
+                "not-done",
+                "on-hold",
+                "stopped",
+                "completed",
+                "unknown",
+            ],
+        );
+        c.done()
+    }
+}
+
+impl Immunization {
+    pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
+        let mut c = check("");
+        if !((1..=3).contains(&self.code.len()) && self.code.bytes().all(|b| b.is_ascii_digit())) {
+            c.err("code", "cvx");
+        }
+        c.text("display", &self.display, 300, true);
+        c.date("date", &self.date, today);
+        c.one_of("status", &self.status, &["completed", "not-done"]);
+        c.done()
+    }
+}
+
 /// A note's content and kind. The SOAP sections, when the note has them, are part of the
 /// content, so signing locks them together with the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -134,7 +134,7 @@ async fn nurses_record_vitals_and_medications_but_not_diagnoses_and_analysts_not
         status: "active".into(),
         start: Some("2020-01-01".into()),
         end: None,
-                safety_override: None,
+        safety_override: None,
     });
     v.add_record(&fx.nurse, &fx.pid, med, T0).await.unwrap();
     let dx = Record::Condition(Condition {

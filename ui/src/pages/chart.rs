@@ -248,7 +248,7 @@ fn Chart(chart: ChartDto, tab: RwSignal<Tab>) -> impl IntoView {
                     <h2 class="section-gap">"All observations"</h2>
                     <ObservationTable id="observations" rows=c.observations.clone()/>
                 }.into_any(),
-                Tab::Problems => view! { <Problems chart=c.clone()/> }.into_any(),
+                Tab::Problems => view! { <Problems chart=c.clone()/> <History chart=c.clone()/> }.into_any(),
                 Tab::Medications => view! {
                     {physician.then(|| view! { <AddMedicationForm patient_id=c.patient.id.clone()/> })}
                     <Medications chart=c.clone()/>
@@ -440,6 +440,37 @@ fn Problems(chart: ChartDto) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// Procedures and immunizations (imported history), under the problem list.
+#[component]
+fn History(chart: ChartDto) -> impl IntoView {
+    view! {
+        {(!chart.procedures.is_empty()).then(|| view! {
+            <h2 class="section-gap">"Procedures"</h2>
+            <table class="settings" id="procedures">
+                <thead><tr><th scope="col">"Procedure"</th><th scope="col">"Code"</th><th scope="col">"Date"</th><th scope="col">"Status"</th></tr></thead>
+                <tbody>
+                    {chart.procedures.iter().map(|p| view! {
+                        <tr><th scope="row">{p.display.clone()}</th><td><code>{p.code.clone()}</code></td>
+                        <td>{format_time(p.performed_at)[..10].to_string()}</td><td>{p.status.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {(!chart.immunizations.is_empty()).then(|| view! {
+            <h2 class="section-gap">"Immunizations"</h2>
+            <table class="settings" id="immunizations">
+                <thead><tr><th scope="col">"Vaccine"</th><th scope="col">"CVX"</th><th scope="col">"Date"</th><th scope="col">"Status"</th></tr></thead>
+                <tbody>
+                    {chart.immunizations.iter().map(|i| view! {
+                        <tr><th scope="row">{i.display.clone()}</th><td><code>{i.code.clone()}</code></td>
+                        <td>{i.date.clone()}</td><td>{i.status.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
 }
 
 #[component]

@@ -1,0 +1,378 @@
+//! Bulk import (administrators): patients, clinical records, raw resources and quarantined
+//! input, written in batches — one transaction and one audit entry per batch, with its counts.
+//!
+//! The vault knows nothing of FHIR: the caller (iris-core, with iris-fhir) normalizes
+//! resources into [`PatientRecord`]s and [`Record`]s and names where each came from with a
+//! *source* string (e.g. `Observation/abc` or a content hash). The vault stores only a keyed
+//! HMAC of it, unique per table, so importing the same data again — or again after a crash —
+//! adds nothing: a batch either committed (and its sources are present) or it did not.
+
+use sqlx::Row;
+
+use crate::audit::{NewEntry, Outcome};
+use crate::chart::Record;
+use crate::crypto::Place;
+use crate::date::Date;
+use crate::error::VaultError;
+use crate::patients::{self, PatientRecord};
+use crate::users::Action;
+use crate::{Actor, Millis, Vault, begin_write, new_id};
+
+/// Which patient a record belongs to: one already in the vault, or one of this batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatientRef {
+    Existing(String),
+    /// Index into [`ImportBatch::patients`].
+    New(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPatient {
+    pub source: String,
+    pub record: PatientRecord,
+    /// (system, value): MRN, SSN, driver's licence, insurance numbers.
+    pub identifiers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    pub patient: PatientRef,
+    pub source: String,
+    pub record: Record,
+}
+
+/// A resource kept whole (sealed JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRaw {
+    pub patient: Option<PatientRef>,
+    pub resource_type: String,
+    pub source: String,
+    pub json: Vec<u8>,
+}
+
+/// Invalid input, kept sealed with where it was and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quarantined {
+    pub file: String,
+    pub path: String,
+    pub reason: String,
+    pub json: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportBatch {
+    pub patients: Vec<ImportPatient>,
+    pub records: Vec<ImportRecord>,
+    pub raw: Vec<ImportRaw>,
+    pub quarantined: Vec<Quarantined>,
+}
+
+impl ImportBatch {
+    pub fn is_empty(&self) -> bool {
+        self.patients.is_empty()
+            && self.records.is_empty()
+            && self.raw.is_empty()
+            && self.quarantined.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.patients.len() + self.records.len() + self.raw.len() + self.quarantined.len()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// The vault id of each batch patient (the existing one when already imported).
+    pub patient_ids: Vec<String>,
+    pub patients_new: usize,
+    pub records_new: usize,
+    /// Already present from an earlier import (same source): not written again.
+    pub already_present: usize,
+    pub raw_new: usize,
+    pub quarantined: usize,
+    /// Patients whose records changed (for derived features).
+    pub touched: Vec<String>,
+}
+
+const SOURCE: &str = "import-source/v1";
+const IDENTIFIER: &str = "patient-identifier/v1";
+
+impl Vault {
+    fn source_key(&self, table: &str, source: &str) -> Vec<u8> {
+        self.keys
+            .blind_index(SOURCE, &format!("{table}\u{0}{source}"))
+    }
+
+    /// The keyed token of an identifier (system and value as given, value trimmed).
+    pub fn identifier_token(&self, system: &str, value: &str) -> Vec<u8> {
+        self.keys
+            .blind_index(IDENTIFIER, &format!("{}|{}", system.trim(), value.trim()))
+    }
+
+    /// The patient imported from `source`, if any (administrators; no PHI is read).
+    pub async fn patient_by_source(
+        &self,
+        actor: &Actor,
+        source: &str,
+        now: Millis,
+    ) -> Result<Option<String>, VaultError> {
+        self.authorize(actor, Action::ImportExport, None, now)
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT id FROM patients WHERE source_key = ?")
+                .bind(self.source_key("patients", source))
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The patient holding this identifier (conditional references `Patient?identifier=`).
+    pub async fn patient_by_identifier(
+        &self,
+        actor: &Actor,
+        system: &str,
+        value: &str,
+        now: Millis,
+    ) -> Result<Option<String>, VaultError> {
+        self.authorize(actor, Action::ImportExport, None, now)
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT patient_id FROM patient_identifiers WHERE token = ?")
+                .bind(self.identifier_token(system, value))
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Writes one batch in one transaction with one audit entry (`import.batch`, its counts).
+    /// Every patient and record must have been validated by the caller
+    /// ([`patients::validate`], [`Record::check`]); one that fails here fails the batch.
+    pub async fn import_batch(
+        &self,
+        actor: &Actor,
+        import_id: &str,
+        mut batch: ImportBatch,
+        now: Millis,
+    ) -> Result<BatchOutcome, VaultError> {
+        self.authorize(actor, Action::ImportExport, None, now)
+            .await?;
+        let today = Date::from_unix_ms(now);
+        for p in &batch.patients {
+            patients::validate(&p.record, today)?;
+        }
+        let mut times = Vec::with_capacity(batch.records.len());
+        for r in &mut batch.records {
+            times.push(r.record.check(now)?);
+        }
+        let mut out = BatchOutcome::default();
+        let mut tx = begin_write(&self.pool).await?;
+        for p in &batch.patients {
+            let key = self.source_key("patients", &p.source);
+            let existing: Option<String> =
+                sqlx::query_scalar("SELECT id FROM patients WHERE source_key = ?")
+                    .bind(&key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let id = match existing {
+                Some(id) => {
+                    out.already_present += 1;
+                    id
+                }
+                None => {
+                    let id = new_id();
+                    self.write_patient(&mut tx, &id, &p.record, now, true)
+                        .await?;
+                    sqlx::query("UPDATE patients SET source_key = ? WHERE id = ?")
+                        .bind(&key)
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for (system, value) in &p.identifiers {
+                        let iid = new_id();
+                        sqlx::query(
+                            "INSERT OR IGNORE INTO patient_identifiers (id, token, patient_id, system, key_generation, value)
+                             VALUES (?, ?, ?, ?, ?, ?)",
+                        )
+                        .bind(&iid)
+                        .bind(self.identifier_token(system, value))
+                        .bind(&id)
+                        .bind(system)
+                        .bind(self.generation)
+                        .bind(self.keys.seal(
+                            Place { table: "patient_identifiers", column: "value", row: &iid },
+                            value.trim().as_bytes(),
+                        ))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    out.patients_new += 1;
+                    out.touched.push(id.clone());
+                    id
+                }
+            };
+            out.patient_ids.push(id);
+        }
+        let patient_of = |r: &PatientRef, ids: &[String]| -> Result<String, VaultError> {
+            match r {
+                PatientRef::Existing(id) => Ok(id.clone()),
+                PatientRef::New(i) => ids
+                    .get(*i)
+                    .cloned()
+                    .ok_or(VaultError::invalid("patient", "batch_index")),
+            }
+        };
+        for (r, at) in batch.records.iter().zip(times) {
+            let pid = patient_of(&r.patient, &out.patient_ids)?;
+            let id = new_id();
+            let kind = r.record.kind();
+            let n = sqlx::query(
+                "INSERT OR IGNORE INTO records (id, patient_id, kind, at, key_generation, body, created_at, created_by, updated_at, source_key)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(&pid)
+            .bind(kind)
+            .bind(at)
+            .bind(self.generation)
+            .bind(self.keys.seal(
+                Place { table: "records", column: kind, row: &id },
+                &r.record.encode(),
+            ))
+            .bind(now)
+            .bind(&actor.name)
+            .bind(now)
+            .bind(self.source_key("records", &r.source))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                out.already_present += 1;
+            } else {
+                out.records_new += 1;
+                if !out.touched.contains(&pid) {
+                    out.touched.push(pid);
+                }
+            }
+        }
+        for r in &batch.raw {
+            let pid = match &r.patient {
+                Some(p) => Some(patient_of(p, &out.patient_ids)?),
+                None => None,
+            };
+            let id = new_id();
+            let n = sqlx::query(
+                "INSERT OR IGNORE INTO fhir_resources (id, patient_id, resource_type, source_key, key_generation, body, imported_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(pid)
+            .bind(&r.resource_type)
+            .bind(self.source_key("fhir_resources", &r.source))
+            .bind(self.generation)
+            .bind(self.keys.seal(
+                Place { table: "fhir_resources", column: "body", row: &id },
+                &r.json,
+            ))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                out.already_present += 1;
+            } else {
+                out.raw_new += 1;
+            }
+        }
+        for q in &batch.quarantined {
+            let id = new_id();
+            let body = serde_json::json!({
+                "file": q.file,
+                "path": q.path,
+                "reason": q.reason,
+                "resource": String::from_utf8_lossy(&q.json),
+            });
+            sqlx::query(
+                "INSERT INTO quarantine (id, import_id, key_generation, body, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(import_id)
+            .bind(self.generation)
+            .bind(self.keys.seal(
+                Place { table: "quarantine", column: "body", row: &id },
+                body.to_string().as_bytes(),
+            ))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            out.quarantined += 1;
+        }
+        let written = out.patients_new + out.records_new + out.raw_new + out.quarantined;
+        self.audit(
+            &mut tx,
+            now,
+            NewEntry {
+                user: &actor.name,
+                role: actor.role.as_str(),
+                action: "import.batch",
+                patient: None,
+                outcome: Outcome::Ok,
+                count: written as i64,
+                detail: Some(format!(
+                    "import={import_id} patients={} records={} raw={} quarantined={} present={}",
+                    out.patients_new,
+                    out.records_new,
+                    out.raw_new,
+                    out.quarantined,
+                    out.already_present
+                )),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// How many rows of each imported kind the vault holds (for import reports and tests).
+    pub async fn import_counts(&self) -> Result<ImportCounts, VaultError> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM patients),
+                    (SELECT count(*) FROM records WHERE kind = 'encounter'),
+                    (SELECT count(*) FROM records WHERE kind = 'observation'),
+                    (SELECT count(*) FROM records WHERE kind = 'condition'),
+                    (SELECT count(*) FROM records WHERE kind = 'medication'),
+                    (SELECT count(*) FROM records WHERE kind = 'allergy'),
+                    (SELECT count(*) FROM records WHERE kind = 'procedure'),
+                    (SELECT count(*) FROM records WHERE kind = 'immunization'),
+                    (SELECT count(*) FROM fhir_resources),
+                    (SELECT count(*) FROM quarantine)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ImportCounts {
+            patients: row.get(0),
+            encounters: row.get(1),
+            observations: row.get(2),
+            conditions: row.get(3),
+            medications: row.get(4),
+            allergies: row.get(5),
+            procedures: row.get(6),
+            immunizations: row.get(7),
+            raw: row.get(8),
+            quarantined: row.get(9),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub patients: i64,
+    pub encounters: i64,
+    pub observations: i64,
+    pub conditions: i64,
+    pub medications: i64,
+    pub allergies: i64,
+    pub procedures: i64,
+    pub immunizations: i64,
+    pub raw: i64,
+    pub quarantined: i64,
+}
