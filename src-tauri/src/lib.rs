@@ -257,6 +257,25 @@ async fn save_triage(
     core.get()?.save_triage(req).await
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn import_fhir(
+    core: State<'_, Core>,
+    req: iris_types::ImportRequest,
+) -> Result<iris_types::ImportReportDto, ApiError> {
+    core.get()?.import_fhir(req).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Display))]
+async fn import_status(
+    core: State<'_, Core>,
+    req: Empty,
+) -> Result<iris_types::ImportStatusDto, ApiError> {
+    let Empty {} = req;
+    core.get().map(iris_core::AppCore::import_status)
+}
+
 /// Registers every command. Shared by `main` and the tests so both run the same app.
 pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
     b.invoke_handler(tauri::generate_handler![
@@ -289,6 +308,8 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
         medication_check,
         add_medication,
         save_triage,
+        import_fhir,
+        import_status,
     ])
 }
 

@@ -21,6 +21,8 @@ enum Page {
     /// Patient list and, once one is opened, the chart (clinicians).
     Patients,
     Users,
+    /// FHIR import (administrators).
+    Import,
     About,
 }
 
@@ -32,6 +34,7 @@ impl Page {
             (Page::Home, _) => "Sign in",
             (Page::Patients, _) => "Patients",
             (Page::Users, _) => "Users",
+            (Page::Import, _) => "Import",
             (Page::About, _) => "About",
         }
     }
@@ -41,6 +44,7 @@ impl Page {
             Page::Home => "nav-home",
             Page::Patients => "nav-patients",
             Page::Users => "nav-users",
+            Page::Import => "nav-import",
             Page::About => "nav-about",
         }
     }
@@ -49,7 +53,9 @@ impl Page {
 fn pages_for(stage: &Stage) -> Vec<Page> {
     match stage {
         Stage::SignedIn(s) if s.must_change_password => vec![Page::Home, Page::About],
-        Stage::SignedIn(s) if s.role == "admin" => vec![Page::Home, Page::Users, Page::About],
+        Stage::SignedIn(s) if s.role == "admin" => {
+            vec![Page::Home, Page::Users, Page::Import, Page::About]
+        }
         Stage::SignedIn(s) if s.role == "physician" || s.role == "nurse" => {
             vec![Page::Patients, Page::Home, Page::About]
         }
@@ -122,6 +128,7 @@ pub fn App() -> impl IntoView {
                 {move || match page.get() {
                     Page::About => view! { <AboutPage/> }.into_any(),
                     Page::Users => view! { <UsersPage/> }.into_any(),
+                    Page::Import => view! { <crate::pages::import::ImportPage/> }.into_any(),
                     Page::Patients => match open_chart.get() {
                         Some(id) => view! { <ChartPage id=id back=back/> }.into_any(),
                         None => {

@@ -15,7 +15,7 @@ use iris_core::args::ConfigArgs;
 use iris_types::{
     AboutDto, AboutRequest, AddUserRequest, ApiError, AuditEntryDto, AuditListRequest,
     AuditVerifyDto, ChangePasswordRequest, ChangeUserRequest, ErrorCode, InitDto, InitRequest,
-    LoginRequest, UserChange, UserDto, VaultStatusDto,
+    LoginRequest, PatientSummaryDto, UserChange, UserDto, VaultStatusDto,
 };
 
 #[derive(Debug, Parser)]
@@ -80,6 +80,41 @@ enum Cmd {
     /// Medication safety. Stateless.
     #[command(subcommand)]
     Meds(MedsCmd),
+    /// Import FHIR R4 (admin): Bundles (.json) and bulk NDJSON (.ndjson), files or folders.
+    /// Invalid resources are quarantined (kept encrypted) and reported; the rest is imported.
+    /// Exit 0 when the import ran (even with quarantined resources), 1 when it could not run.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Patients in the vault (physicians and administrators).
+    #[command(subcommand)]
+    Patient(PatientCmd),
+    /// Write a patient's whole record as a FHIR R4 Bundle (admin; right of access and
+    /// portability). The file is created owner-only.
+    Export {
+        /// Iris's patient id, as `iris patient list` shows it.
+        #[arg(long, value_name = "ID")]
+        patient: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Erase a patient on request (admin): their rows and ciphertexts are removed from the
+    /// database file, its WAL and free pages; the audit entry of the erasure is kept.
+    Erase {
+        /// Iris's patient id, as `iris patient list` shows it.
+        #[arg(long, value_name = "ID")]
+        patient: String,
+        /// Why (10-500 characters; recorded in the audit log as an erasure, not its text).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PatientCmd {
+    /// Ids and display fields of every patient.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -324,6 +359,65 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
                 out.display()
             )))
         }
+        Cmd::Import { paths } => {
+            sign_in(core, cli, &mut secrets).await?;
+            let req = iris_types::ImportRequest {
+                paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            };
+            // A progress line on a terminal only (stderr), never in scripts.
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+                let core = core.clone_status();
+                std::thread::spawn(move || {
+                    loop {
+                        std::thread::sleep(std::time::Duration::from_millis(500));
+                        let s = core();
+                        if !s.running {
+                            eprint!("\r\x1b[2K");
+                            break;
+                        }
+                        eprint!(
+                            "\r\x1b[2Kimporting: file {}/{} · {} resources read · {} quarantined",
+                            (s.files_done + 1).min(s.files_total),
+                            s.files_total,
+                            s.resources_read,
+                            s.quarantined
+                        );
+                    }
+                })
+            });
+            let r = core.import_fhir(req).await;
+            if let Some(p) = progress {
+                let _ = p.join();
+            }
+            r.map(|r| Output::Import(Box::new(r)))
+        }
+        Cmd::Patient(PatientCmd::List) => {
+            sign_in(core, cli, &mut secrets).await?;
+            core.list_patients().await.map(Output::Patients)
+        }
+        Cmd::Export { patient, out } => {
+            sign_in(core, cli, &mut secrets).await?;
+            let bundle = core.export_patient(patient).await?;
+            let n = bundle["entry"].as_array().map_or(0, Vec::len);
+            let text = serde_json::to_vec_pretty(&bundle).expect("JSON values serialize");
+            std::fs::write(out, text).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("could not write {}: {}", out.display(), e.kind()),
+                )
+            })?;
+            Ok(Output::Done(format!(
+                "{n} resources written to {}",
+                out.display()
+            )))
+        }
+        Cmd::Erase { patient, reason } => {
+            sign_in(core, cli, &mut secrets).await?;
+            let n = core.erase_patient(patient, reason).await?;
+            Ok(Output::Done(format!(
+                "patient {patient} erased ({n} rows); the erasure is in the audit log"
+            )))
+        }
         // Answered in `main` before any configuration is read.
         Cmd::Cds(_) | Cmd::Triage | Cmd::Meds(_) => Err(ApiError::internal()),
         Cmd::Restore { file } => {
@@ -445,6 +539,8 @@ enum Output {
     Slots(Vec<String>),
     Verify(AuditVerifyDto),
     Audit(Vec<AuditEntryDto>),
+    Patients(Vec<PatientSummaryDto>),
+    Import(Box<iris_types::ImportReportDto>),
     Done(String),
 }
 
@@ -497,6 +593,30 @@ impl Output {
                         state.push("must change password");
                     }
                     writeln!(out, "{:32} {:10} {}", u.name, u.role, state.join(", "))?;
+                }
+            }
+            Output::Import(r) if json => writeln!(out, "{}", to_json(r))?,
+            Output::Import(r) => {
+                writeln!(
+                    out,
+                    "imported {} of {} resources ({} patients) in {:.1} s; {} quarantined",
+                    r.resources_imported, r.resources_read, r.patients, r.seconds, r.quarantined
+                )?;
+                for (t, n) in &r.by_type {
+                    writeln!(out, "  {t:24} {n}")?;
+                }
+                for q in &r.quarantine_report {
+                    writeln!(out, "quarantined: {} {}: {}", q.file, q.path, q.reason)?;
+                }
+            }
+            Output::Patients(p) if json => writeln!(out, "{}", to_json(p))?,
+            Output::Patients(list) => {
+                for p in list {
+                    writeln!(
+                        out,
+                        "{}  {:40} {}  {:7}  {}",
+                        p.id, p.name, p.birth_date, p.sex, p.mrn
+                    )?;
                 }
             }
             Output::Slots(s) if json => writeln!(out, "{}", to_json(s))?,

@@ -84,7 +84,7 @@ fn patient_dto(id: String, p: PatientRecord, today: Date) -> PatientDto {
     }
 }
 
-fn summary(id: String, p: PatientRecord, today: Date) -> PatientSummaryDto {
+pub(crate) fn summary(id: String, p: PatientRecord, today: Date) -> PatientSummaryDto {
     PatientSummaryDto {
         id,
         name: if p.given.is_empty() {

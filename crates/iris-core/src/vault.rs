@@ -48,6 +48,8 @@ pub(crate) struct VaultState {
     open_error: Mutex<Option<ApiError>>,
     session: Mutex<Option<Session>>,
     demo: Mutex<bool>,
+    /// Progress of the FHIR import running now, or of the last one.
+    pub(crate) import: Arc<Mutex<iris_types::ImportStatusDto>>,
 }
 
 /// The passphrase of demo vaults (`cargo xtask run`): demo data is synthetic, and a fixed,

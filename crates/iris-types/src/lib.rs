@@ -13,12 +13,14 @@ mod about;
 mod cds;
 mod chart;
 mod error;
+mod fhir;
 mod vault;
 
 pub use about::{About, AboutDto, AboutRequest, PolicyDto, SettingDto, SettingSource};
 pub use cds::*;
 pub use chart::*;
 pub use error::{ApiError, ErrorCode, FieldError};
+pub use fhir::*;
 pub use vault::*;
 
 use serde::{Serialize, de::DeserializeOwned};
@@ -76,4 +78,6 @@ pub const COMMANDS: &[&str] = &[
     MedicationCheck::NAME,
     AddMedication::NAME,
     SaveTriage::NAME,
+    ImportFhir::NAME,
+    ImportStatus::NAME,
 ];

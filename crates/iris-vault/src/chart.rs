@@ -97,7 +97,7 @@ impl Record {
         .expect("records always encode")
     }
 
-    fn decode(kind: &str, b: &[u8]) -> Result<Record, VaultError> {
+    pub(crate) fn decode(kind: &str, b: &[u8]) -> Result<Record, VaultError> {
         let bad = |_| VaultError::Integrity;
         Ok(match kind {
             "observation" => Record::Observation(serde_json::from_slice(b).map_err(bad)?),

@@ -363,6 +363,154 @@ impl Vault {
     }
 }
 
+/// Everything held about one patient, for export (right of access and portability).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientExport {
+    pub id: String,
+    pub patient: PatientRecord,
+    /// (system, value), as imported.
+    pub identifiers: Vec<(String, String)>,
+    /// Entered-in-error records are left out.
+    pub records: Vec<crate::chart::StoredRecord>,
+    /// Resources kept whole: (resourceType, JSON).
+    pub raw: Vec<(String, Vec<u8>)>,
+}
+
+impl Vault {
+    /// Every patient, ordered by id (physicians and administrators), audited with its count.
+    pub async fn list_patients(
+        &self,
+        actor: &Actor,
+        limit: u32,
+        offset: u32,
+        now: Millis,
+    ) -> Result<Vec<(String, PatientRecord)>, VaultError> {
+        let action = if crate::users::permits(actor.role, Action::ReadChart) {
+            Action::ReadChart
+        } else {
+            Action::ImportExport
+        };
+        self.authorize(actor, action, None, now).await?;
+        let rows = sqlx::query("SELECT * FROM patients ORDER BY id LIMIT ? OFFSET ?")
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        let out = rows
+            .iter()
+            .map(|r| self.decode_patient(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.audit_alone(
+            now,
+            NewEntry {
+                user: &actor.name,
+                role: actor.role.as_str(),
+                action: "patient.list",
+                patient: None,
+                outcome: Outcome::Ok,
+                count: out.len() as i64,
+                detail: None,
+            },
+        )
+        .await?;
+        Ok(out)
+    }
+
+    /// A patient's whole record for export (administrators), audited.
+    pub async fn export_patient(
+        &self,
+        actor: &Actor,
+        id: &str,
+        now: Millis,
+    ) -> Result<PatientExport, VaultError> {
+        self.authorize(actor, Action::ImportExport, Some(id), now)
+            .await?;
+        let row = sqlx::query("SELECT * FROM patients WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(VaultError::NotFound { what: "patient" })?;
+        let (_, patient) = self.decode_patient(&row)?;
+        let mut identifiers = Vec::new();
+        for r in sqlx::query(
+            "SELECT id, system, value, key_generation FROM patient_identifiers WHERE patient_id = ? ORDER BY system, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let iid: String = r.get(0);
+            let value = self.keys_for(r.get(3))?.open_string(
+                Place { table: "patient_identifiers", column: "value", row: &iid },
+                &r.get::<Vec<u8>, _>(2),
+            )?;
+            identifiers.push((r.get(1), value));
+        }
+        let mut records = Vec::new();
+        for r in sqlx::query(
+            "SELECT id, kind, body, created_by, created_at, key_generation FROM records
+             WHERE patient_id = ? AND entered_in_error = 0 ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let rid: String = r.get(0);
+            let kind: String = r.get(1);
+            let plain = self.keys_for(r.get(5))?.open(
+                Place {
+                    table: "records",
+                    column: &kind,
+                    row: &rid,
+                },
+                &r.get::<Vec<u8>, _>(2),
+            )?;
+            records.push(crate::chart::StoredRecord {
+                record: Record::decode(&kind, &plain)?,
+                id: rid,
+                created_by: r.get(3),
+                created_at: r.get(4),
+            });
+        }
+        let mut raw = Vec::new();
+        for r in sqlx::query(
+            "SELECT id, resource_type, body, key_generation FROM fhir_resources WHERE patient_id = ? ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let rid: String = r.get(0);
+            let json = self.keys_for(r.get(3))?.open(
+                Place { table: "fhir_resources", column: "body", row: &rid },
+                &r.get::<Vec<u8>, _>(2),
+            )?;
+            raw.push((r.get(1), json));
+        }
+        let count = (1 + identifiers.len() + records.len() + raw.len()) as i64;
+        self.audit_alone(
+            now,
+            NewEntry {
+                user: &actor.name,
+                role: actor.role.as_str(),
+                action: "patient.export",
+                patient: Some(id),
+                outcome: Outcome::Ok,
+                count,
+                detail: None,
+            },
+        )
+        .await?;
+        Ok(PatientExport {
+            id: id.to_string(),
+            patient,
+            identifiers,
+            records,
+            raw,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub patients: i64,

@@ -2,6 +2,7 @@ pub mod about;
 pub mod cds;
 pub mod chart;
 pub mod encounters;
+pub mod import;
 pub mod patients;
 pub mod setup;
 pub mod sign_in;

@@ -1,0 +1,670 @@
+//! Between iris-fhir and the vault: the reader thread's adapter, and normalized FHIR resources
+//! mapped onto vault records (and back, for export).
+
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use iris_fhir::normalize::{Normalized, ObsValue as FhirValue};
+use iris_fhir::read::{BundleType, Item};
+use iris_fhir::reference::Reference;
+use iris_vault::{
+    Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
+    Observation, PatientRecord, Procedure, Record,
+};
+
+use crate::import_pipeline::Event;
+
+/// Reads one file on the calling (reader) thread and sends what it finds; a full channel
+/// blocks the reader, which bounds memory.
+pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Event>) {
+    let mut bundle = false;
+    let result = iris_fhir::read::read_path(path, |item| {
+        let ev = match item {
+            Item::Bundle { bundle_type } => {
+                bundle = true;
+                Event::BundleStart {
+                    transaction: bundle_type == Some(BundleType::Transaction),
+                }
+            }
+            Item::Resource(e) => Event::Resource {
+                resource_type: e.resource_type.clone(),
+                id: e.id.clone(),
+                full_url: e.full_url.clone(),
+                location: match e.index {
+                    Some(i) => format!("$.entry[{i}]"),
+                    None => format!("line {}", e.line),
+                },
+                json: e.resource.get().as_bytes().to_vec(),
+            },
+            Item::Invalid { line, path, reason } => Event::Invalid {
+                location: if path.is_empty() || path == "$" {
+                    format!("line {line}")
+                } else {
+                    path
+                },
+                reason,
+            },
+        };
+        if tx.blocking_send(ev).is_err() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    if let Err(e) = result {
+        let _ = tx.blocking_send(Event::Stop {
+            location: format!("line {} column {}", e.line, e.column),
+            reason: e.kind.to_string(),
+        });
+    }
+    if bundle {
+        let _ = tx.blocking_send(Event::BundleEnd);
+    }
+}
+
+/// Every resource type of FHIR R4 (4.0.1), sorted: a type outside it is a wrong resourceType
+/// (quarantined), not an unknown one to keep.
+pub const R4_RESOURCE_TYPES: [&str; 146] = [
+    "Account",
+    "ActivityDefinition",
+    "AdverseEvent",
+    "AllergyIntolerance",
+    "Appointment",
+    "AppointmentResponse",
+    "AuditEvent",
+    "Basic",
+    "Binary",
+    "BiologicallyDerivedProduct",
+    "BodyStructure",
+    "Bundle",
+    "CapabilityStatement",
+    "CarePlan",
+    "CareTeam",
+    "CatalogEntry",
+    "ChargeItem",
+    "ChargeItemDefinition",
+    "Claim",
+    "ClaimResponse",
+    "ClinicalImpression",
+    "CodeSystem",
+    "Communication",
+    "CommunicationRequest",
+    "CompartmentDefinition",
+    "Composition",
+    "ConceptMap",
+    "Condition",
+    "Consent",
+    "Contract",
+    "Coverage",
+    "CoverageEligibilityRequest",
+    "CoverageEligibilityResponse",
+    "DetectedIssue",
+    "Device",
+    "DeviceDefinition",
+    "DeviceMetric",
+    "DeviceRequest",
+    "DeviceUseStatement",
+    "DiagnosticReport",
+    "DocumentManifest",
+    "DocumentReference",
+    "EffectEvidenceSynthesis",
+    "Encounter",
+    "Endpoint",
+    "EnrollmentRequest",
+    "EnrollmentResponse",
+    "EpisodeOfCare",
+    "EventDefinition",
+    "Evidence",
+    "EvidenceVariable",
+    "ExampleScenario",
+    "ExplanationOfBenefit",
+    "FamilyMemberHistory",
+    "Flag",
+    "Goal",
+    "GraphDefinition",
+    "Group",
+    "GuidanceResponse",
+    "HealthcareService",
+    "ImagingStudy",
+    "Immunization",
+    "ImmunizationEvaluation",
+    "ImmunizationRecommendation",
+    "ImplementationGuide",
+    "InsurancePlan",
+    "Invoice",
+    "Library",
+    "Linkage",
+    "List",
+    "Location",
+    "Measure",
+    "MeasureReport",
+    "Media",
+    "Medication",
+    "MedicationAdministration",
+    "MedicationDispense",
+    "MedicationKnowledge",
+    "MedicationRequest",
+    "MedicationStatement",
+    "MedicinalProduct",
+    "MedicinalProductAuthorization",
+    "MedicinalProductContraindication",
+    "MedicinalProductIndication",
+    "MedicinalProductIngredient",
+    "MedicinalProductInteraction",
+    "MedicinalProductManufactured",
+    "MedicinalProductPackaged",
+    "MedicinalProductPharmaceutical",
+    "MedicinalProductUndesirableEffect",
+    "MessageDefinition",
+    "MessageHeader",
+    "MolecularSequence",
+    "NamingSystem",
+    "NutritionOrder",
+    "Observation",
+    "ObservationDefinition",
+    "OperationDefinition",
+    "OperationOutcome",
+    "Organization",
+    "OrganizationAffiliation",
+    "Parameters",
+    "Patient",
+    "PaymentNotice",
+    "PaymentReconciliation",
+    "Person",
+    "PlanDefinition",
+    "Practitioner",
+    "PractitionerRole",
+    "Procedure",
+    "Provenance",
+    "Questionnaire",
+    "QuestionnaireResponse",
+    "RelatedPerson",
+    "RequestGroup",
+    "ResearchDefinition",
+    "ResearchElementDefinition",
+    "ResearchStudy",
+    "ResearchSubject",
+    "RiskAssessment",
+    "RiskEvidenceSynthesis",
+    "Schedule",
+    "SearchParameter",
+    "ServiceRequest",
+    "Slot",
+    "Specimen",
+    "SpecimenDefinition",
+    "StructureDefinition",
+    "StructureMap",
+    "Subscription",
+    "Substance",
+    "SubstanceNucleicAcid",
+    "SubstancePolymer",
+    "SubstanceProtein",
+    "SubstanceReferenceInformation",
+    "SubstanceSourceMaterial",
+    "SubstanceSpecification",
+    "SupplyDelivery",
+    "SupplyRequest",
+    "Task",
+    "TerminologyCapabilities",
+    "TestReport",
+    "TestScript",
+    "ValueSet",
+    "VerificationResult",
+    "VisionPrescription",
+];
+
+/// A resource ready for the vault.
+pub(crate) enum Mapped {
+    /// Nothing to store (kept for the all-or-nothing check of a transaction).
+    Nothing,
+    Patient {
+        source: String,
+        id: Option<String>,
+        record: PatientRecord,
+        identifiers: Vec<(String, String)>,
+    },
+    Records {
+        resource_type: String,
+        /// The patient reference, as [`Reference::to_fhir`] writes it.
+        subject: String,
+        /// (source, record): a blood-pressure panel gives two.
+        records: Vec<(String, Record)>,
+    },
+    Raw {
+        resource_type: String,
+        source: String,
+        subject: Option<String>,
+        json: Vec<u8>,
+    },
+}
+
+impl Mapped {
+    /// The source of the resource (unique per resource in an import).
+    pub(crate) fn source(&self) -> String {
+        match self {
+            Mapped::Nothing => String::new(),
+            Mapped::Patient { source, .. } | Mapped::Raw { source, .. } => source.clone(),
+            Mapped::Records { records, .. } => records
+                .first()
+                .map(|(s, _)| s.split('#').next().unwrap_or_default().to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Where a patient reference can be looked up in the vault.
+pub(crate) enum Lookup {
+    Source(String),
+    Identifier { system: String, value: String },
+    None,
+}
+
+pub(crate) fn patient_lookup(reference: &str) -> Lookup {
+    match iris_fhir::reference::parse_reference(reference) {
+        Reference::Relative { resource_type, id } if resource_type == "Patient" => {
+            Lookup::Source(format!("Patient/{id}"))
+        }
+        Reference::Conditional {
+            resource_type,
+            system,
+            value,
+        } if resource_type == "Patient" => Lookup::Identifier {
+            system: system.unwrap_or_default(),
+            value,
+        },
+        _ => Lookup::None,
+    }
+}
+
+/// The source of a resource: `Type/id`, or a hash of its content when it has no id (so the
+/// same content imported again is recognised).
+fn source_of(resource_type: &str, id: Option<&str>, json: &[u8]) -> String {
+    match id {
+        Some(id) => format!("{resource_type}/{id}"),
+        None => {
+            use sha2::Digest;
+            format!(
+                "{resource_type}#sha256:{}",
+                hex::encode(sha2::Sha256::digest(json))
+            )
+        }
+    }
+}
+
+/// Maps one resource; `Err((json path, reason))` quarantines it.
+pub(crate) fn map(
+    resource_type: &str,
+    id: Option<&str>,
+    json: &[u8],
+    now: i64,
+) -> Result<Mapped, (String, String)> {
+    let text =
+        std::str::from_utf8(json).map_err(|_| (String::new(), "not UTF-8 text".to_string()))?;
+    let normalized = iris_fhir::normalize::normalize(text).map_err(|issues| {
+        match issues.into_iter().next() {
+            Some(i) => {
+                let rest = i.path.find(['.', '[']).map_or("", |k| &i.path[k..]);
+                (rest.to_string(), format!("{}: {}", i.path, i.reason))
+            }
+            None => (String::new(), "not a valid resource".to_string()),
+        }
+    })?;
+    let resource_type = resource_type.to_string();
+    let id = id.map(str::to_string);
+    let source = source_of(&resource_type, id.as_deref(), json);
+    let subject_of = |r: &Reference| r.to_fhir();
+    let mut records = Vec::new();
+    let subject = match normalized {
+        Normalized::Patient(p) => {
+            let record = PatientRecord {
+                family: p.family,
+                given: p.given,
+                birth_date: p.birth_date,
+                sex: p.sex,
+                mrn: p.mrn.unwrap_or_else(|| source.clone()),
+                address: p.address.map(|a| Address {
+                    lines: a.lines,
+                    city: a.city,
+                    state: a.state,
+                    postal_code: a.postal_code,
+                    country: a.country,
+                }),
+                phone: p.phone,
+                email: p.email,
+                pregnancy: None,
+            };
+            if let Err(e) =
+                iris_vault::patients::validate(&record, iris_vault::Date::from_unix_ms(now))
+            {
+                return Err(vault_reason(&resource_type, e));
+            }
+            return Ok(Mapped::Patient {
+                source,
+                id,
+                record,
+                identifiers: p.identifiers,
+            });
+        }
+        Normalized::Observation(list) => {
+            let subject = list
+                .first()
+                .map(|o| subject_of(&o.subject))
+                .unwrap_or_default();
+            let n = list.len();
+            for o in list {
+                let src = if n > 1 {
+                    format!("{source}#{}", o.code)
+                } else {
+                    source.clone()
+                };
+                records.push((
+                    src,
+                    Record::Observation(Observation {
+                        code: o.code,
+                        display: o.display,
+                        category: o.category,
+                        value: match o.value {
+                            FhirValue::Quantity { value, unit } => {
+                                ObsValue::Quantity { value, unit }
+                            }
+                            FhirValue::Text { text } => ObsValue::Text { text },
+                        },
+                        reference_low: o.reference_low,
+                        reference_high: o.reference_high,
+                        effective_at: o.effective_at,
+                        interpretation: o.interpretation,
+                    }),
+                ));
+            }
+            subject
+        }
+        Normalized::Condition(c) => {
+            records.push((
+                source.clone(),
+                Record::Condition(Condition {
+                    system: c.system,
+                    code: c.code,
+                    display: c.display,
+                    onset: c.onset,
+                    clinical_status: c.clinical_status,
+                }),
+            ));
+            subject_of(&c.subject)
+        }
+        Normalized::Medication(m) => {
+            records.push((
+                source.clone(),
+                Record::Medication(MedicationStatement {
+                    code: m.code,
+                    display: m.display,
+                    dose_value: m.dose_value,
+                    dose_unit: m.dose_unit,
+                    route: m.route,
+                    frequency: m.frequency,
+                    status: m.status,
+                    start: m.start,
+                    end: m.end,
+                    safety_override: None,
+                }),
+            ));
+            subject_of(&m.subject)
+        }
+        Normalized::Allergy(a) => {
+            records.push((
+                source.clone(),
+                Record::Allergy(AllergyIntolerance {
+                    system: a.system,
+                    code: a.code,
+                    display: a.display,
+                    reaction: a.reaction,
+                    criticality: a.criticality,
+                    // Not given: recorded in Iris on the day of the import.
+                    recorded: a
+                        .recorded
+                        .unwrap_or_else(|| iris_vault::Date::from_unix_ms(now).to_string()),
+                }),
+            ));
+            subject_of(&a.subject)
+        }
+        Normalized::Encounter(e) => {
+            records.push((
+                source.clone(),
+                Record::Encounter(Encounter {
+                    class: e.class,
+                    status: e.status,
+                    start: e.start,
+                    end: e.end,
+                    reason: e.reason,
+                }),
+            ));
+            subject_of(&e.subject)
+        }
+        Normalized::Procedure(p) => {
+            let Some(performed_at) = p.performed_at else {
+                return Err((
+                    ".performed".into(),
+                    "Procedure.performed[x]: required (a date or period)".into(),
+                ));
+            };
+            records.push((
+                source.clone(),
+                Record::Procedure(Procedure {
+                    system: p.system,
+                    code: p.code,
+                    display: p.display,
+                    performed_at,
+                    status: p.status,
+                }),
+            ));
+            subject_of(&p.subject)
+        }
+        Normalized::Immunization(i) => {
+            records.push((
+                source.clone(),
+                Record::Immunization(Immunization {
+                    code: i.code,
+                    display: i.display,
+                    date: i.occurrence,
+                    status: i.status,
+                }),
+            ));
+            subject_of(&i.subject)
+        }
+        Normalized::Other {
+            resource_type,
+            patient,
+        } => {
+            if R4_RESOURCE_TYPES
+                .binary_search(&resource_type.as_str())
+                .is_err()
+            {
+                return Err((
+                    ".resourceType".into(),
+                    "resourceType: not a FHIR R4 resource type".into(),
+                ));
+            }
+            return Ok(Mapped::Raw {
+                resource_type,
+                source,
+                subject: patient.as_ref().map(subject_of),
+                json: json.to_vec(),
+            });
+        }
+    };
+    for (_, r) in &mut records {
+        if let Err(e) = r.check(now) {
+            return Err(vault_reason(&resource_type, e));
+        }
+    }
+    Ok(Mapped::Records {
+        resource_type,
+        subject,
+        records,
+    })
+}
+
+/// A vault validation error as a quarantine reason: field and rule, never the value.
+fn vault_reason(resource_type: &str, e: iris_vault::VaultError) -> (String, String) {
+    match e {
+        iris_vault::VaultError::Invalid(fields) => {
+            let f = fields.into_iter().next();
+            match f {
+                Some(f) => (
+                    format!(".{}", f.field),
+                    format!("{resource_type}.{}: {}", f.field, f.rule.replace('_', " ")),
+                ),
+                None => (String::new(), format!("{resource_type}: not valid")),
+            }
+        }
+        _ => (String::new(), format!("{resource_type}: not valid")),
+    }
+}
+
+/// A vault export as the normalized items iris-fhir writes (ids are Iris ids).
+pub(crate) fn to_fhir(
+    x: &iris_vault::import::PatientExport,
+) -> (iris_fhir::NPatient, Vec<Normalized>) {
+    let p = &x.patient;
+    let mut identifiers = x.identifiers.clone();
+    if identifiers.is_empty() {
+        identifiers.push((String::new(), p.mrn.clone()));
+    }
+    let patient = iris_fhir::NPatient {
+        source_id: Some(x.id.clone()),
+        identifiers,
+        family: p.family.clone(),
+        given: p.given.clone(),
+        birth_date: p.birth_date.clone(),
+        sex: p.sex.clone(),
+        mrn: Some(p.mrn.clone()),
+        address: p.address.as_ref().map(|a| iris_fhir::NAddress {
+            lines: a.lines.clone(),
+            city: a.city.clone(),
+            state: a.state.clone(),
+            postal_code: a.postal_code.clone(),
+            country: a.country.clone(),
+        }),
+        phone: p.phone.clone(),
+        email: p.email.clone(),
+        deceased: None,
+        marital_status: None,
+    };
+    let subject = Reference::Relative {
+        resource_type: "Patient".into(),
+        id: x.id.clone(),
+    };
+    let items = x
+        .records
+        .iter()
+        .map(|r| {
+            let source_id = Some(r.id.clone());
+            let subject = subject.clone();
+            match &r.record {
+                Record::Observation(o) => Normalized::Observation(vec![iris_fhir::NObservation {
+                    source_id,
+                    identifiers: Vec::new(),
+                    subject,
+                    encounter: None,
+                    code: o.code.clone(),
+                    display: o.display.clone(),
+                    category: o.category.clone(),
+                    value: match &o.value {
+                        ObsValue::Quantity { value, unit } => FhirValue::Quantity {
+                            value: *value,
+                            unit: unit.clone(),
+                        },
+                        ObsValue::Text { text } => FhirValue::Text { text: text.clone() },
+                    },
+                    reference_low: o.reference_low,
+                    reference_high: o.reference_high,
+                    effective_at: o.effective_at,
+                    interpretation: o.interpretation.clone(),
+                    panel: None,
+                }]),
+                Record::Condition(c) => Normalized::Condition(iris_fhir::NCondition {
+                    source_id,
+                    identifiers: Vec::new(),
+                    subject,
+                    encounter: None,
+                    system: c.system.clone(),
+                    code: c.code.clone(),
+                    display: c.display.clone(),
+                    onset: c.onset.clone(),
+                    clinical_status: c.clinical_status.clone(),
+                    abatement: None,
+                }),
+                Record::Medication(m) => Normalized::Medication(iris_fhir::NMedication {
+                    source_id,
+                    identifiers: Vec::new(),
+                    subject,
+                    encounter: None,
+                    code: m.code.clone(),
+                    display: m.display.clone(),
+                    dose_value: m.dose_value,
+                    dose_unit: m.dose_unit.clone(),
+                    route: m.route.clone(),
+                    frequency: m.frequency.clone(),
+                    status: m.status.clone(),
+                    start: m.start.clone(),
+                    end: m.end.clone(),
+                }),
+                Record::Allergy(a) => Normalized::Allergy(iris_fhir::NAllergy {
+                    source_id,
+                    identifiers: Vec::new(),
+                    subject,
+                    encounter: None,
+                    system: a.system.clone(),
+                    code: a.code.clone(),
+                    display: a.display.clone(),
+                    reaction: a.reaction.clone(),
+                    criticality: a.criticality.clone(),
+                    recorded: Some(a.recorded.clone()),
+                    clinical_status: None,
+                }),
+                Record::Encounter(e) => Normalized::Encounter(iris_fhir::NEncounter {
+                    source_id,
+                    identifiers: Vec::new(),
+                    subject,
+                    class: e.class.clone(),
+                    status: e.status.clone(),
+                    start: e.start,
+                    end: e.end,
+                    reason: e.reason.clone(),
+                }),
+                Record::Procedure(p) => Normalized::Procedure(iris_fhir::NProcedure {
+                    source_id,
+                    identifiers: Vec::new(),
+                    subject,
+                    encounter: None,
+                    system: p.system.clone(),
+                    code: p.code.clone(),
+                    display: p.display.clone(),
+                    performed_at: Some(p.performed_at),
+                    status: p.status.clone(),
+                }),
+                Record::Immunization(i) => Normalized::Immunization(iris_fhir::NImmunization {
+                    source_id,
+                    identifiers: Vec::new(),
+                    subject,
+                    encounter: None,
+                    code: i.code.clone(),
+                    display: i.display.clone(),
+                    occurrence: i.date.clone(),
+                    status: i.status.clone(),
+                }),
+            }
+        })
+        .collect();
+    (patient, items)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_r4_type_list_is_sorted_for_binary_search() {
+        let mut sorted = super::R4_RESOURCE_TYPES;
+        sorted.sort_unstable();
+        assert_eq!(sorted, super::R4_RESOURCE_TYPES);
+        assert_eq!(super::R4_RESOURCE_TYPES.len(), 146);
+    }
+}

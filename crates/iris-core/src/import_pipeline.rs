@@ -1,0 +1,529 @@
+//! The FHIR import pipeline: files → iris-fhir's streaming readers (on a reader thread, through
+//! a bounded channel, so memory stays bounded whatever the file size) → normalization and
+//! reference resolution here → the vault in batches (one transaction and one audit entry
+//! each).
+//!
+//! Rules: in a batch, collection, searchset or NDJSON file an invalid resource is quarantined
+//! and the rest proceeds; a transaction bundle is all or nothing (one invalid entry
+//! quarantines the whole bundle) and the import goes on with the next bundle or file.
+//! Re-importing the same data adds nothing (sources are keyed hashes, unique in the vault); a
+//! run killed at any moment and started again ends with the same vault, because a batch either
+//! committed or left no trace.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use iris_types::{ApiError, ErrorCode, ImportReportDto, ImportRequest, QuarantineItemDto};
+use iris_vault::import::{
+    ImportBatch, ImportPatient, ImportRaw, ImportRecord, PatientRef, Quarantined,
+};
+
+use crate::AppCore;
+use crate::fhir_map::{self, Mapped};
+use crate::vault::api_error;
+
+/// Resources per batch (per transaction and audit entry) outside transaction bundles.
+pub const BATCH: usize = 2_000;
+/// Quarantine entries listed in a report (all are kept in the vault).
+pub const REPORT_LIMIT: usize = 1_000;
+
+/// What the reader thread sends.
+pub(crate) enum Event {
+    /// A Bundle starts; transactions are all or nothing.
+    BundleStart {
+        transaction: bool,
+    },
+    BundleEnd,
+    Resource {
+        resource_type: String,
+        id: Option<String>,
+        /// `fullUrl` of the bundle entry, if any.
+        full_url: Option<String>,
+        /// Where it is, e.g. `$.entry[3]` or `line 12`.
+        location: String,
+        json: Vec<u8>,
+    },
+    /// Unreadable input at this location (the rest of the file may still come).
+    Invalid {
+        location: String,
+        reason: String,
+    },
+    /// The file could not be read on (truncated, not JSON): after the resources already sent.
+    Stop {
+        location: String,
+        reason: String,
+    },
+}
+
+/// Every file under `paths`, Patient files first (bulk NDJSON exports have one file per type,
+/// and references point to patients), then by name.
+pub fn expand(paths: &[String]) -> Result<Vec<PathBuf>, ApiError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let p = PathBuf::from(p);
+        if p.is_dir() {
+            walk(&p, &mut files).map_err(|_| {
+                ApiError::new(ErrorCode::NotFound, "A folder to import could not be read.")
+            })?;
+        } else if p.is_file() {
+            files.push(p);
+        } else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "Nothing to import at {}: no such file or folder.",
+                    p.display()
+                ),
+            ));
+        }
+    }
+    files.sort_by_key(|f| {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        (!name.starts_with("Patient"), f.clone())
+    });
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p
+            .extension()
+            .is_some_and(|x| matches!(x.to_str(), Some("json" | "ndjson" | "jsonl")))
+        {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// A resource read and not yet placed.
+struct Pending {
+    resource_type: String,
+    id: Option<String>,
+    full_url: Option<String>,
+    location: String,
+    json: Vec<u8>,
+}
+
+/// Progress and results of one run.
+#[derive(Default)]
+struct Run {
+    report: ImportReportDto,
+    /// Sources seen in this run: a second one is a duplicated id.
+    seen: HashSet<String>,
+    /// Patient references (fullUrl, `Patient/id`) → vault id, once committed.
+    patients: HashMap<String, String>,
+    batch: ImportBatch,
+    /// Patient references → index into `batch.patients` (not yet committed).
+    pending: HashMap<String, usize>,
+    /// Types of the batch's resources, counted into `by_type` when it commits.
+    batch_types: Vec<String>,
+    touched: HashSet<String>,
+}
+
+impl AppCore {
+    /// Progress of the import running now (or of the last one).
+    pub fn import_status(&self) -> iris_types::ImportStatusDto {
+        self.vault_state
+            .import
+            .lock()
+            .expect("not poisoned")
+            .clone()
+    }
+
+    /// A reader of [`AppCore::import_status`] for another thread (a progress display).
+    pub fn clone_status(&self) -> impl Fn() -> iris_types::ImportStatusDto + Send + 'static {
+        let s = self.vault_state.import.clone();
+        move || s.lock().expect("not poisoned").clone()
+    }
+
+    /// Imports files and folders of FHIR (administrators). An invalid resource is reported
+    /// and kept in quarantine; the import only fails when it cannot run at all.
+    pub async fn import_fhir(&self, req: ImportRequest) -> Result<ImportReportDto, ApiError> {
+        let started = std::time::Instant::now();
+        let (v, actor) = self.actor().await?;
+        // Refuse early (and audited) rather than after reading a file.
+        v.patient_by_source(&actor, "", self.now_ms())
+            .await
+            .map_err(api_error)?;
+        let files = expand(&req.paths)?;
+        let import_id = format!("imp-{:x}", self.now_ms());
+        {
+            let mut s = self.vault_state.import.lock().expect("not poisoned");
+            *s = iris_types::ImportStatusDto {
+                running: true,
+                files_total: files.len() as u64,
+                ..Default::default()
+            };
+        }
+        let mut run = Run::default();
+        let result = self
+            .import_files(&v, &actor, &import_id, &files, &mut run)
+            .await;
+        self.vault_state
+            .import
+            .lock()
+            .expect("not poisoned")
+            .running = false;
+        result?;
+        run.report.seconds = started.elapsed().as_secs_f64();
+        Ok(run.report)
+    }
+
+    async fn import_files(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        import_id: &str,
+        files: &[PathBuf],
+        run: &mut Run,
+    ) -> Result<(), ApiError> {
+        for (i, file) in files.iter().enumerate() {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(256);
+            let path = file.clone();
+            let reader = std::thread::spawn(move || fhir_map::read_file(&path, &tx));
+            // A transaction bundle's entries, held until the bundle ends.
+            let mut transaction: Option<Vec<Pending>> = None;
+            while let Some(ev) = rx.recv().await {
+                match ev {
+                    Event::BundleStart { transaction: true } => transaction = Some(Vec::new()),
+                    Event::BundleStart { transaction: false } => {}
+                    Event::BundleEnd => {
+                        if let Some(entries) = transaction.take() {
+                            self.transaction(v, actor, import_id, &name, entries, run)
+                                .await?;
+                        }
+                    }
+                    Event::Resource {
+                        resource_type,
+                        id,
+                        full_url,
+                        location,
+                        json,
+                    } => {
+                        run.report.resources_read += 1;
+                        let p = Pending {
+                            resource_type,
+                            id,
+                            full_url,
+                            location,
+                            json,
+                        };
+                        match transaction.as_mut() {
+                            Some(t) => t.push(p),
+                            None => {
+                                self.resource(v, actor, &name, p, run).await?;
+                                if run.batch.len() >= BATCH {
+                                    self.commit(v, actor, import_id, run).await?;
+                                }
+                            }
+                        }
+                    }
+                    Event::Invalid { location, reason } | Event::Stop { location, reason } => {
+                        run.report.resources_read += 1;
+                        quarantine(run, &name, &location, &reason, Vec::new());
+                        if let Some(entries) = transaction.take() {
+                            // A transaction cut short is not applied.
+                            for p in entries {
+                                quarantine(
+                                    run,
+                                    &name,
+                                    &p.location,
+                                    "transaction bundle is incomplete: not applied",
+                                    p.json,
+                                );
+                            }
+                        }
+                    }
+                }
+                self.progress(i as u64, run);
+            }
+            let _ = reader.join();
+            self.commit(v, actor, import_id, run).await?;
+            self.progress(i as u64 + 1, run);
+        }
+        Ok(())
+    }
+
+    fn progress(&self, files_done: u64, run: &Run) {
+        let mut s = self.vault_state.import.lock().expect("not poisoned");
+        s.files_done = files_done;
+        s.resources_read = run.report.resources_read;
+        s.quarantined = run.report.quarantined;
+    }
+
+    /// All entries of a transaction bundle, or none: every entry is normalized and validated
+    /// first; one failure quarantines the whole bundle.
+    async fn transaction(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        import_id: &str,
+        file: &str,
+        entries: Vec<Pending>,
+        run: &mut Run,
+    ) -> Result<(), ApiError> {
+        self.commit(v, actor, import_id, run).await?;
+        let mut failure = None;
+        let mut mapped = Vec::with_capacity(entries.len());
+        let mut local_sources = HashSet::new();
+        for Pending {
+            resource_type,
+            id,
+            full_url,
+            location,
+            json,
+        } in &entries
+        {
+            match fhir_map::map(resource_type, id.as_deref(), json, self.now_ms()) {
+                Ok(m) => {
+                    let shared = matches!(&m, Mapped::Raw { subject: None, .. });
+                    if !shared
+                        && (!local_sources.insert(m.source()) || run.seen.contains(&m.source()))
+                    {
+                        failure.get_or_insert((
+                            location.clone(),
+                            "duplicated resource id".to_string(),
+                        ));
+                    }
+                    mapped.push((full_url.clone(), location.clone(), m));
+                }
+                Err((path, reason)) => {
+                    failure.get_or_insert((format!("{location}{path}"), reason));
+                    mapped.push((full_url.clone(), location.clone(), Mapped::Nothing));
+                }
+            }
+        }
+        if failure.is_none() {
+            // References are checked before anything is written.
+            let saved_pending = run.pending.clone();
+            for (full_url, location, m) in mapped {
+                if let Err(reason) = self.place(v, actor, full_url, m, run).await {
+                    failure = Some((location, reason));
+                    break;
+                }
+            }
+            if failure.is_some() {
+                run.batch = ImportBatch::default();
+                run.batch_types.clear();
+                run.pending = saved_pending;
+            }
+        }
+        match failure {
+            None => self.commit(v, actor, import_id, run).await,
+            Some((where_, why)) => {
+                let reason = format!("transaction bundle not applied: {where_}: {why}");
+                for p in entries {
+                    quarantine(run, file, &p.location, &reason, p.json);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// One resource outside a transaction: mapped, placed in the batch, or quarantined.
+    async fn resource(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        file: &str,
+        p: Pending,
+        run: &mut Run,
+    ) -> Result<(), ApiError> {
+        let Pending {
+            resource_type,
+            id,
+            full_url,
+            location,
+            json,
+        } = p;
+        let location = location.as_str();
+        match fhir_map::map(&resource_type, id.as_deref(), &json, self.now_ms()) {
+            Err((path, reason)) => {
+                quarantine(run, file, &format!("{location}{path}"), &reason, json);
+            }
+            Ok(m) => {
+                // A shared resource (Organization, Practitioner, …) repeated across bundles is
+                // the same resource: stored once. Anything else twice is a duplicated id.
+                let shared = matches!(&m, Mapped::Raw { subject: None, .. });
+                if !run.seen.insert(m.source()) && !shared {
+                    quarantine(
+                        run,
+                        file,
+                        location,
+                        "duplicated resource id in this import",
+                        json,
+                    );
+                    return Ok(());
+                }
+                if let Err(reason) = self.place(v, actor, full_url, m, run).await {
+                    quarantine(run, file, location, &reason, json);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a mapped resource into the batch, resolving its patient reference.
+    async fn place(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        full_url: Option<String>,
+        m: Mapped,
+        run: &mut Run,
+    ) -> Result<(), String> {
+        run.seen.insert(m.source());
+        match m {
+            Mapped::Nothing => Ok(()),
+            Mapped::Patient {
+                source,
+                id,
+                record,
+                identifiers,
+            } => {
+                let index = run.batch.patients.len();
+                run.batch.patients.push(ImportPatient {
+                    source,
+                    record,
+                    identifiers,
+                });
+                run.batch_types.push("Patient".into());
+                if let Some(u) = full_url {
+                    run.pending.insert(u, index);
+                }
+                if let Some(id) = id {
+                    run.pending.insert(format!("Patient/{id}"), index);
+                }
+                Ok(())
+            }
+            Mapped::Records {
+                resource_type,
+                subject,
+                records,
+            } => {
+                let patient = self.resolve(v, actor, &subject, run).await?;
+                for (source, record) in records {
+                    run.batch.records.push(ImportRecord {
+                        patient: patient.clone(),
+                        source,
+                        record,
+                    });
+                }
+                run.batch_types.push(resource_type);
+                Ok(())
+            }
+            Mapped::Raw {
+                resource_type,
+                source,
+                subject,
+                json,
+            } => {
+                let patient = match subject {
+                    Some(s) => Some(self.resolve(v, actor, &s, run).await?),
+                    None => None,
+                };
+                run.batch.raw.push(ImportRaw {
+                    patient,
+                    resource_type: resource_type.clone(),
+                    source,
+                    json,
+                });
+                run.batch_types.push(resource_type);
+                Ok(())
+            }
+        }
+    }
+
+    /// A patient reference → the patient in this batch, this import, or the vault.
+    async fn resolve(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        reference: &str,
+        run: &Run,
+    ) -> Result<PatientRef, String> {
+        if let Some(i) = run.pending.get(reference) {
+            return Ok(PatientRef::New(*i));
+        }
+        if let Some(id) = run.patients.get(reference) {
+            return Ok(PatientRef::Existing(id.clone()));
+        }
+        let now = self.now_ms();
+        let found = match fhir_map::patient_lookup(reference) {
+            fhir_map::Lookup::Source(source) => v.patient_by_source(actor, &source, now).await,
+            fhir_map::Lookup::Identifier { system, value } => {
+                v.patient_by_identifier(actor, &system, &value, now).await
+            }
+            fhir_map::Lookup::None => Ok(None),
+        }
+        .map_err(|_| "the patient reference could not be looked up".to_string())?;
+        found.map(PatientRef::Existing).ok_or_else(|| {
+            "reference to a patient that is neither in this import nor in the vault".to_string()
+        })
+    }
+
+    /// Writes the pending batch (one transaction, one audit entry).
+    async fn commit(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        import_id: &str,
+        run: &mut Run,
+    ) -> Result<(), ApiError> {
+        if run.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut run.batch);
+        let n_patients = batch.patients.len();
+        let out = v
+            .import_batch(actor, import_id, batch, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        for (reference, index) in run.pending.drain() {
+            if let Some(id) = out.patient_ids.get(index) {
+                run.patients.insert(reference, id.clone());
+            }
+        }
+        run.report.patients += n_patients as u64;
+        for t in run.batch_types.drain(..) {
+            run.report.resources_imported += 1;
+            *run.report.by_type.entry(t).or_insert(0) += 1;
+        }
+        run.touched.extend(out.touched);
+        Ok(())
+    }
+}
+
+fn quarantine(run: &mut Run, file: &str, path: &str, reason: &str, json: Vec<u8>) {
+    run.report.quarantined += 1;
+    if run.report.quarantine_report.len() < REPORT_LIMIT {
+        run.report.quarantine_report.push(QuarantineItemDto {
+            file: file.to_string(),
+            path: path.to_string(),
+            reason: reason.to_string(),
+        });
+    }
+    run.batch.quarantined.push(Quarantined {
+        file: file.to_string(),
+        path: path.to_string(),
+        reason: reason.to_string(),
+        json,
+    });
+}
+
+/// Counts by type, for reports built elsewhere (tests).
+pub fn by_type(report: &ImportReportDto) -> BTreeMap<String, u64> {
+    report.by_type.clone()
+}

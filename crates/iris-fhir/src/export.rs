@@ -1,0 +1,501 @@
+//! Writing normalized records back as a FHIR R4 `collection` Bundle.
+//!
+//! The inverse of [`crate::normalize`]: `normalize` of every resource written here gives back
+//! the item it was written from (see the round-trip tests), given that
+//! - ids are the items' `source_id`s (the caller puts the Iris record ids there) and the
+//!   patient's id is `patient_id`; an item without one gets a UUID derived from the patient
+//!   id and its position;
+//! - `fullUrl`s are `urn:uuid:` for UUID ids (hyphenated or 32 hex digits); references to the
+//!   patient and to exported encounters use them (`Type/id` for ids that are not UUIDs);
+//! - a medication is written as a MedicationStatement, whatever it was read from;
+//! - [`Normalized::Other`] items carry no content and are not written.
+
+use serde_json::{Map, Value, json};
+
+use crate::codes::*;
+use crate::normalize::{
+    Deceased, NAllergy, NCondition, NEncounter, NImmunization, NMedication, NObservation, NPatient,
+    NProcedure, Normalized, ObsValue, ROUTES,
+};
+use crate::reference::{Reference, is_uuid};
+use crate::time::format_ms;
+
+/// Display texts of the panels written back from components.
+const PANELS: &[(&str, &str)] = &[
+    ("85354-9", "Blood pressure panel with all children optional"),
+    (
+        "85353-1",
+        "Vital signs, weight, height, head circumference, oxygen saturation and BMI panel",
+    ),
+];
+
+const MARITAL: &[&str] = &["A", "D", "I", "L", "M", "C", "P", "T", "U", "S", "W"];
+
+/// `urn:uuid:` form of an id that is a UUID (hyphenated, or 32 hex digits as Iris writes
+/// them), `None` otherwise.
+pub fn uuid_url(id: &str) -> Option<String> {
+    if is_uuid(id) {
+        return Some(format!("urn:uuid:{id}"));
+    }
+    if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Some(format!(
+            "urn:uuid:{}-{}-{}-{}-{}",
+            &id[..8],
+            &id[8..12],
+            &id[12..16],
+            &id[16..20],
+            &id[20..]
+        ));
+    }
+    None
+}
+
+/// A reference to resource `rt`/`id` inside the exported Bundle.
+fn local_ref(rt: &str, id: &str) -> String {
+    uuid_url(id).unwrap_or_else(|| format!("{rt}/{id}"))
+}
+
+/// A UUID-shaped id derived from a seed string and an index (FNV-1a, then splitmix64).
+fn derived_id(seed: &str, index: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.bytes().chain(index.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut s = crate::synthetic::SplitMix64::new(h);
+    crate::synthetic::uuid_from(s.next_u64(), s.next_u64())
+}
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+fn identifiers(ids: &[(String, String)], mrn: Option<&str>) -> Option<Value> {
+    let mut mrn_done = false;
+    let list: Vec<Value> = ids
+        .iter()
+        .map(|(system, value)| {
+            let mut m = Map::new();
+            if !mrn_done && Some(value.as_str()) == mrn {
+                mrn_done = true;
+                m.insert(
+                    "type".into(),
+                    json!({"coding": [{"system": V2_IDENTIFIER_TYPE, "code": "MR"}]}),
+                );
+            }
+            if !system.is_empty() {
+                m.insert("system".into(), s(system));
+            }
+            m.insert("value".into(), s(value));
+            Value::Object(m)
+        })
+        .collect();
+    (!list.is_empty()).then_some(Value::Array(list))
+}
+
+fn coding(system: &str, code: &str, display: &str) -> Value {
+    let mut m = Map::new();
+    m.insert("system".into(), s(system));
+    m.insert("code".into(), s(code));
+    if !display.is_empty() {
+        m.insert("display".into(), s(display));
+    }
+    Value::Object(m)
+}
+
+fn concept(system: &str, code: &str, display: &str) -> Value {
+    json!({ "coding": [coding(system, code, display)] })
+}
+
+fn quantity(value: f64, unit: &str) -> Value {
+    if unit.is_empty() {
+        json!({ "value": value })
+    } else {
+        json!({ "value": value, "unit": unit, "system": UCUM, "code": unit })
+    }
+}
+
+struct Writer {
+    patient_ref: String,
+    /// (source id of an exported Encounter, its reference in the Bundle)
+    encounters: Vec<(String, String)>,
+}
+
+impl Writer {
+    fn encounter_ref(&self, r: &Reference) -> Value {
+        let mapped = r.local_id().and_then(|id| {
+            self.encounters
+                .iter()
+                .find(|(src, _)| src == id)
+                .map(|(_, to)| to.clone())
+        });
+        json!({ "reference": mapped.unwrap_or_else(|| r.to_fhir()) })
+    }
+
+    fn base(
+        &self,
+        rt: &str,
+        id: &str,
+        ids: &[(String, String)],
+        subject_key: &str,
+        encounter_key: &str,
+        encounter: Option<&Reference>,
+    ) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("resourceType".into(), s(rt));
+        m.insert("id".into(), s(id));
+        if let Some(v) = identifiers(ids, None) {
+            m.insert("identifier".into(), v);
+        }
+        m.insert(subject_key.into(), json!({ "reference": self.patient_ref }));
+        if let Some(e) = encounter {
+            m.insert(encounter_key.into(), self.encounter_ref(e));
+        }
+        m
+    }
+
+    fn encounter(&self, e: &NEncounter, id: &str) -> Value {
+        let mut m = self.base("Encounter", id, &e.identifiers, "subject", "", None);
+        m.insert("status".into(), s(&e.status));
+        m.insert(
+            "class".into(),
+            json!({ "system": V3_ACT_CODE, "code": e.class }),
+        );
+        let mut period = Map::new();
+        period.insert("start".into(), s(&format_ms(e.start)));
+        if let Some(end) = e.end {
+            period.insert("end".into(), s(&format_ms(end)));
+        }
+        m.insert("period".into(), Value::Object(period));
+        if !e.reason.is_empty() {
+            m.insert("reasonCode".into(), json!([{ "text": e.reason }]));
+        }
+        Value::Object(m)
+    }
+
+    fn observation(&self, obs: &[NObservation], id: &str) -> Vec<Value> {
+        let Some(first) = obs.first() else {
+            return Vec::new();
+        };
+        let value_members = |m: &mut Map<String, Value>, o: &NObservation| {
+            match &o.value {
+                ObsValue::Quantity { value, unit } => {
+                    m.insert("valueQuantity".into(), quantity(*value, unit));
+                }
+                ObsValue::Text { text } => {
+                    m.insert("valueString".into(), s(text));
+                }
+            }
+            let unit = match &o.value {
+                ObsValue::Quantity { unit, .. } => unit.as_str(),
+                ObsValue::Text { .. } => "",
+            };
+            if o.reference_low.is_some() || o.reference_high.is_some() {
+                let mut r = Map::new();
+                if let Some(l) = o.reference_low {
+                    r.insert("low".into(), quantity(l, unit));
+                }
+                if let Some(h) = o.reference_high {
+                    r.insert("high".into(), quantity(h, unit));
+                }
+                m.insert("referenceRange".into(), json!([r]));
+            }
+            if let Some(i) = &o.interpretation {
+                m.insert(
+                    "interpretation".into(),
+                    json!([{ "coding": [{ "system": OBSERVATION_INTERPRETATION, "code": i }] }]),
+                );
+            }
+        };
+        let header = |o: &NObservation, id: &str, code: Value| {
+            let mut m = self.base(
+                "Observation",
+                id,
+                &o.identifiers,
+                "subject",
+                "encounter",
+                o.encounter.as_ref(),
+            );
+            m.insert("status".into(), s("final"));
+            m.insert(
+                "category".into(),
+                json!([{ "coding": [{ "system": OBSERVATION_CATEGORY, "code": o.category }] }]),
+            );
+            m.insert("code".into(), code);
+            m.insert("effectiveDateTime".into(), s(&format_ms(o.effective_at)));
+            m
+        };
+        match &first.panel {
+            Some(panel) => {
+                let display = PANELS
+                    .iter()
+                    .find(|(c, _)| c == panel)
+                    .map_or("", |(_, d)| d);
+                let mut m = header(first, id, concept(LOINC, panel, display));
+                let comps: Vec<Value> = obs
+                    .iter()
+                    .map(|o| {
+                        let mut c = Map::new();
+                        c.insert("code".into(), concept(LOINC, &o.code, &o.display));
+                        value_members(&mut c, o);
+                        Value::Object(c)
+                    })
+                    .collect();
+                m.insert("component".into(), Value::Array(comps));
+                vec![Value::Object(m)]
+            }
+            None => obs
+                .iter()
+                .enumerate()
+                .map(|(k, o)| {
+                    let oid = if k == 0 {
+                        id.to_string()
+                    } else {
+                        derived_id(id, k)
+                    };
+                    let mut m = header(o, &oid, concept(LOINC, &o.code, &o.display));
+                    value_members(&mut m, o);
+                    Value::Object(m)
+                })
+                .collect(),
+        }
+    }
+
+    fn condition(&self, c: &NCondition, id: &str) -> Value {
+        let mut m = self.base(
+            "Condition",
+            id,
+            &c.identifiers,
+            "subject",
+            "encounter",
+            c.encounter.as_ref(),
+        );
+        m.insert(
+            "clinicalStatus".into(),
+            concept(CONDITION_CLINICAL, &c.clinical_status, ""),
+        );
+        m.insert("code".into(), concept(&c.system, &c.code, &c.display));
+        if let Some(o) = &c.onset {
+            m.insert("onsetDateTime".into(), s(o));
+        }
+        if let Some(a) = &c.abatement {
+            m.insert("abatementDateTime".into(), s(a));
+        }
+        Value::Object(m)
+    }
+
+    fn medication(&self, x: &NMedication, id: &str) -> Value {
+        let mut m = self.base(
+            "MedicationStatement",
+            id,
+            &x.identifiers,
+            "subject",
+            "context",
+            x.encounter.as_ref(),
+        );
+        m.insert("status".into(), s(&x.status));
+        let med = if x.code.is_empty() {
+            json!({ "text": x.display })
+        } else {
+            concept(RXNORM, &x.code, &x.display)
+        };
+        m.insert("medicationCodeableConcept".into(), med);
+        if x.start.is_some() || x.end.is_some() {
+            let mut p = Map::new();
+            if let Some(st) = &x.start {
+                p.insert("start".into(), s(st));
+            }
+            if let Some(e) = &x.end {
+                p.insert("end".into(), s(e));
+            }
+            m.insert("effectivePeriod".into(), Value::Object(p));
+        }
+        let mut d = Map::new();
+        if !x.frequency.is_empty() {
+            d.insert("timing".into(), json!({ "code": { "text": x.frequency } }));
+        }
+        let route = ROUTES.iter().find(|(r, _, _)| *r == x.route).map_or_else(
+            || json!({ "text": x.route }),
+            |(_, code, display)| concept(SNOMED, code, display),
+        );
+        d.insert("route".into(), route);
+        if let Some(v) = x.dose_value {
+            let unit = x.dose_unit.as_deref().unwrap_or("1");
+            d.insert(
+                "doseAndRate".into(),
+                json!([{ "doseQuantity": quantity(v, unit) }]),
+            );
+        }
+        m.insert("dosage".into(), json!([d]));
+        Value::Object(m)
+    }
+
+    fn allergy(&self, a: &NAllergy, id: &str) -> Value {
+        let mut m = self.base(
+            "AllergyIntolerance",
+            id,
+            &a.identifiers,
+            "patient",
+            "encounter",
+            a.encounter.as_ref(),
+        );
+        if let Some(c) = &a.clinical_status {
+            m.insert("clinicalStatus".into(), concept(ALLERGY_CLINICAL, c, ""));
+        }
+        m.insert("criticality".into(), s(&a.criticality));
+        m.insert("code".into(), concept(&a.system, &a.code, &a.display));
+        if let Some(r) = &a.recorded {
+            m.insert("recordedDate".into(), s(r));
+        }
+        if let Some(r) = &a.reaction {
+            m.insert(
+                "reaction".into(),
+                json!([{ "manifestation": [{ "text": r }] }]),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn procedure(&self, p: &NProcedure, id: &str) -> Value {
+        let mut m = self.base(
+            "Procedure",
+            id,
+            &p.identifiers,
+            "subject",
+            "encounter",
+            p.encounter.as_ref(),
+        );
+        m.insert("status".into(), s(&p.status));
+        m.insert("code".into(), concept(&p.system, &p.code, &p.display));
+        if let Some(t) = p.performed_at {
+            m.insert("performedDateTime".into(), s(&format_ms(t)));
+        }
+        Value::Object(m)
+    }
+
+    fn immunization(&self, i: &NImmunization, id: &str) -> Value {
+        let mut m = self.base(
+            "Immunization",
+            id,
+            &i.identifiers,
+            "patient",
+            "encounter",
+            i.encounter.as_ref(),
+        );
+        m.insert("status".into(), s(&i.status));
+        m.insert("vaccineCode".into(), concept(CVX, &i.code, &i.display));
+        m.insert("occurrenceDateTime".into(), s(&i.occurrence));
+        Value::Object(m)
+    }
+}
+
+/// The Patient resource for `p` with id `patient_id`.
+pub fn patient_resource(p: &NPatient, patient_id: &str) -> Value {
+    let mut m = Map::new();
+    m.insert("resourceType".into(), s("Patient"));
+    m.insert("id".into(), s(patient_id));
+    if let Some(v) = identifiers(&p.identifiers, p.mrn.as_deref()) {
+        m.insert("identifier".into(), v);
+    }
+    let mut name = Map::new();
+    name.insert("use".into(), s("official"));
+    name.insert("family".into(), s(&p.family));
+    if !p.given.is_empty() {
+        name.insert("given".into(), json!(p.given));
+    }
+    m.insert("name".into(), json!([name]));
+    let mut telecom = Vec::new();
+    if let Some(ph) = &p.phone {
+        telecom.push(json!({ "system": "phone", "value": ph }));
+    }
+    if let Some(e) = &p.email {
+        telecom.push(json!({ "system": "email", "value": e }));
+    }
+    if !telecom.is_empty() {
+        m.insert("telecom".into(), Value::Array(telecom));
+    }
+    m.insert("gender".into(), s(&p.sex));
+    m.insert("birthDate".into(), s(&p.birth_date));
+    match p.deceased {
+        Some(Deceased::Flag(b)) => {
+            m.insert("deceasedBoolean".into(), Value::Bool(b));
+        }
+        Some(Deceased::At(ms)) => {
+            m.insert("deceasedDateTime".into(), s(&format_ms(ms)));
+        }
+        None => {}
+    }
+    if let Some(a) = &p.address {
+        let mut am = Map::new();
+        am.insert("use".into(), s("home"));
+        if !a.lines.is_empty() {
+            am.insert("line".into(), json!(a.lines));
+        }
+        for (k, v) in [
+            ("city", &a.city),
+            ("state", &a.state),
+            ("postalCode", &a.postal_code),
+            ("country", &a.country),
+        ] {
+            if !v.is_empty() {
+                am.insert(k.into(), s(v));
+            }
+        }
+        m.insert("address".into(), json!([am]));
+    }
+    if let Some(ms) = &p.marital_status {
+        let v = if MARITAL.contains(&ms.as_str()) {
+            json!({ "coding": [{ "system": V3_MARITAL_STATUS, "code": ms }] })
+        } else {
+            json!({ "text": ms })
+        };
+        m.insert("maritalStatus".into(), v);
+    }
+    Value::Object(m)
+}
+
+/// A `collection` Bundle with the patient and every clinical item (see the module docs).
+pub fn export_bundle(patient: &NPatient, patient_id: &str, items: &[Normalized]) -> Value {
+    let ids: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            it.source_id()
+                .map_or_else(|| derived_id(patient_id, i), str::to_string)
+        })
+        .collect();
+    let w = Writer {
+        patient_ref: local_ref("Patient", patient_id),
+        encounters: items
+            .iter()
+            .zip(&ids)
+            .filter(|(it, _)| matches!(it, Normalized::Encounter(_)))
+            .map(|(_, id)| (id.clone(), local_ref("Encounter", id)))
+            .collect(),
+    };
+    let mut entries = vec![entry(patient_resource(patient, patient_id))];
+    for (it, id) in items.iter().zip(&ids) {
+        let resources = match it {
+            Normalized::Patient(_) | Normalized::Other { .. } => Vec::new(),
+            Normalized::Encounter(e) => vec![w.encounter(e, id)],
+            Normalized::Observation(o) => w.observation(o, id),
+            Normalized::Condition(c) => vec![w.condition(c, id)],
+            Normalized::Medication(m) => vec![w.medication(m, id)],
+            Normalized::Allergy(a) => vec![w.allergy(a, id)],
+            Normalized::Procedure(p) => vec![w.procedure(p, id)],
+            Normalized::Immunization(x) => vec![w.immunization(x, id)],
+        };
+        entries.extend(resources.into_iter().map(entry));
+    }
+    json!({ "resourceType": "Bundle", "type": "collection", "entry": entries })
+}
+
+fn entry(resource: Value) -> Value {
+    let id = resource["id"].as_str().unwrap_or_default().to_string();
+    let mut m = Map::new();
+    if let Some(u) = uuid_url(&id) {
+        m.insert("fullUrl".into(), s(&u));
+    }
+    m.insert("resource".into(), resource);
+    Value::Object(m)
+}

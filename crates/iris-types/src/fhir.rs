@@ -1,0 +1,66 @@
+//! FHIR import, export and erasure DTOs (administrators).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Command;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// Files (`.json` Bundles or single resources, `.ndjson`) or folders of them, on this
+    /// workstation.
+    pub paths: Vec<String>,
+}
+
+/// One quarantined resource (or transaction bundle): where and why. Never its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarantineItemDto {
+    pub file: String,
+    /// JSONPath-like location, e.g. `$.entry[3].resource.code` or `line 12`.
+    pub path: String,
+    pub reason: String,
+}
+
+/// The import report, exactly as `iris import --json` prints it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportReportDto {
+    pub resources_read: u64,
+    /// Accepted: stored now, or already present from an earlier import of the same data.
+    pub resources_imported: u64,
+    pub quarantined: u64,
+    /// Patient resources imported.
+    pub patients: u64,
+    pub seconds: f64,
+    /// Resources imported, by resourceType.
+    pub by_type: BTreeMap<String, u64>,
+    pub quarantine_report: Vec<QuarantineItemDto>,
+}
+
+/// Runs an import to the end (the desktop shows progress through `import_status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFhir;
+impl Command for ImportFhir {
+    const NAME: &'static str = "import_fhir";
+    type Req = ImportRequest;
+    type Res = ImportReportDto;
+}
+
+/// Progress of the import running now (or the last one).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportStatusDto {
+    pub running: bool,
+    pub files_done: u64,
+    pub files_total: u64,
+    pub resources_read: u64,
+    pub quarantined: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStatus;
+impl Command for ImportStatus {
+    const NAME: &'static str = "import_status";
+    type Req = crate::Empty;
+    type Res = ImportStatusDto;
+}

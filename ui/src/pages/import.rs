@@ -1,0 +1,134 @@
+//! FHIR import for administrators: paths on this workstation (files or folders of Bundles and
+//! NDJSON), progress while it runs, and the report with every quarantined resource (where and
+//! why, never its content).
+
+use std::time::Duration;
+
+use iris_types::{
+    ApiError, Empty, ImportFhir, ImportReportDto, ImportRequest, ImportStatus, ImportStatusDto,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::error_panel::ErrorPanel;
+use crate::ipc;
+use crate::session::SessionCtx;
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let ctx = SessionCtx::get();
+    let paths = RwSignal::new(String::new());
+    let running = RwSignal::new(false);
+    let status = RwSignal::new(None::<ImportStatusDto>);
+    let report = RwSignal::new(None::<ImportReportDto>);
+    let error = RwSignal::new(None::<ApiError>);
+    // Progress is polled while an import runs (the import itself is one long command).
+    let poll = set_interval_with_handle(
+        move || {
+            if running.get_untracked() {
+                spawn_local(async move {
+                    if let Ok(s) = ipc::call::<ImportStatus>(&Empty {}).await {
+                        status.set(Some(s));
+                    }
+                });
+            }
+        },
+        Duration::from_millis(250),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(p) = poll {
+            p.clear();
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if running.get_untracked() {
+            return;
+        }
+        let list: Vec<String> = paths
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        report.set(None);
+        error.set(None);
+        status.set(None);
+        running.set(true);
+        spawn_local(async move {
+            match ipc::call::<ImportFhir>(&ImportRequest { paths: list }).await {
+                Ok(r) => report.set(Some(r)),
+                Err(e) => {
+                    if !ctx.check(&e) {
+                        error.set(Some(e));
+                    }
+                }
+            }
+            running.set(false);
+        });
+    };
+    view! {
+        <h1>"Import FHIR"</h1>
+        <section class="card">
+            <form id="import-form" on:submit=submit>
+                <label for="import-paths">"Files or folders on this workstation, one per line"</label>
+                <textarea id="import-paths" rows="3" placeholder="/mnt/transfer/synthea/fhir" bind:value=paths></textarea>
+                <p class="field-help">"FHIR R4 Bundles (transaction, batch, collection, searchset) as .json, bulk data as .ndjson. Invalid resources are quarantined and the rest is imported; a transaction bundle is all or nothing. Importing the same data again adds nothing."</p>
+                <button id="import-submit" class="primary" type="submit" disabled=move || running.get()>
+                    {move || if running.get() { "Importing…" } else { "Import" }}
+                </button>
+            </form>
+            {move || running.get().then(|| {
+                let s = status.get().unwrap_or_default();
+                view! {
+                    <div class="import-progress" id="import-progress" role="status" aria-live="polite">
+                        <progress max=s.files_total.max(1) value=s.files_done></progress>
+                        <span>{format!(
+                            "File {} of {} · {} resources read · {} quarantined",
+                            (s.files_done + 1).min(s.files_total.max(1)), s.files_total, s.resources_read, s.quarantined
+                        )}</span>
+                    </div>
+                }
+            })}
+            {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
+        </section>
+        {move || report.get().map(|r| view! { <Report report=r/> })}
+    }
+}
+
+#[component]
+fn Report(report: ImportReportDto) -> impl IntoView {
+    let r = report;
+    view! {
+        <section class="card" id="import-report">
+            <h2>"Import report"</h2>
+            <dl class="facts">
+                <div class="fact"><dt>"Resources read"</dt><dd id="report-read">{r.resources_read}</dd></div>
+                <div class="fact"><dt>"Imported"</dt><dd id="report-imported">{r.resources_imported}</dd></div>
+                <div class="fact"><dt>"Quarantined"</dt><dd id="report-quarantined">{r.quarantined}</dd></div>
+                <div class="fact"><dt>"Patients"</dt><dd id="report-patients">{r.patients}</dd></div>
+                <div class="fact"><dt>"Time"</dt><dd>{format!("{:.1} s", r.seconds)}</dd></div>
+            </dl>
+            <h3>"By resource type"</h3>
+            <table class="settings" id="report-by-type">
+                <thead><tr><th scope="col">"Type"</th><th scope="col">"Imported"</th></tr></thead>
+                <tbody>
+                    {r.by_type.into_iter().map(|(t, n)| view! { <tr><th scope="row">{t}</th><td>{n}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+            {(!r.quarantine_report.is_empty()).then(|| view! {
+                <h3>"Quarantined (kept encrypted; fix the source and import again)"</h3>
+                <table class="settings" id="report-quarantine">
+                    <thead><tr><th scope="col">"File"</th><th scope="col">"Where"</th><th scope="col">"Why"</th></tr></thead>
+                    <tbody>
+                        {r.quarantine_report.into_iter().map(|q| view! {
+                            <tr><td><code>{q.file}</code></td><td><code>{q.path}</code></td><td>{q.reason}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
