@@ -1,0 +1,302 @@
+//! `iris import`, `iris patient list`, `iris export`, `iris erase` as IT runs them: the exact
+//! `--json` report, exit codes, kill -9 at random moments then a re-run ending with the same
+//! vault as an uninterrupted import, and erasure leaving none of the patient's identifying
+//! strings in any file under the data dir.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const PASSPHRASE: &str = "fhir cli test passphrase";
+const NOW: i64 = 1_795_000_000_000;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::write(env.path("config.toml"), "").unwrap();
+        env
+    }
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+    fn iris(&self, data: &str, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_iris"));
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("IRIS_")) {
+            c.env_remove(k);
+        }
+        c.args(args)
+            .env("IRIS_DATA_DIR", self.path(data))
+            .env("IRIS_MODELS_DIR", self.path("models"))
+            .env("IRIS_CONFIG", self.path("config.toml"))
+            .env("IRIS_POLICY_FILE", self.path("policy.toml"))
+            .env("IRIS_PASSPHRASE", PASSPHRASE)
+            .env("IRIS_PASSWORD", "admin password 1")
+            .env("IRIS_USER", "root")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+    fn run(&self, data: &str, args: &[&str]) -> Output {
+        self.iris(data, args).output().unwrap()
+    }
+    fn init(&self, data: &str) {
+        let mut c = self.iris(data, &["init", "--admin", "root"]);
+        c.env_remove("IRIS_USER");
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    /// A Synthea-style population, one transaction bundle per patient file.
+    fn population(&self, n: usize) -> (PathBuf, Vec<Value>) {
+        let dir = self.path("synthea");
+        std::fs::create_dir_all(&dir).unwrap();
+        let bundles: Vec<Value> = iris_fhir::synthetic::population(n, 11, NOW).collect();
+        for (i, b) in bundles.iter().enumerate() {
+            let f = std::fs::File::create(dir.join(format!("patient-{i:03}.json"))).unwrap();
+            iris_fhir::synthetic::write_bundle(f, b).unwrap();
+        }
+        (dir, bundles)
+    }
+}
+
+fn json(o: &Output) -> Value {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+/// Row counts of the vault: the import's result, independent of audit history.
+fn counts(env: &Env, data: &str) -> Vec<i64> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let v = iris_vault::Vault::open(
+            &env.path(data),
+            &iris_vault::Unlock::Passphrase(PASSPHRASE.into()),
+            iris_vault::Lockout::default(),
+        )
+        .await
+        .unwrap();
+        let c = v.import_counts().await.unwrap();
+        vec![
+            c.patients,
+            c.encounters,
+            c.observations,
+            c.conditions,
+            c.medications,
+            c.allergies,
+            c.procedures,
+            c.immunizations,
+            c.raw,
+            c.quarantined,
+        ]
+    })
+}
+
+#[test]
+fn import_json_report_has_exactly_the_documented_shape() {
+    let env = Env::new();
+    env.init("data");
+    let (dir, bundles) = env.population(4);
+    let v = json(&env.run("data", &["--json", "import", dir.to_str().unwrap()]));
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut expected = vec![
+        "resources_read",
+        "resources_imported",
+        "quarantined",
+        "patients",
+        "seconds",
+        "by_type",
+        "quarantine_report",
+    ];
+    expected.sort_unstable();
+    let mut keys_sorted = keys.clone();
+    keys_sorted.sort_unstable();
+    assert_eq!(keys_sorted, expected);
+    let mut input = iris_fhir::synthetic::Counts::new();
+    for b in &bundles {
+        iris_fhir::synthetic::add_counts(&mut input, &iris_fhir::synthetic::count(b));
+    }
+    assert_eq!(v["patients"], 4);
+    assert_eq!(v["quarantined"], 0);
+    assert_eq!(
+        v["resources_read"].as_u64().unwrap(),
+        input.values().sum::<u64>()
+    );
+    assert_eq!(v["by_type"]["Patient"], 4);
+    assert!(v["seconds"].as_f64().unwrap() > 0.0);
+
+    // A path that does not exist: the import could not run, exit 1.
+    let o = env.run("data", &["import", env.path("nowhere").to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Physicians do not import.
+    let list = json(&env.run("data", &["--json", "patient", "list"]));
+    assert_eq!(list.as_array().unwrap().len(), 4);
+}
+
+/// kill -9 at 20 random moments of an import, then a complete run: the vault's rows equal an
+/// uninterrupted import's.
+#[test]
+fn an_import_killed_at_random_moments_completes_with_the_same_result() {
+    let env = Env::new();
+    let (dir, _) = env.population(30);
+    let folder = dir.to_str().unwrap().to_string();
+    env.init("clean");
+    json(&env.run("clean", &["--json", "import", &folder]));
+    let expected = counts(&env, "clean");
+
+    env.init("killed");
+    // How long a full import takes, to spread the kills over it.
+    let t = Instant::now();
+    let mut c = env.iris("probe", &["import", &folder]);
+    env.init("probe");
+    c.status().unwrap();
+    let full = t.elapsed().max(Duration::from_millis(200));
+    let mut seed: u64 = 0x5eed;
+    let mut killed_midway = 0;
+    for _ in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = Duration::from_micros(seed % (full.as_micros() as u64));
+        let mut child = env.iris("killed", &["import", &folder]).spawn().unwrap();
+        std::thread::sleep(at);
+        if child.try_wait().unwrap().is_none() {
+            killed_midway += 1;
+        }
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+    }
+    assert!(
+        killed_midway >= 15,
+        "only {killed_midway} kills landed mid-import"
+    );
+    json(&env.run("killed", &["--json", "import", &folder]));
+    assert_eq!(counts(&env, "killed"), expected);
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Export (right of access), then erasure on request: afterwards none of the patient's
+/// identifying strings (name, MRN, SSN, driver's licence, phone, address) is in any file
+/// under the data dir — database, WAL, logs.
+#[test]
+fn export_then_erase_leaves_no_identifying_string_in_the_data_dir() {
+    let env = Env::new();
+    env.init("data");
+    let (dir, bundles) = env.population(3);
+    json(&env.run(
+        "data",
+        &[
+            "--json",
+            "--set",
+            "log_level=trace",
+            "import",
+            dir.to_str().unwrap(),
+        ],
+    ));
+    let list = json(&env.run("data", &["--json", "patient", "list"]));
+    let target = bundles[1]["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "Patient")
+        .unwrap();
+    let family = target["name"][0]["family"].as_str().unwrap().to_string();
+    let entry = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str().unwrap().starts_with(&family))
+        .expect("the patient is listed");
+    let id = entry["id"].as_str().unwrap().to_string();
+
+    let out = env.path("export.json");
+    let o = env.run(
+        "data",
+        &["export", "--patient", &id, "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let exported: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(exported["resourceType"], "Bundle");
+    assert!(exported["entry"].as_array().unwrap().len() > 10);
+
+    let mut secrets: Vec<String> = vec![family];
+    for g in target["name"][0]["given"].as_array().unwrap() {
+        secrets.push(g.as_str().unwrap().to_string());
+    }
+    for i in target["identifier"].as_array().unwrap() {
+        secrets.push(i["value"].as_str().unwrap().to_string());
+    }
+    for t in target["telecom"].as_array().into_iter().flatten() {
+        secrets.push(t["value"].as_str().unwrap().to_string());
+    }
+    for l in target["address"][0]["line"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        secrets.push(l.as_str().unwrap().to_string());
+    }
+    assert!(secrets.len() >= 5, "{secrets:?}");
+
+    let o = env.run(
+        "data",
+        &[
+            "--set",
+            "log_level=trace",
+            "erase",
+            "--patient",
+            &id,
+            "--reason",
+            "Erasure request of 2026-12-02, ticket 4711",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list = json(&env.run("data", &["--json", "patient", "list"]));
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let mut scanned = 0;
+    for f in files(&env.path("data")) {
+        let bytes = std::fs::read(&f).unwrap();
+        for s in &secrets {
+            assert!(
+                !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
+                "{s:?} is in {}",
+                f.display()
+            );
+        }
+        scanned += 1;
+    }
+    assert!(scanned >= 2, "the vault and the logs were scanned");
+}
