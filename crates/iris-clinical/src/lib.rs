@@ -5,6 +5,7 @@
 //! Inputs are in the vault's canonical units (mg/dL for creatinine, years for age).
 
 pub mod egfr;
+pub mod features;
 pub mod flags;
 pub mod scores;
 pub mod triage;

@@ -164,9 +164,12 @@ impl AppCore {
             };
         }
         let mut run = Run::default();
-        let result = self
+        let mut result = self
             .import_files(&v, &actor, &import_id, &files, &mut run)
             .await;
+        if result.is_ok() {
+            result = self.recompute_features(&v, &actor, &run.touched).await;
+        }
         self.vault_state
             .import
             .lock()
@@ -252,6 +255,32 @@ impl AppCore {
             let _ = reader.join();
             self.commit(v, actor, import_id, run).await?;
             self.progress(i as u64 + 1, run);
+        }
+        Ok(())
+    }
+
+    /// Gold features of the patients this import changed (only those: incremental).
+    async fn recompute_features(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        touched: &HashSet<String>,
+    ) -> Result<(), ApiError> {
+        let now = self.now_ms();
+        let mut ids: Vec<&String> = touched.iter().collect();
+        ids.sort();
+        for chunk in ids.chunks(500) {
+            let mut out = Vec::with_capacity(chunk.len());
+            for pid in chunk {
+                let obs = v
+                    .observations_for_features(actor, pid, now)
+                    .await
+                    .map_err(api_error)?;
+                out.push(((*pid).clone(), crate::gold::features_json(&obs)));
+            }
+            v.store_features(actor, &out, now)
+                .await
+                .map_err(api_error)?;
         }
         Ok(())
     }

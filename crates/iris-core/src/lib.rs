@@ -10,6 +10,7 @@ pub mod config;
 pub mod encounters;
 pub mod fhir_import;
 mod fhir_map;
+pub mod gold;
 pub mod import_pipeline;
 pub mod logging;
 pub mod medications;

@@ -273,3 +273,93 @@ async fn export_then_import_preserves_every_normalized_field() {
         assert_eq!(r1, r2);
     }
 }
+
+/// Gold features after an import, at the diabetes threshold (ADA: HbA1c ≥ 6.5 %): a patient at
+/// 6.4 % has no flag, one at 6.5 % has it with the value and date it came from. Importing more
+/// data for one patient recomputes that patient only.
+#[tokio::test]
+async fn gold_features_are_computed_for_the_imported_patients() {
+    let tmp = tempfile::tempdir().unwrap();
+    let core = admin(&tmp.path().join("v")).await;
+    let d = tmp.path().join("in");
+    let a1c = |id: &str, patient: &str, value: f64, day: &str| {
+        format!(
+            r#"{{"resourceType":"Observation","id":"{id}","status":"final","category":[{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory"}}]}}],"code":{{"coding":[{{"system":"http://loinc.org","code":"4548-4","display":"Hemoglobin A1c/Hemoglobin.total in Blood"}}]}},"subject":{{"reference":"Patient/{patient}"}},"effectiveDateTime":"{day}T09:00:00Z","valueQuantity":{{"value":{value},"unit":"%","system":"http://unitsofmeasure.org","code":"%"}}}}"#
+        )
+    };
+    let patient = |id: &str, mrn: &str| {
+        format!(
+            r#"{{"resourceType":"Patient","id":"{id}","identifier":[{{"system":"urn:mrn","value":"{mrn}"}}],"name":[{{"family":"Gold{id}","given":["Fea"]}}],"gender":"male","birthDate":"1960-01-01"}}"#
+        )
+    };
+    write(
+        &d,
+        "Patient.ndjson",
+        &format!("{}\n{}\n", patient("g1", "G-1"), patient("g2", "G-2")),
+    );
+    write(
+        &d,
+        "Observation.ndjson",
+        &format!(
+            "{}\n{}\n",
+            a1c("a1", "g1", 6.4, "2026-06-01"),
+            a1c("a2", "g2", 6.5, "2026-06-01")
+        ),
+    );
+    let r = import(&core, &[&d]).await;
+    assert_eq!(r.quarantined, 0, "{:?}", r.quarantine_report);
+    let (v, a) = core.actor().await.unwrap();
+    let features = |pid: String| {
+        let v = v.clone();
+        let a = a.clone();
+        async move {
+            let body = v.features(&a, &pid, NOW).await.unwrap().expect("computed");
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    let g1 = v
+        .patient_by_source(&a, "Patient/g1", NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    let g2 = v
+        .patient_by_source(&a, "Patient/g2", NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    let f1 = features(g1.clone()).await;
+    assert_eq!(
+        f1["flags"].as_array().unwrap().len(),
+        0,
+        "6.4 % is below the threshold"
+    );
+    assert_eq!(f1["lab_trends"][0]["code"], "4548-4");
+    let f2 = features(g2.clone()).await;
+    assert_eq!(f2["flags"][0]["kind"], "diabetes");
+    assert_eq!(f2["flags"][0]["evidence"][0]["value"], 6.5);
+
+    // A new result for g1 only: g1 is recomputed (now flagged), g2 untouched.
+    write(
+        &tmp.path().join("more"),
+        "Observation.ndjson",
+        &format!("{}\n", a1c("a3", "g1", 7.1, "2026-09-01")),
+    );
+    let before = v.features(&a, &g2, NOW).await.unwrap();
+    import(&core, &[&tmp.path().join("more")]).await;
+    let f1 = features(g1).await;
+    assert_eq!(f1["flags"][0]["kind"], "diabetes");
+    assert_eq!(v.features(&a, &g2, NOW).await.unwrap(), before);
+    let log = core
+        .audit_list(iris_types::AuditListRequest {
+            patient: None,
+            user: Some("admin".into()),
+        })
+        .await
+        .unwrap();
+    let recomputed: Vec<i64> = log
+        .iter()
+        .filter(|e| e.action == "features.recompute")
+        .map(|e| e.count)
+        .collect();
+    assert_eq!(recomputed, [2, 1], "both patients, then only the one that changed");
+}

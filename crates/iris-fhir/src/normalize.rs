@@ -278,6 +278,9 @@ impl Normalized {
 
 /// Validates and normalizes one resource given as JSON text.
 pub fn normalize(json: &str) -> Result<Normalized, Vec<Issue>> {
+    if !json.trim_start().starts_with('{') {
+        return Err(vec![issue("$", "resource is not a JSON object")]);
+    }
     let head: model::Head = match serde_json::from_str(json) {
         Ok(h) => h,
         Err(_) => {
@@ -564,9 +567,11 @@ impl Ck {
         self.arr(&cc.coding, &format!("{path}.coding"))
     }
 
-    /// The first coding of an accepted system whose code passes its check.
+    /// The first coding of an accepted system. Every coding of an accepted system must pass
+    /// its check: one that does not is an issue even when another one passes.
     fn pick(&mut self, cc: &CodeableConcept, path: &str, accepted: &[Checker]) -> Pick {
-        let mut bad: Option<(String, &'static str)> = None;
+        let mut found = None;
+        let mut bad = false;
         let codings = self.codings(cc, path);
         for (i, c) in codings.iter().enumerate() {
             let sys = self.text(&c.system, &format!("{path}.coding[{i}].system"));
@@ -578,32 +583,33 @@ impl Ck {
             let cpath = format!("{path}.coding[{i}].code");
             match self.text(&c.code, &cpath) {
                 Some(code) if check(&code) => {
-                    let display = self
-                        .text(&c.display, &format!("{path}.coding[{i}].display"))
-                        .or_else(|| self.text(&cc.text, &format!("{path}.text")))
-                        .unwrap_or_default();
-                    return Pick::Found {
-                        system,
-                        code,
-                        display,
-                    };
+                    if found.is_none() {
+                        let display = self
+                            .text(&c.display, &format!("{path}.coding[{i}].display"))
+                            .or_else(|| self.text(&cc.text, &format!("{path}.text")))
+                            .unwrap_or_default();
+                        found = Some(Pick::Found {
+                            system,
+                            code,
+                            display,
+                        });
+                    }
                 }
                 Some(_) => {
-                    bad.get_or_insert((cpath, reason));
+                    self.add(&cpath, reason);
+                    bad = true;
                 }
                 None => {
-                    bad.get_or_insert((cpath, "missing"));
+                    if !c.code.is_invalid() {
+                        self.add(&cpath, "missing");
+                    }
+                    bad = true;
                 }
             }
         }
-        match bad {
-            Some((p, reason)) => {
-                self.issues.push(Issue {
-                    path: format!("{}{p}", self.root),
-                    reason: reason.to_string(),
-                });
-                Pick::Bad
-            }
+        match found {
+            _ if bad => Pick::Bad,
+            Some(f) => f,
             None => Pick::NoneOf,
         }
     }

@@ -238,7 +238,10 @@ fn bundle_stops_early_without_reading_the_rest() {
     assert!(s.stopped);
     assert_eq!(s.resources, 5_000);
     let used = taken.get();
-    assert!(used < 5_001 * (entry.len() as u64 + 2) + 64 * 1024, "{used}");
+    assert!(
+        used < 5_001 * (entry.len() as u64 + 2) + 64 * 1024,
+        "{used}"
+    );
 }
 
 #[test]
@@ -482,9 +485,6 @@ fn entries_before_type_have_a_memory_limit() {
     }
     text.push_str(r#"],"type":"batch"}"#);
     let (items, r) = bundle(&text);
-    assert!(matches!(
-        r.unwrap_err().kind,
-        ReadErrorKind::BufferLimit(_)
-    ));
+    assert!(matches!(r.unwrap_err().kind, ReadErrorKind::BufferLimit(_)));
     assert!(items.is_empty());
 }

@@ -101,7 +101,13 @@ fn hand_made_values_round_trip() {
     };
     let items = vec![
         med("", "other", None, "", "not-taken"),
-        med("1191", "sublingual", Some((0.4, "mg")), "every 5 minutes", "intended"),
+        med(
+            "1191",
+            "sublingual",
+            Some((0.4, "mg")),
+            "every 5 minutes",
+            "intended",
+        ),
         med("1191", "otic", Some((2.0, "{drop}")), "BID", "on-hold"),
         med("1191", "transdermal", Some((1.0, "1")), "", "unknown"),
         Normalized::Observation(vec![NObservation {
@@ -173,6 +179,9 @@ fn iris_ids_become_urn_uuids() {
     for e in &entries[1..] {
         let r = &e["resource"];
         let subj = r.get("subject").or_else(|| r.get("patient")).unwrap();
-        assert_eq!(subj["reference"], "urn:uuid:01234567-89ab-cdef-0123-456789abcdef");
+        assert_eq!(
+            subj["reference"],
+            "urn:uuid:01234567-89ab-cdef-0123-456789abcdef"
+        );
     }
 }

@@ -103,9 +103,15 @@ fn clinically_coherent() {
         }
         if htn {
             hypertensives += 1;
-            assert!(sys.iter().all(|v| *v >= 140.0), "hypertensive systolic {sys:?}");
+            assert!(
+                sys.iter().all(|v| *v >= 140.0),
+                "hypertensive systolic {sys:?}"
+            );
         } else {
-            assert!(sys.iter().all(|v| *v < 140.0), "normotensive systolic {sys:?}");
+            assert!(
+                sys.iter().all(|v| *v < 140.0),
+                "normotensive systolic {sys:?}"
+            );
         }
     }
     assert!(diabetics > 5 && hypertensives > 5 && others > 5);
@@ -119,10 +125,16 @@ fn every_time_is_before_now_and_names_are_synthetic() {
                 Normalized::Patient(p) => {
                     assert!(p.family.starts_with("Synthetic-Family"));
                     assert!(p.given.iter().all(|g| g.starts_with("Synthetic-Given")));
-                    assert!(p.identifiers.iter().any(|(s, v)| s.ends_with("us-ssn") && v.starts_with("999-")));
+                    assert!(
+                        p.identifiers
+                            .iter()
+                            .any(|(s, v)| s.ends_with("us-ssn") && v.starts_with("999-"))
+                    );
                     assert!(p.mrn.as_deref().is_some_and(|m| m.starts_with("SYN")));
                 }
-                Normalized::Encounter(x) => assert!(x.end.unwrap() <= NOW && x.start < x.end.unwrap()),
+                Normalized::Encounter(x) => {
+                    assert!(x.end.unwrap() <= NOW && x.start < x.end.unwrap())
+                }
                 Normalized::Observation(v) => assert!(v.iter().all(|o| o.effective_at <= NOW)),
                 _ => {}
             }

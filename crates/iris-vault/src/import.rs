@@ -511,6 +511,116 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// Every numeric observation of the patients, for derived features (administrators; the
+    /// reads are audited by [`Vault::store_features`], once per recomputation).
+    pub async fn observations_for_features(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        now: Millis,
+    ) -> Result<Vec<crate::records::Observation>, VaultError> {
+        self.authorize(actor, Action::ImportExport, None, now)
+            .await?;
+        let mut out = Vec::new();
+        for r in sqlx::query(
+            "SELECT id, body, key_generation FROM records
+             WHERE patient_id = ? AND kind = 'observation' AND entered_in_error = 0",
+        )
+        .bind(patient_id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let rid: String = r.get(0);
+            let plain = self.keys_for(r.get(2))?.open(
+                Place {
+                    table: "records",
+                    column: "observation",
+                    row: &rid,
+                },
+                &r.get::<Vec<u8>, _>(1),
+            )?;
+            if let Record::Observation(o) = Record::decode("observation", &plain)? {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores derived features (sealed JSON) for each patient, in one transaction with one
+    /// audit entry (`features.recompute`, the number of patients).
+    pub async fn store_features(
+        &self,
+        actor: &Actor,
+        features: &[(String, Vec<u8>)],
+        now: Millis,
+    ) -> Result<(), VaultError> {
+        self.authorize(actor, Action::ImportExport, None, now)
+            .await?;
+        if features.is_empty() {
+            return Ok(());
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        for (pid, body) in features {
+            sqlx::query(
+                "INSERT INTO gold_features (patient_id, key_generation, body, updated_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (patient_id) DO UPDATE SET key_generation = excluded.key_generation,
+                     body = excluded.body, updated_at = excluded.updated_at",
+            )
+            .bind(pid)
+            .bind(self.generation)
+            .bind(self.keys.seal(Place { table: "gold_features", column: "body", row: pid }, body))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.audit(
+            &mut tx,
+            now,
+            NewEntry {
+                user: &actor.name,
+                role: actor.role.as_str(),
+                action: "features.recompute",
+                patient: None,
+                outcome: Outcome::Ok,
+                count: features.len() as i64,
+                detail: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The stored features of a patient (administrators), if computed.
+    pub async fn features(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        now: Millis,
+    ) -> Result<Option<Vec<u8>>, VaultError> {
+        self.authorize(actor, Action::ImportExport, Some(patient_id), now)
+            .await?;
+        let Some((body, generation)) = sqlx::query_as::<_, (Vec<u8>, i64)>(
+            "SELECT body, key_generation FROM gold_features WHERE patient_id = ?",
+        )
+        .bind(patient_id)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(self.keys_for(generation)?.open(
+            Place {
+                table: "gold_features",
+                column: "body",
+                row: patient_id,
+            },
+            &body,
+        )?))
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub patients: i64,

@@ -1,0 +1,1260 @@
+//! Normalization and validation, resource by resource.
+
+use iris_fhir::codes::{ICD10CM, RXNORM, SNOMED};
+use iris_fhir::{Deceased, Issue, Normalized, ObsValue, Reference, normalize};
+use serde_json::{Value, json};
+
+const PID: &str = "6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f";
+
+fn subject() -> Value {
+    json!({ "reference": format!("urn:uuid:{PID}") })
+}
+
+fn ok(v: Value) -> Normalized {
+    match normalize(&v.to_string()) {
+        Ok(n) => n,
+        Err(i) => panic!("unexpected issues {i:?} for {v:#}"),
+    }
+}
+
+/// The issues of an invalid resource; no reason or path may quote a value we planted.
+fn issues(v: Value) -> Vec<(String, String)> {
+    let text = v.to_string();
+    let issues: Vec<Issue> = normalize(&text).expect_err("expected issues");
+    for i in &issues {
+        for secret in [
+            "SECRET",
+            "Jane",
+            "8480-5",
+            "E11.9X99999",
+            "44054007",
+            "140 mmHg",
+        ] {
+            assert!(!i.reason.contains(secret), "{i:?}");
+            assert!(!i.path.contains(secret), "{i:?}");
+        }
+    }
+    issues.into_iter().map(|i| (i.path, i.reason)).collect()
+}
+
+fn has(issues: &[(String, String)], path: &str, reason: &str) -> bool {
+    issues.iter().any(|(p, r)| p == path && r.contains(reason))
+}
+
+fn set(mut v: Value, path: &[&str], x: Value) -> Value {
+    let mut cur = &mut v;
+    for k in path {
+        cur = match k.parse::<usize>() {
+            Ok(i) if cur.is_array() => &mut cur[i],
+            _ => &mut cur[*k],
+        };
+    }
+    *cur = x;
+    v
+}
+
+fn remove(mut v: Value, key: &str) -> Value {
+    v.as_object_mut().unwrap().remove(key);
+    v
+}
+
+// ------------------------------------------------------------------------------- Patient
+
+fn patient() -> Value {
+    json!({
+        "resourceType": "Patient", "id": "p1",
+        "identifier": [
+            { "system": "https://github.com/synthetichealth/synthea", "value": "abc" },
+            { "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR" }] },
+              "system": "http://hospital.example", "value": "MRN-42" },
+            { "type": { "coding": [{ "code": "SS" }] }, "system": "http://hl7.org/fhir/sid/us-ssn", "value": "999-12-3456" },
+            { "type": { "coding": [{ "code": "DL" }] }, "system": "urn:oid:2.16.840.1.113883.4.3.25", "value": "S99912345" },
+            { "type": { "coding": [{ "code": "PPN" }] }, "value": "X1234X" },
+            { "system": "http://insurer.example", "value": "INS-1" }
+        ],
+        "name": [
+            { "use": "maiden", "family": "Old", "given": ["Jane"] },
+            { "use": "official", "family": " Synthetic ", "given": ["Jane", "Q"], "prefix": ["Ms."] }
+        ],
+        "telecom": [{ "system": "email", "value": "j@example.org" }, { "system": "phone", "value": "555-0100" }],
+        "gender": "female",
+        "birthDate": "1961-07-04",
+        "deceasedDateTime": "2020-01-02T03:04:05+01:00",
+        "address": [{ "use": "work", "city": "Work" },
+                    { "use": "home", "line": ["1 Main St", " "], "city": "Town", "state": "MA", "postalCode": "01000", "country": "US" }],
+        "maritalStatus": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "code": "M" }] }
+    })
+}
+
+#[test]
+fn patient_fields() {
+    let Normalized::Patient(p) = ok(patient()) else {
+        panic!()
+    };
+    assert_eq!(p.source_id.as_deref(), Some("p1"));
+    assert_eq!(p.family, "Synthetic");
+    assert_eq!(p.given, ["Jane", "Q"]);
+    assert_eq!(p.birth_date, "1961-07-04");
+    assert_eq!(p.sex, "female");
+    assert_eq!(p.mrn.as_deref(), Some("MRN-42"));
+    assert_eq!(p.identifiers.len(), 6);
+    assert!(p.identifiers.contains(&("".into(), "X1234X".into())));
+    assert!(p.identifiers.contains(&(
+        "http://hl7.org/fhir/sid/us-ssn".into(),
+        "999-12-3456".into()
+    )));
+    let a = p.address.unwrap();
+    assert_eq!(
+        (a.lines, a.city.as_str(), a.postal_code.as_str()),
+        (vec!["1 Main St".to_string()], "Town", "01000")
+    );
+    assert_eq!(p.phone.as_deref(), Some("555-0100"));
+    assert_eq!(p.email.as_deref(), Some("j@example.org"));
+    assert_eq!(p.deceased, Some(Deceased::At(1_577_930_645_000)));
+    assert_eq!(p.marital_status.as_deref(), Some("M"));
+}
+
+#[test]
+fn patient_defaults_and_fallbacks() {
+    let v = json!({ "resourceType": "Patient", "identifier": [{ "value": "first" }, { "value": "second" }],
+                    "name": [{ "family": "F" }], "birthDate": "2000-02-29", "deceasedBoolean": false });
+    let Normalized::Patient(p) = ok(v) else {
+        panic!()
+    };
+    assert_eq!(
+        (p.mrn.as_deref(), p.sex.as_str()),
+        (Some("first"), "unknown")
+    );
+    assert_eq!(p.deceased, Some(Deceased::Flag(false)));
+    assert_eq!((p.address, p.phone, p.source_id), (None, None, None));
+    let v = json!({ "resourceType": "Patient", "name": [{ "family": "F" }], "birthDate": "2000-01-01", "deceasedDateTime": "2019" });
+    let Normalized::Patient(p) = ok(v) else {
+        panic!()
+    };
+    assert_eq!((p.mrn, p.deceased), (None, Some(Deceased::Flag(true))));
+}
+
+#[test]
+fn patient_requirements() {
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (remove(patient(), "name"), "Patient.name", "missing"),
+        (
+            set(patient(), &["name"], json!([{ "given": ["Jane"] }])),
+            "Patient.name[0].family",
+            "missing",
+        ),
+        (
+            remove(patient(), "birthDate"),
+            "Patient.birthDate",
+            "missing",
+        ),
+        (
+            set(patient(), &["birthDate"], json!("1961")),
+            "Patient.birthDate",
+            "partial date",
+        ),
+        (
+            set(patient(), &["birthDate"], json!("1961-02-30")),
+            "Patient.birthDate",
+            "not a valid FHIR date",
+        ),
+        (
+            set(patient(), &["birthDate"], json!(19610704)),
+            "Patient.birthDate",
+            "must be a string",
+        ),
+        (
+            set(patient(), &["gender"], json!("SECRET")),
+            "Patient.gender",
+            "not one of",
+        ),
+        (
+            set(patient(), &["name"], json!("Jane")),
+            "Patient.name",
+            "must be an array",
+        ),
+        (
+            set(patient(), &["deceasedDateTime"], json!("2020-01-02T03:04")),
+            "Patient.deceasedDateTime",
+            "not a valid",
+        ),
+        (
+            set(patient(), &["id"], json!("SECRET value")),
+            "Patient.id",
+            "not a valid FHIR id",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(has(&i, path, reason), "{path}: {i:?}");
+    }
+}
+
+// ----------------------------------------------------------------------------- Encounter
+
+fn encounter() -> Value {
+    json!({
+        "resourceType": "Encounter", "id": "e1", "status": "finished",
+        "class": { "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB" },
+        "type": [{ "coding": [{ "system": SNOMED, "code": "185349003", "display": "Encounter for check up" }] }],
+        "subject": subject(),
+        "period": { "start": "2024-03-10T08:00:00-05:00", "end": "2024-03-10T08:30:00-05:00" },
+        "reasonCode": [{ "coding": [{ "system": SNOMED, "code": "10509002", "display": "Acute bronchitis" }] }]
+    })
+}
+
+#[test]
+fn encounter_fields_and_mappings() {
+    let Normalized::Encounter(e) = ok(encounter()) else {
+        panic!()
+    };
+    assert_eq!((e.class.as_str(), e.status.as_str()), ("AMB", "finished"));
+    assert_eq!(
+        (e.start, e.end),
+        (1_710_075_600_000, Some(1_710_077_400_000))
+    );
+    assert_eq!(e.reason, "Acute bronchitis");
+    assert_eq!(e.subject, Reference::Uuid(PID.into()));
+    for (class, want) in [
+        ("EMER", "EMER"),
+        ("IMP", "IMP"),
+        ("ACUTE", "IMP"),
+        ("HH", "HH"),
+        ("VR", "AMB"),
+        ("emergency", "EMER"),
+    ] {
+        let Normalized::Encounter(e) = ok(set(encounter(), &["class", "code"], json!(class)))
+        else {
+            panic!()
+        };
+        assert_eq!(e.class, want);
+    }
+    for (status, want) in [
+        ("arrived", "in-progress"),
+        ("triaged", "in-progress"),
+        ("onleave", "in-progress"),
+        ("planned", "planned"),
+        ("cancelled", "cancelled"),
+    ] {
+        let Normalized::Encounter(e) = ok(set(encounter(), &["status"], json!(status))) else {
+            panic!()
+        };
+        assert_eq!(e.status, want);
+    }
+    // No reasonCode: the type's text.
+    let Normalized::Encounter(e) = ok(remove(encounter(), "reasonCode")) else {
+        panic!()
+    };
+    assert_eq!(e.reason, "Encounter for check up");
+}
+
+#[test]
+fn encounter_requirements() {
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (remove(encounter(), "class"), "Encounter.class", "missing"),
+        (
+            set(encounter(), &["class", "code"], json!("XYZ")),
+            "Encounter.class.code",
+            "not a supported",
+        ),
+        (
+            set(encounter(), &["status"], json!("entered-in-error")),
+            "Encounter.status",
+            "entered-in-error",
+        ),
+        (remove(encounter(), "status"), "Encounter.status", "missing"),
+        (
+            remove(encounter(), "period"),
+            "Encounter.period.start",
+            "missing",
+        ),
+        (
+            set(
+                encounter(),
+                &["period", "start"],
+                json!("2024-03-10T08:00:00"),
+            ),
+            "Encounter.period.start",
+            "no timezone",
+        ),
+        (
+            remove(encounter(), "subject"),
+            "Encounter.subject",
+            "missing",
+        ),
+        (
+            set(encounter(), &["subject"], json!({ "reference": "Group/1" })),
+            "Encounter.subject.reference",
+            "another resource type",
+        ),
+        (
+            set(encounter(), &["subject"], json!({ "display": "SECRET" })),
+            "Encounter.subject.reference",
+            "missing",
+        ),
+        (
+            set(encounter(), &["subject"], json!({ "reference": "#p" })),
+            "Encounter.subject.reference",
+            "cannot",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(
+            i.iter().any(|(p, r)| p == path
+                && (r.contains(reason) || reason == "cannot" && r.contains("resolved"))),
+            "{path}: {i:?}"
+        );
+    }
+}
+
+// --------------------------------------------------------------------------- Observation
+
+fn observation() -> Value {
+    json!({
+        "resourceType": "Observation", "id": "o1", "status": "final",
+        "identifier": [{ "system": "urn:lab", "value": "ACC-1" }],
+        "category": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory" }] }],
+        "code": { "coding": [{ "system": "http://loinc.org", "code": "4548-4", "display": "Hemoglobin A1c" }] },
+        "subject": subject(),
+        "encounter": { "reference": "Encounter/e1" },
+        "effectiveDateTime": "2024-03-10T08:00:00-05:00",
+        "valueQuantity": { "value": 7.2, "unit": "percent", "system": "http://unitsofmeasure.org", "code": "%" },
+        "referenceRange": [{ "low": { "value": 4.0, "code": "%" }, "high": { "value": 5.6, "unit": "%" } }],
+        "interpretation": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": "H" }] }]
+    })
+}
+
+fn one_obs(v: Value) -> iris_fhir::NObservation {
+    match ok(v) {
+        Normalized::Observation(mut o) if o.len() == 1 => o.remove(0),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn observation_fields() {
+    let o = one_obs(observation());
+    assert_eq!(
+        (o.code.as_str(), o.display.as_str(), o.category.as_str()),
+        ("4548-4", "Hemoglobin A1c", "laboratory")
+    );
+    assert_eq!(
+        o.value,
+        ObsValue::Quantity {
+            value: 7.2,
+            unit: "%".into()
+        }
+    );
+    assert_eq!((o.reference_low, o.reference_high), (Some(4.0), Some(5.6)));
+    assert_eq!(o.effective_at, 1_710_075_600_000);
+    assert_eq!(o.interpretation.as_deref(), Some("H"));
+    assert_eq!(
+        o.encounter,
+        Some(Reference::Relative {
+            resource_type: "Encounter".into(),
+            id: "e1".into()
+        })
+    );
+    assert_eq!(
+        o.identifiers,
+        [("urn:lab".to_string(), "ACC-1".to_string())]
+    );
+    assert_eq!(o.panel, None);
+    // The unit when there is no code.
+    let o = one_obs(set(
+        observation(),
+        &["valueQuantity"],
+        json!({ "value": 7, "unit": "%" }),
+    ));
+    assert_eq!(
+        o.value,
+        ObsValue::Quantity {
+            value: 7.0,
+            unit: "%".into()
+        }
+    );
+}
+
+#[test]
+fn observation_times_with_offsets() {
+    for (t, ms) in [
+        ("2024-03-10T13:00:00Z", 1_710_075_600_000),
+        ("2024-03-10T08:00:00-05:00", 1_710_075_600_000),
+        ("2024-03-10T18:30:00+05:30", 1_710_075_600_000),
+        ("2024-03-10T13:00:00.250+00:00", 1_710_075_600_250),
+        ("2024-03-10", 1_710_028_800_000),
+        ("2024-03-11T00:30:00+14:00", 1_710_066_600_000),
+    ] {
+        assert_eq!(
+            one_obs(set(observation(), &["effectiveDateTime"], json!(t))).effective_at,
+            ms,
+            "{t}"
+        );
+    }
+    let v = set(
+        remove(observation(), "effectiveDateTime"),
+        &["effectivePeriod"],
+        json!({ "start": "2024-03-10T09:00:00+01:00" }),
+    );
+    assert_eq!(one_obs(v).effective_at, 1_710_057_600_000);
+}
+
+#[test]
+fn blood_pressure_panel_gives_two_observations() {
+    let v = json!({
+        "resourceType": "Observation", "id": "bp", "status": "final",
+        "category": [{ "coding": [{ "code": "vital-signs" }] }],
+        "code": { "coding": [{ "system": "http://loinc.org", "code": "85354-9" }] },
+        "subject": subject(),
+        "effectiveDateTime": "2024-03-10T08:00:00-05:00",
+        "component": [
+            { "code": { "coding": [{ "system": "http://loinc.org", "code": "8480-6", "display": "Systolic blood pressure" }] },
+              "valueQuantity": { "value": 152, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]" },
+              "interpretation": [{ "coding": [{ "code": "HU" }] }] },
+            { "code": { "coding": [{ "system": "http://loinc.org", "code": "8462-4", "display": "Diastolic blood pressure" }] },
+              "valueQuantity": { "value": 95, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]" },
+              "referenceRange": [{ "high": { "value": 80, "code": "mm[Hg]" } }] },
+            { "code": { "coding": [{ "system": "http://loinc.org", "code": "8478-0" }] }, "dataAbsentReason": { "text": "not measured" } }
+        ]
+    });
+    let Normalized::Observation(obs) = ok(v) else {
+        panic!()
+    };
+    assert_eq!(obs.len(), 2);
+    assert_eq!(
+        (obs[0].code.as_str(), obs[1].code.as_str()),
+        ("8480-6", "8462-4")
+    );
+    assert_eq!(
+        obs[0].value,
+        ObsValue::Quantity {
+            value: 152.0,
+            unit: "mm[Hg]".into()
+        }
+    );
+    assert_eq!(
+        obs[1].value,
+        ObsValue::Quantity {
+            value: 95.0,
+            unit: "mm[Hg]".into()
+        }
+    );
+    assert_eq!(
+        (obs[0].interpretation.as_deref(), obs[1].reference_high),
+        (Some("HH"), Some(80.0))
+    );
+    assert!(obs.iter().all(|o| o.panel.as_deref() == Some("85354-9")
+        && o.effective_at == 1_710_075_600_000
+        && o.category == "vital-signs"
+        && o.source_id.as_deref() == Some("bp")));
+}
+
+#[test]
+fn observation_text_values_and_inference() {
+    let v = set(
+        remove(observation(), "valueQuantity"),
+        &["valueCodeableConcept"],
+        json!({ "coding": [{ "system": SNOMED, "code": "266919005", "display": "Never smoked tobacco" }] }),
+    );
+    let v = remove(remove(v, "referenceRange"), "interpretation");
+    assert_eq!(
+        one_obs(v.clone()).value,
+        ObsValue::Text {
+            text: "Never smoked tobacco".into()
+        }
+    );
+    let v = set(
+        remove(v, "valueCodeableConcept"),
+        &["valueString"],
+        json!("positive"),
+    );
+    assert_eq!(
+        one_obs(v).value,
+        ObsValue::Text {
+            text: "positive".into()
+        }
+    );
+    // No category: a vital-sign code is a vital sign.
+    let v = set(
+        remove(observation(), "category"),
+        &["code"],
+        json!({ "coding": [{ "system": "http://loinc.org", "code": "8867-4" }] }),
+    );
+    let v = remove(remove(v, "referenceRange"), "interpretation");
+    assert_eq!(one_obs(v).category, "vital-signs");
+    // A grouping panel: nothing to store, no issue.
+    let v = set(
+        remove(
+            remove(remove(observation(), "valueQuantity"), "referenceRange"),
+            "interpretation",
+        ),
+        &["hasMember"],
+        json!([{ "reference": "Observation/x" }]),
+    );
+    assert_eq!(ok(v), Normalized::Observation(vec![]));
+}
+
+#[test]
+fn observation_code_and_value_failures() {
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            set(
+                observation(),
+                &["code", "coding", "0", "code"],
+                json!("8480-5"),
+            ),
+            "Observation.code.coding[0].code",
+            "check digit",
+        ),
+        (
+            set(
+                observation(),
+                &["code"],
+                json!({ "coding": [{ "system": SNOMED, "code": "44054006" }], "text": "SECRET" }),
+            ),
+            "Observation.code",
+            "no LOINC coding",
+        ),
+        (remove(observation(), "code"), "Observation.code", "missing"),
+        (
+            set(
+                observation(),
+                &["valueQuantity", "value"],
+                json!("140 mmHg"),
+            ),
+            "Observation.valueQuantity.value",
+            "must be a number",
+        ),
+        (
+            set(observation(), &["valueQuantity"], json!({ "unit": "%" })),
+            "Observation.valueQuantity.value",
+            "missing",
+        ),
+        (
+            remove(observation(), "effectiveDateTime"),
+            "Observation.effective[x]",
+            "missing",
+        ),
+        (
+            set(observation(), &["effectiveDateTime"], json!("2024-03")),
+            "Observation.effectiveDateTime",
+            "partial date",
+        ),
+        (
+            set(observation(), &["effectiveDateTime"], json!("10/03/2024")),
+            "Observation.effectiveDateTime",
+            "not a valid",
+        ),
+        (
+            set(
+                observation(),
+                &["category"],
+                json!([{ "coding": [{ "code": "imaging" }] }]),
+            ),
+            "Observation.category",
+            "missing or not",
+        ),
+        (
+            set(observation(), &["status"], json!("entered-in-error")),
+            "Observation.status",
+            "entered-in-error",
+        ),
+        (
+            remove(observation(), "subject"),
+            "Observation.subject",
+            "missing",
+        ),
+        (
+            set(
+                observation(),
+                &["referenceRange", "0", "high", "unit"],
+                json!("mmol/mol"),
+            ),
+            "Observation.referenceRange[0].high",
+            "unit differs",
+        ),
+        (
+            set(
+                observation(),
+                &["referenceRange", "0", "low", "value"],
+                json!("4"),
+            ),
+            "Observation.referenceRange[0].low.value",
+            "must be a number",
+        ),
+        (
+            remove(
+                remove(remove(observation(), "valueQuantity"), "referenceRange"),
+                "interpretation",
+            ),
+            "Observation.value[x]",
+            "missing",
+        ),
+        (
+            set(
+                observation(),
+                &["code", "coding"],
+                json!({ "system": "http://loinc.org" }),
+            ),
+            "Observation.code.coding",
+            "must be an array",
+        ),
+        (
+            set(
+                observation(),
+                &["encounter"],
+                json!({ "reference": "Patient/1" }),
+            ),
+            "Observation.encounter.reference",
+            "another resource type",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(has(&i, path, reason), "{path}: {i:?}");
+    }
+}
+
+#[test]
+fn unknown_or_broken_resources() {
+    assert_eq!(normalize("[1]").unwrap_err()[0].path, "$");
+    assert_eq!(
+        normalize("{\"id\":\"x\"}").unwrap_err()[0],
+        Issue {
+            path: "$.resourceType".into(),
+            reason: "missing".into()
+        }
+    );
+    assert_eq!(
+        normalize("{\"resourceType\":\"Patient\",\"name\":[],\"name\":[]}").unwrap_err()[0].path,
+        "Patient"
+    );
+    let n =
+        ok(json!({ "resourceType": "DiagnosticReport", "subject": { "reference": "Patient/9" } }));
+    assert_eq!(
+        n,
+        Normalized::Other {
+            resource_type: "DiagnosticReport".into(),
+            patient: Some(Reference::Relative {
+                resource_type: "Patient".into(),
+                id: "9".into()
+            })
+        }
+    );
+    assert_eq!(
+        ok(json!({ "resourceType": "Organization" })),
+        Normalized::Other {
+            resource_type: "Organization".into(),
+            patient: None
+        }
+    );
+}
+
+// ----------------------------------------------------------------------------- Condition
+
+fn condition() -> Value {
+    json!({
+        "resourceType": "Condition", "id": "c1",
+        "clinicalStatus": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active" }] },
+        "code": { "coding": [
+            { "system": "http://example.org/local", "code": "DM2" },
+            { "system": ICD10CM, "code": "E11.9", "display": "Type 2 diabetes mellitus without complications" },
+            { "system": SNOMED, "code": "44054006", "display": "Diabetes mellitus type 2" }
+        ] },
+        "subject": subject(),
+        "onsetDateTime": "2015-06-01T23:00:00-05:00"
+    })
+}
+
+#[test]
+fn condition_fields() {
+    let Normalized::Condition(c) = ok(condition()) else {
+        panic!()
+    };
+    assert_eq!((c.system.as_str(), c.code.as_str()), (ICD10CM, "E11.9"));
+    assert_eq!(c.display, "Type 2 diabetes mellitus without complications");
+    assert_eq!(
+        (c.onset.as_deref(), c.clinical_status.as_str(), c.abatement),
+        (Some("2015-06-01"), "active", None)
+    );
+    // SNOMED first.
+    let v = set(
+        condition(),
+        &["code"],
+        json!({ "coding": [{ "system": SNOMED, "code": "38341003" }], "text": "Hypertension" }),
+    );
+    let Normalized::Condition(c) = ok(v) else {
+        panic!()
+    };
+    assert_eq!(
+        (c.system.as_str(), c.code.as_str(), c.display.as_str()),
+        (SNOMED, "38341003", "Hypertension")
+    );
+    // No clinical status: resolved when abated, else active.
+    let v = set(
+        remove(condition(), "clinicalStatus"),
+        &["abatementDateTime"],
+        json!("2016-01-01"),
+    );
+    let Normalized::Condition(c) = ok(v) else {
+        panic!()
+    };
+    assert_eq!(
+        (c.clinical_status.as_str(), c.abatement.as_deref()),
+        ("resolved", Some("2016-01-01"))
+    );
+    let Normalized::Condition(c) = ok(remove(condition(), "clinicalStatus")) else {
+        panic!()
+    };
+    assert_eq!(c.clinical_status, "active");
+    // A partial onset is dropped.
+    let Normalized::Condition(c) = ok(set(condition(), &["onsetDateTime"], json!("2015"))) else {
+        panic!()
+    };
+    assert_eq!(c.onset, None);
+}
+
+#[test]
+fn condition_failures() {
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            set(
+                condition(),
+                &["code", "coding", "1", "code"],
+                json!("E11.9X99999"),
+            ),
+            "Condition.code.coding[1].code",
+            "invalid ICD-10-CM code format",
+        ),
+        (
+            set(
+                condition(),
+                &["code"],
+                json!({ "coding": [{ "system": ICD10CM, "code": "e11.9" }] }),
+            ),
+            "Condition.code.coding[0].code",
+            "ICD-10-CM",
+        ),
+        (
+            set(
+                condition(),
+                &["code"],
+                json!({ "coding": [{ "system": SNOMED, "code": "44054007" }] }),
+            ),
+            "Condition.code.coding[0].code",
+            "Verhoeff",
+        ),
+        (
+            set(condition(), &["code"], json!({ "text": "SECRET" })),
+            "Condition.code",
+            "no ICD-10-CM or SNOMED CT coding",
+        ),
+        (remove(condition(), "code"), "Condition.code", "missing"),
+        (
+            set(
+                condition(),
+                &["verificationStatus"],
+                json!({ "coding": [{ "code": "refuted" }] }),
+            ),
+            "Condition.verificationStatus",
+            "refuted",
+        ),
+        (
+            set(
+                condition(),
+                &["clinicalStatus"],
+                json!({ "coding": [{ "code": "SECRET" }] }),
+            ),
+            "Condition.clinicalStatus",
+            "not a condition-clinical",
+        ),
+        (
+            set(condition(), &["onsetDateTime"], json!("2015-13-01")),
+            "Condition.onsetDateTime",
+            "not a valid",
+        ),
+        (
+            remove(condition(), "subject"),
+            "Condition.subject",
+            "missing",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(has(&i, path, reason), "{path}: {i:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------- Medication
+
+fn med_request() -> Value {
+    json!({
+        "resourceType": "MedicationRequest", "id": "m1", "status": "active", "intent": "order",
+        "medicationCodeableConcept": { "coding": [{ "system": RXNORM, "code": "860975", "display": "metformin 500 MG" }] },
+        "subject": subject(),
+        "encounter": { "reference": "urn:uuid:0b6b6d4e-4cc2-4d3a-a4a5-0c1d2e3f4a5b" },
+        "authoredOn": "2024-01-05T22:00:00-08:00",
+        "dosageInstruction": [{
+            "timing": { "repeat": { "frequency": 2, "period": 1, "periodUnit": "d", "boundsPeriod": { "end": "2024-06-30" } } },
+            "route": { "coding": [{ "system": SNOMED, "code": "26643006", "display": "Oral route" }] },
+            "doseAndRate": [{ "doseQuantity": { "value": 500, "unit": "milligram", "system": "http://unitsofmeasure.org", "code": "mg" } }]
+        }]
+    })
+}
+
+fn med(v: Value) -> iris_fhir::NMedication {
+    match ok(v) {
+        Normalized::Medication(m) => m,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn medication_request_fields() {
+    let m = med(med_request());
+    assert_eq!(
+        (m.code.as_str(), m.display.as_str()),
+        ("860975", "metformin 500 MG")
+    );
+    assert_eq!(
+        (m.dose_value, m.dose_unit.as_deref()),
+        (Some(500.0), Some("mg"))
+    );
+    assert_eq!(
+        (m.route.as_str(), m.frequency.as_str(), m.status.as_str()),
+        ("oral", "twice daily", "active")
+    );
+    assert_eq!(
+        (m.start.as_deref(), m.end.as_deref()),
+        (Some("2024-01-05"), Some("2024-06-30"))
+    );
+    assert_eq!(
+        m.encounter,
+        Some(Reference::Uuid(
+            "0b6b6d4e-4cc2-4d3a-a4a5-0c1d2e3f4a5b".into()
+        ))
+    );
+}
+
+#[test]
+fn medication_status_mapping() {
+    for (from, to) in [
+        ("active", "active"),
+        ("completed", "completed"),
+        ("stopped", "stopped"),
+        ("cancelled", "stopped"),
+        ("on-hold", "on-hold"),
+        ("draft", "intended"),
+        ("unknown", "unknown"),
+    ] {
+        assert_eq!(
+            med(set(med_request(), &["status"], json!(from))).status,
+            to,
+            "{from}"
+        );
+    }
+    let i = issues(set(med_request(), &["status"], json!("entered-in-error")));
+    assert!(has(&i, "MedicationRequest.status", "entered-in-error"));
+    let i = issues(set(med_request(), &["status"], json!("not-taken")));
+    assert!(has(
+        &i,
+        "MedicationRequest.status",
+        "not a supported status"
+    ));
+}
+
+#[test]
+fn medication_route_mapping() {
+    let route = |r: Value| med(set(med_request(), &["dosageInstruction", "0", "route"], r)).route;
+    for (code, want) in [
+        ("26643006", "oral"),
+        ("37839007", "sublingual"),
+        ("47625008", "intravenous"),
+        ("78421000", "intramuscular"),
+        ("34206005", "subcutaneous"),
+        ("447694001", "inhalation"),
+        ("6064005", "topical"),
+        ("45890007", "transdermal"),
+        ("37161004", "rectal"),
+        ("46713006", "nasal"),
+        ("54485002", "ophthalmic"),
+        ("10547007", "otic"),
+    ] {
+        assert_eq!(
+            route(json!({ "coding": [{ "system": SNOMED, "code": code }] })),
+            want,
+            "{code}"
+        );
+    }
+    for (text, want) in [
+        ("by mouth", "oral"),
+        ("PO", "oral"),
+        ("IV push", "intravenous"),
+        ("Inhalation", "inhalation"),
+        ("SC", "subcutaneous"),
+        ("Eye drops, left eye", "ophthalmic"),
+        ("intrathecal", "other"),
+    ] {
+        assert_eq!(route(json!({ "text": text })), want, "{text}");
+    }
+    assert_eq!(
+        route(
+            json!({ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration", "code": "SL" }] })
+        ),
+        "sublingual"
+    );
+    let mut v = med_request();
+    v["dosageInstruction"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("route");
+    assert_eq!(med(v).route, "other");
+}
+
+#[test]
+fn medication_dose_and_frequency() {
+    let di = |path: &[&str], x: Value| {
+        let mut full = vec!["dosageInstruction", "0"];
+        full.extend_from_slice(path);
+        med(set(med_request(), &full, x))
+    };
+    let m = di(&["doseAndRate", "0", "doseQuantity"], json!({ "value": 1 }));
+    assert_eq!(
+        (m.dose_value, m.dose_unit.as_deref()),
+        (Some(1.0), Some("1"))
+    );
+    let m = di(
+        &["doseAndRate", "0", "doseQuantity"],
+        json!({ "value": 2, "unit": "tablet" }),
+    );
+    assert_eq!(m.dose_unit.as_deref(), Some("tablet"));
+    assert_eq!(
+        di(
+            &["timing", "repeat"],
+            json!({ "frequency": 1, "period": 8, "periodUnit": "h" })
+        )
+        .frequency,
+        "every 8 hours"
+    );
+    assert_eq!(
+        di(
+            &["timing", "repeat"],
+            json!({ "frequency": 3, "period": 1, "periodUnit": "d" })
+        )
+        .frequency,
+        "three times daily"
+    );
+    assert_eq!(
+        di(
+            &["timing", "code"],
+            json!({ "coding": [{ "code": "BID" }] })
+        )
+        .frequency,
+        "BID"
+    );
+    assert_eq!(
+        di(&["timing", "code"], json!({ "text": "at bedtime" })).frequency,
+        "at bedtime"
+    );
+    let mut v = med_request();
+    v["dosageInstruction"][0] = json!({ "asNeededBoolean": true });
+    let m = med(v);
+    assert_eq!(
+        (m.frequency.as_str(), m.dose_value, m.route.as_str()),
+        ("as needed", None, "other")
+    );
+    let i = issues(set(
+        med_request(),
+        &[
+            "dosageInstruction",
+            "0",
+            "doseAndRate",
+            "0",
+            "doseQuantity",
+            "value",
+        ],
+        json!("SECRET"),
+    ));
+    assert!(has(
+        &i,
+        "MedicationRequest.dosageInstruction[0].doseAndRate[0].doseQuantity.value",
+        "must be a number"
+    ));
+}
+
+#[test]
+fn medication_concepts() {
+    // Text only.
+    let m = med(set(
+        med_request(),
+        &["medicationCodeableConcept"],
+        json!({ "text": "Grandma's tonic" }),
+    ));
+    assert_eq!(
+        (m.code.as_str(), m.display.as_str()),
+        ("", "Grandma's tonic")
+    );
+    // Another code system only: no RxNorm code, its display kept.
+    let m = med(set(
+        med_request(),
+        &["medicationCodeableConcept"],
+        json!({ "coding": [{ "system": "http://hl7.org/fhir/sid/ndc", "code": "0000", "display": "Thing" }] }),
+    ));
+    assert_eq!((m.code.as_str(), m.display.as_str()), ("", "Thing"));
+    // A contained Medication.
+    let mut v = remove(med_request(), "medicationCodeableConcept");
+    v["medicationReference"] = json!({ "reference": "#med" });
+    v["contained"] = json!([{ "resourceType": "Medication", "id": "med", "code": { "coding": [{ "system": RXNORM, "code": "314076", "display": "lisinopril 10 MG" }] } }]);
+    assert_eq!(med(v).code, "314076");
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            set(
+                med_request(),
+                &["medicationCodeableConcept", "coding", "0", "code"],
+                json!("SECRET1"),
+            ),
+            "MedicationRequest.medicationCodeableConcept.coding[0].code",
+            "RxNorm",
+        ),
+        (
+            set(
+                remove(med_request(), "medicationCodeableConcept"),
+                &["medicationReference"],
+                json!({ "reference": "Medication/1" }),
+            ),
+            "MedicationRequest.medicationReference",
+            "contained",
+        ),
+        (
+            remove(med_request(), "medicationCodeableConcept"),
+            "MedicationRequest.medication[x]",
+            "missing",
+        ),
+        (
+            set(
+                med_request(),
+                &["medicationCodeableConcept"],
+                json!({ "coding": [{ "system": "urn:x", "code": "1" }] }),
+            ),
+            "MedicationRequest.medicationCodeableConcept",
+            "neither",
+        ),
+        (
+            set(med_request(), &["authoredOn"], json!("2024-01-05T22:00:00")),
+            "MedicationRequest.authoredOn",
+            "no timezone",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(has(&i, path, reason), "{path}: {i:?}");
+    }
+}
+
+#[test]
+fn medication_statement() {
+    let v = json!({
+        "resourceType": "MedicationStatement", "id": "s1", "status": "not-taken",
+        "medicationCodeableConcept": { "coding": [{ "system": RXNORM, "code": "1191", "display": "aspirin" }] },
+        "subject": subject(), "context": { "reference": "Encounter/e9" },
+        "effectivePeriod": { "start": "2023-01-01", "end": "2023-02-01T10:00:00Z" },
+        "dosage": [{ "route": { "text": "oral" }, "timing": { "code": { "text": "daily" } },
+                     "doseAndRate": [{ "doseQuantity": { "value": 81, "code": "mg" } }] }]
+    });
+    let m = med(v);
+    assert_eq!(
+        (m.status.as_str(), m.route.as_str(), m.frequency.as_str()),
+        ("not-taken", "oral", "daily")
+    );
+    assert_eq!(
+        (m.start.as_deref(), m.end.as_deref()),
+        (Some("2023-01-01"), Some("2023-02-01"))
+    );
+    assert_eq!(
+        m.encounter,
+        Some(Reference::Relative {
+            resource_type: "Encounter".into(),
+            id: "e9".into()
+        })
+    );
+}
+
+// ------------------------------------------------------------------------------ Allergies
+
+fn allergy() -> Value {
+    json!({
+        "resourceType": "AllergyIntolerance", "id": "a1",
+        "clinicalStatus": { "coding": [{ "code": "active" }] },
+        "verificationStatus": { "coding": [{ "code": "confirmed" }] },
+        "criticality": "high",
+        "code": { "coding": [{ "system": RXNORM, "code": "7980", "display": "Penicillin G" }] },
+        "patient": subject(),
+        "recordedDate": "2020-05-01T23:30:00-04:00",
+        "reaction": [{ "manifestation": [{ "text": "Hives" }, { "coding": [{ "system": SNOMED, "code": "39579001", "display": "Anaphylaxis" }] }] }]
+    })
+}
+
+#[test]
+fn allergy_fields_and_failures() {
+    let Normalized::Allergy(a) = ok(allergy()) else {
+        panic!()
+    };
+    assert_eq!(
+        (a.system.as_str(), a.code.as_str(), a.display.as_str()),
+        (RXNORM, "7980", "Penicillin G")
+    );
+    assert_eq!(
+        (a.criticality.as_str(), a.reaction.as_deref()),
+        ("high", Some("Hives; Anaphylaxis"))
+    );
+    assert_eq!(
+        (a.recorded.as_deref(), a.clinical_status.as_deref()),
+        (Some("2020-05-01"), Some("active"))
+    );
+    let Normalized::Allergy(a) = ok(remove(remove(allergy(), "criticality"), "reaction")) else {
+        panic!()
+    };
+    assert_eq!(
+        (a.criticality.as_str(), a.reaction),
+        ("unable-to-assess", None)
+    );
+    let v = set(
+        allergy(),
+        &["code"],
+        json!({ "coding": [{ "system": SNOMED, "code": "91935009", "display": "Allergy to peanuts" }] }),
+    );
+    let Normalized::Allergy(a) = ok(v) else {
+        panic!()
+    };
+    assert_eq!(a.system, SNOMED);
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            set(allergy(), &["criticality"], json!("severe")),
+            "AllergyIntolerance.criticality",
+            "not one of",
+        ),
+        (
+            set(allergy(), &["code"], json!({ "text": "SECRET" })),
+            "AllergyIntolerance.code",
+            "no RxNorm or SNOMED CT coding",
+        ),
+        (
+            remove(allergy(), "patient"),
+            "AllergyIntolerance.patient",
+            "missing",
+        ),
+        (
+            set(
+                allergy(),
+                &["verificationStatus", "coding", "0", "code"],
+                json!("entered-in-error"),
+            ),
+            "AllergyIntolerance.verificationStatus",
+            "entered-in-error",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(has(&i, path, reason), "{path}: {i:?}");
+    }
+}
+
+// ------------------------------------------------------------- Procedures, immunizations
+
+#[test]
+fn procedure_and_immunization() {
+    let p = json!({
+        "resourceType": "Procedure", "id": "pr", "status": "completed",
+        "code": { "coding": [{ "system": "http://www.ama-assn.org/go/cpt", "code": "99213", "display": "Office visit" }] },
+        "subject": subject(), "performedPeriod": { "start": "2024-03-10T08:00:00-05:00", "end": "2024-03-10T09:00:00-05:00" }
+    });
+    let Normalized::Procedure(x) = ok(p.clone()) else {
+        panic!()
+    };
+    assert_eq!(
+        (x.code.as_str(), x.performed_at, x.status.as_str()),
+        ("99213", Some(1_710_075_600_000), "completed")
+    );
+    let i = issues(set(
+        remove(p.clone(), "status"),
+        &["code", "coding", "0", "code"],
+        json!("9921"),
+    ));
+    assert!(
+        has(&i, "Procedure.status", "missing") && has(&i, "Procedure.code.coding[0].code", "CPT")
+    );
+
+    let im = json!({
+        "resourceType": "Immunization", "id": "im", "status": "completed",
+        "vaccineCode": { "coding": [{ "system": "http://hl7.org/fhir/sid/cvx", "code": "08", "display": "Hep B" }] },
+        "patient": subject(), "occurrenceDateTime": "2021-09-30T23:00:00-07:00"
+    });
+    let Normalized::Immunization(x) = ok(im.clone()) else {
+        panic!()
+    };
+    assert_eq!(
+        (x.code.as_str(), x.occurrence.as_str(), x.status.as_str()),
+        ("08", "2021-09-30", "completed")
+    );
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            set(
+                im.clone(),
+                &["vaccineCode", "coding", "0", "code"],
+                json!("1234"),
+            ),
+            "Immunization.vaccineCode.coding[0].code",
+            "CVX",
+        ),
+        (
+            set(
+                remove(im.clone(), "occurrenceDateTime"),
+                &["occurrenceString"],
+                json!("last autumn"),
+            ),
+            "Immunization.occurrenceString",
+            "occurrenceDateTime",
+        ),
+        (
+            remove(im.clone(), "occurrenceDateTime"),
+            "Immunization.occurrenceDateTime",
+            "missing",
+        ),
+        (
+            set(im.clone(), &["status"], json!("entered-in-error")),
+            "Immunization.status",
+            "entered-in-error",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(has(&i, path, reason), "{path}: {i:?}");
+    }
+}
+
+#[test]
+fn issue_paths_inside_a_bundle() {
+    let text = json!({ "resourceType": "Bundle", "type": "batch", "entry": [
+        { "resource": patient() },
+        { "resource": set(observation(), &["valueQuantity", "value"], json!("7.2")) }
+    ]})
+    .to_string();
+    let mut seen = Vec::new();
+    iris_fhir::read_bundle(text.as_bytes(), |item| {
+        if let iris_fhir::Item::Resource(e) = item
+            && let Err(i) = e.normalize()
+        {
+            seen.extend(i);
+        }
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(
+        seen,
+        [Issue {
+            path: "$.entry[1].resource.valueQuantity.value".into(),
+            reason: "must be a number".into()
+        }]
+    );
+}
