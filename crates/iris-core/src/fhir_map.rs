@@ -264,6 +264,8 @@ pub(crate) fn patient_lookup(reference: &str) -> Lookup {
         Reference::Relative { resource_type, id } if resource_type == "Patient" => {
             Lookup::Source(format!("Patient/{id}"))
         }
+        // A patient imported earlier whose id was this UUID.
+        Reference::Uuid(u) => Lookup::Source(format!("Patient/{u}")),
         Reference::Conditional {
             resource_type,
             system,

@@ -433,6 +433,11 @@ impl AppCore {
                     run.pending.insert(u, index);
                 }
                 if let Some(id) = id {
+                    // NDJSON has no fullUrl: a UUID id is also what `urn:uuid:` references
+                    // name (Synthea writes fullUrl = urn:uuid:<id>).
+                    if iris_fhir::reference::is_uuid(&id) {
+                        run.pending.insert(format!("urn:uuid:{id}"), index);
+                    }
                     run.pending.insert(format!("Patient/{id}"), index);
                 }
                 Ok(())

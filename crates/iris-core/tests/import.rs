@@ -361,5 +361,9 @@ async fn gold_features_are_computed_for_the_imported_patients() {
         .filter(|e| e.action == "features.recompute")
         .map(|e| e.count)
         .collect();
-    assert_eq!(recomputed, [2, 1], "both patients, then only the one that changed");
+    assert_eq!(
+        recomputed,
+        [2, 1],
+        "both patients, then only the one that changed"
+    );
 }
