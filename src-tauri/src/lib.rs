@@ -273,7 +273,7 @@ async fn import_status(
     req: Empty,
 ) -> Result<iris_types::ImportStatusDto, ApiError> {
     let Empty {} = req;
-    core.get().map(iris_core::AppCore::import_status)
+    core.get().map(AppCore::import_status)
 }
 
 /// Registers every command. Shared by `main` and the tests so both run the same app.

@@ -959,3 +959,46 @@ fn triage_and_medication_safety_in_the_chart() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// An administrator imports a folder of FHIR bundles through the window: progress while it
+/// runs, then the report with counts by type and every quarantined resource (where and why).
+#[test]
+fn an_administrator_imports_fhir_and_sees_the_report() {
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("transfer");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (i, b) in iris_fhir::synthetic::population(3, 5, 1_795_000_000_000).enumerate() {
+        let f = std::fs::File::create(folder.join(format!("patient-{i}.json"))).unwrap();
+        iris_fhir::synthetic::write_bundle(f, &b).unwrap();
+    }
+    std::fs::write(
+        folder.join("broken.json"),
+        "{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": [",
+    )
+    .unwrap();
+    let s = launch(&h, tmp.path(), &["--demo"]);
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    let (user, password, _) = iris_core::DEMO_ACCOUNTS[0];
+    s.type_into("#sign-in-user", user).unwrap();
+    s.type_into("#sign-in-password", password).unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for("#nav-import", UI_TIMEOUT).unwrap();
+    s.click_on("#nav-import").unwrap();
+    s.wait_for("#import-form", UI_TIMEOUT).unwrap();
+    s.type_into("#import-paths", &folder.display().to_string())
+        .unwrap();
+    s.click_on("#import-submit").unwrap();
+    s.wait_for("#import-report", Duration::from_secs(120))
+        .unwrap();
+    assert_eq!(s.text(&s.find("#report-patients").unwrap()).unwrap(), "3");
+    assert_eq!(
+        s.text(&s.find("#report-quarantined").unwrap()).unwrap(),
+        "1"
+    );
+    let q = s
+        .wait_for_text("#report-quarantine", "broken.json", UI_TIMEOUT)
+        .unwrap();
+    assert!(q.contains("truncated"), "{q}");
+    shot(&s, "import-report");
+}

@@ -91,7 +91,6 @@ fn main() {
         "import_throughput: {} resources ({patients} patients, {} files) in {:.2} s = {:.0} resources/s (quarantined {}; read {})",
         report.resources_imported,
         patients,
-        patients,
         took.as_secs_f64(),
         report.resources_imported as f64 / took.as_secs_f64(),
         report.quarantined,

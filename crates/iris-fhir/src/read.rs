@@ -198,6 +198,8 @@ pub enum ReadErrorKind {
     BufferLimit(usize),
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Byte and line counters shared between the reader and the visitors.
 #[derive(Debug, Default)]
 struct Pos {
@@ -640,8 +642,32 @@ fn read_object<R: Read, F: FnMut(Item) -> ControlFlow<()>>(
     strict: bool,
 ) -> Result<Summary, ReadError> {
     let pos = Rc::new(Pos::default());
+    let mut inner = BufReader::with_capacity(64 * 1024, r);
+    // A UTF-8 byte order mark is not JSON; skip it (it still counts in offsets).
+    loop {
+        match inner.fill_buf() {
+            Ok(b) => {
+                if b.starts_with(BOM) {
+                    inner.consume(BOM.len());
+                    pos.bytes.set(BOM.len() as u64);
+                    pos.line_start.set(BOM.len() as u64);
+                }
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(ReadError {
+                    kind: ReadErrorKind::Io(e),
+                    line: 1,
+                    column: 0,
+                    offset: 0,
+                    delivered: 0,
+                });
+            }
+        }
+    }
     let counting = Counting {
-        inner: BufReader::with_capacity(64 * 1024, r),
+        inner,
         pos: Rc::clone(&pos),
     };
     let mut ctx = Ctx {
@@ -761,10 +787,12 @@ pub fn read_ndjson<R: BufRead>(
                 path: "$".into(),
                 reason: "line longer than the limit".into(),
             })
-        } else if buf.iter().all(u8::is_ascii_whitespace) {
-            None
         } else {
-            Some(ndjson_item(line, &buf))
+            let content = match buf.strip_prefix(BOM) {
+                Some(rest) if line == 1 => rest,
+                _ => &buf[..],
+            };
+            (!content.iter().all(u8::is_ascii_whitespace)).then(|| ndjson_item(line, content))
         };
         let Some(item) = item else { continue };
         match &item {

@@ -162,8 +162,17 @@ pub fn parse_datetime_ms(s: &str) -> Result<i64, DateError> {
     }
     let (y, m, d) = parse_date_part(&b[..10])?;
     let (tod, offset) = parse_time_part(&b[11..])?;
-    Ok(days_from_civil(y, m, d) * 86_400_000 + tod - offset * 60_000)
+    let ms = days_from_civil(y, m, d) * 86_400_000 + tod - offset * 60_000;
+    // An offset can carry the instant out of years 0001–9999, which FHIR cannot write in UTC.
+    if !(MIN_MS..=MAX_MS).contains(&ms) {
+        return Err(DateError::Format);
+    }
+    Ok(ms)
 }
+
+/// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.
+const MIN_MS: i64 = -62_135_596_800_000;
+const MAX_MS: i64 = 253_402_300_799_999;
 
 /// The calendar date (`YYYY-MM-DD`) of a FHIR `date` or `dateTime` as written (the local date
 /// of the writer, not converted to UTC), after checking the whole value.
@@ -245,6 +254,8 @@ mod tests {
         assert_eq!(parse_datetime_ms("1970-01-01"), Ok(0));
         assert_eq!(parse_datetime_ms("1969-12-31T23:59:59Z"), Ok(-1000));
         assert_eq!(parse_datetime_ms("2024-02-29"), Ok(1_709_164_800_000));
+        assert_eq!(parse_datetime_ms("0001-01-01T00:00:00Z"), Ok(MIN_MS));
+        assert_eq!(parse_datetime_ms("9999-12-31T23:59:59.999Z"), Ok(MAX_MS));
     }
 
     #[test]
@@ -269,6 +280,8 @@ mod tests {
             ("", Format),
             ("2024-01-01T", Format),
             ("２０２４-01-01", Format),
+            ("9999-12-31T23:00:00-05:00", Format),
+            ("0001-01-01T00:30:00+01:00", Format),
         ] {
             assert_eq!(parse_datetime_ms(s), Err(e), "{s}");
         }

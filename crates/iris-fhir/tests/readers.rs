@@ -488,3 +488,17 @@ fn entries_before_type_have_a_memory_limit() {
     assert!(matches!(r.unwrap_err().kind, ReadErrorKind::BufferLimit(_)));
     assert!(items.is_empty());
 }
+
+#[test]
+fn byte_order_marks_are_skipped() {
+    let text = "\u{FEFF}{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\"}}]}";
+    let (items, r) = bundle(text);
+    assert_eq!(r.unwrap().bytes, text.len() as u64);
+    assert_eq!(resources(&items).len(), 1);
+    let text = "\u{FEFF}{\"resourceType\":\"Patient\"}\n\u{FEFF}{\"resourceType\":\"Patient\"}\n";
+    let (items, r) = collect_with(|on| read_ndjson(text.as_bytes(), on));
+    let s = r.unwrap();
+    // Only a mark at the very start of the file is skipped.
+    assert_eq!((s.resources, s.invalid), (1, 1));
+    assert_eq!(invalids(&items), [(2, "$", "malformed JSON")]);
+}
