@@ -253,10 +253,10 @@ impl AppCore {
                 self.progress(i as u64, run);
             }
             let _ = reader.join();
-            self.commit(v, actor, import_id, run).await?;
             self.progress(i as u64 + 1, run);
         }
-        Ok(())
+        // Batches span files: many small bundles share a transaction (each still whole).
+        self.commit(v, actor, import_id, run).await
     }
 
     /// Gold features of the patients this import changed (only those: incremental).
@@ -303,7 +303,6 @@ impl AppCore {
         entries: Vec<Pending>,
         run: &mut Run,
     ) -> Result<(), ApiError> {
-        self.commit(v, actor, import_id, run).await?;
         let mut failure = None;
         let mut mapped = Vec::with_capacity(entries.len());
         let mut local_sources = HashSet::new();
@@ -335,8 +334,17 @@ impl AppCore {
             }
         }
         if failure.is_none() {
-            // References are checked before anything is written.
+            // The bundle joins the pending batch whole, or not at all: references are
+            // resolved first, and a failure takes back what this bundle added. (Several
+            // whole bundles may share one vault transaction; each is still all or nothing.)
+            let mark = (
+                run.batch.patients.len(),
+                run.batch.records.len(),
+                run.batch.raw.len(),
+                run.batch_types.len(),
+            );
             let saved_pending = run.pending.clone();
+            let sources: Vec<String> = mapped.iter().map(|(_, _, m)| m.source()).collect();
             for (full_url, location, m) in mapped {
                 if let Err(reason) = self.place(v, actor, full_url, m, run).await {
                     failure = Some((location, reason));
@@ -344,13 +352,23 @@ impl AppCore {
                 }
             }
             if failure.is_some() {
-                run.batch = ImportBatch::default();
-                run.batch_types.clear();
+                run.batch.patients.truncate(mark.0);
+                run.batch.records.truncate(mark.1);
+                run.batch.raw.truncate(mark.2);
+                run.batch_types.truncate(mark.3);
                 run.pending = saved_pending;
+                for s in &sources {
+                    run.seen.remove(s);
+                }
             }
         }
         match failure {
-            None => self.commit(v, actor, import_id, run).await,
+            None => {
+                if run.batch.len() >= BATCH {
+                    self.commit(v, actor, import_id, run).await?;
+                }
+                Ok(())
+            }
             Some((where_, why)) => {
                 let reason = format!("transaction bundle not applied: {where_}: {why}");
                 for p in entries {
