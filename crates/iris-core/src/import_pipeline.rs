@@ -116,8 +116,9 @@ struct Pending {
 #[derive(Default)]
 struct Run {
     report: ImportReportDto,
-    /// Sources seen in this run: a second one is a duplicated id.
-    seen: HashSet<String>,
+    /// Sources seen in this run (64-bit hashes, so a file of millions of resources costs a few
+    /// tens of MB, not their names): a second one is a duplicated id.
+    seen: HashSet<u64>,
     /// Patient references (fullUrl, `Patient/id`) → vault id, once committed.
     patients: HashMap<String, String>,
     batch: ImportBatch,
@@ -318,7 +319,8 @@ impl AppCore {
                 Ok(m) => {
                     let shared = matches!(&m, Mapped::Raw { subject: None, .. });
                     if !shared
-                        && (!local_sources.insert(m.source()) || run.seen.contains(&m.source()))
+                        && (!local_sources.insert(m.source())
+                            || run.seen.contains(&seen_key(&m.source())))
                     {
                         failure.get_or_insert((
                             location.clone(),
@@ -358,7 +360,7 @@ impl AppCore {
                 run.batch_types.truncate(mark.3);
                 run.pending = saved_pending;
                 for s in &sources {
-                    run.seen.remove(s);
+                    run.seen.remove(&seen_key(s));
                 }
             }
         }
@@ -404,7 +406,7 @@ impl AppCore {
                 // A shared resource (Organization, Practitioner, …) repeated across bundles is
                 // the same resource: stored once. Anything else twice is a duplicated id.
                 let shared = matches!(&m, Mapped::Raw { subject: None, .. });
-                if !run.seen.insert(m.source()) && !shared {
+                if !run.seen.insert(seen_key(&m.source())) && !shared {
                     quarantine(
                         run,
                         file,
@@ -431,7 +433,7 @@ impl AppCore {
         m: Mapped,
         run: &mut Run,
     ) -> Result<(), String> {
-        run.seen.insert(m.source());
+        run.seen.insert(seen_key(&m.source()));
         match m {
             Mapped::Nothing => Ok(()),
             Mapped::Patient {
@@ -556,6 +558,14 @@ impl AppCore {
         run.touched.extend(out.touched);
         Ok(())
     }
+}
+
+/// A source's key in [`Run::seen`] (SipHash with fixed keys: the same in every run).
+fn seen_key(source: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    source.hash(&mut h);
+    h.finish()
 }
 
 fn quarantine(run: &mut Run, file: &str, path: &str, reason: &str, json: Vec<u8>) {
