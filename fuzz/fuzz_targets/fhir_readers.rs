@@ -40,7 +40,11 @@ fn round_trip(n: &Normalized) {
     let back = normalize(&entries[1]["resource"].to_string())
         .unwrap_or_else(|i| panic!("exported item does not normalize: {i:?}"));
     // Subjects are rewritten to the exported patient; everything else must match.
-    let again = export_bundle(&p, p.source_id.as_deref().unwrap(), std::slice::from_ref(&back));
+    let again = export_bundle(
+        &p,
+        p.source_id.as_deref().unwrap(),
+        std::slice::from_ref(&back),
+    );
     assert_eq!(again, b, "export is not stable");
 }
 
@@ -63,7 +67,10 @@ fuzz_target!(|data: &[u8]| {
         let r = iris_fhir::parse_reference(s);
         let _ = iris_fhir::parse_reference(&r.to_fhir());
         if let Ok(ms) = iris_fhir::time::parse_datetime_ms(s) {
-            assert_eq!(iris_fhir::time::parse_datetime_ms(&iris_fhir::time::format_ms(ms)), Ok(ms));
+            assert_eq!(
+                iris_fhir::time::parse_datetime_ms(&iris_fhir::time::format_ms(ms)),
+                Ok(ms)
+            );
         }
     }
 });

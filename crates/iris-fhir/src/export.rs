@@ -1,6 +1,6 @@
 //! Writing normalized records back as a FHIR R4 `collection` Bundle.
 //!
-//! The inverse of [`crate::normalize`]: `normalize` of every resource written here gives back
+//! The inverse of [`crate::normalize()`]: `normalize` of every resource written here gives back
 //! the item it was written from (see the round-trip tests), given that
 //! - ids are the items' `source_id`s (the caller puts the Iris record ids there) and the
 //!   patient's id is `patient_id`; an item without one gets a UUID derived from the patient

@@ -15,7 +15,7 @@
 //!
 //! 1. [`read_bundle`], [`read_json`], [`read_ndjson`] or [`read_path`] call back with one
 //!    [`Item`] at a time (see [`read`] for memory bounds and the Bundle-type rule).
-//! 2. [`normalize`] (or [`Entry::normalize`]) turns a resource into a [`Normalized`] value,
+//! 2. [`normalize()`] (or [`Entry::normalize`]) turns a resource into a [`Normalized`] value,
 //!    or the list of [`Issue`]s that quarantine it. Issue reasons are fixed texts that never
 //!    quote a value; paths look like `Observation.valueQuantity.value` (or
 //!    `$.entry[3].resource.valueQuantity.value` from [`Entry::normalize`]).

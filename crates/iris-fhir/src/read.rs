@@ -120,7 +120,7 @@ impl Entry {
         }
     }
 
-    /// [`crate::normalize`] of this resource, with issue paths rooted at [`Entry::path`].
+    /// [`crate::normalize()`] of this resource, with issue paths rooted at [`Entry::path`].
     pub fn normalize(&self) -> Result<crate::Normalized, Vec<crate::Issue>> {
         crate::normalize(self.resource.get())
             .map_err(|v| v.into_iter().map(|i| i.rooted_at(&self.path())).collect())

@@ -94,11 +94,12 @@ pub fn snomed_valid(code: &str) -> bool {
     c == 0
 }
 
-/// ICD-10-CM: a letter (not U), two characters (digit, then digit or A/B), then optionally a dot
-/// and 1–4 characters (digits or letters, not U). Validates the shape, not membership.
+/// ICD-10-CM: a letter, two characters (digit, then digit or A/B), then optionally a dot and
+/// 1–4 characters (digits or letters). Validates the shape, not membership. (U is the chapter
+/// for special purposes: U07.1 COVID-19 since 2020, U09.9 post-COVID condition.)
 pub fn icd10cm_valid(code: &str) -> bool {
     let b = code.as_bytes();
-    if b.len() < 3 || !b[0].is_ascii_uppercase() || b[0] == b'U' {
+    if b.len() < 3 || !b[0].is_ascii_uppercase() {
         return false;
     }
     if !b[1].is_ascii_digit() || !(b[2].is_ascii_digit() || b[2] == b'A' || b[2] == b'B') {
@@ -110,7 +111,7 @@ pub fn icd10cm_valid(code: &str) -> bool {
             (1..=4).contains(&rest.len())
                 && rest
                     .iter()
-                    .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && *c != b'U'))
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
         }
         _ => false,
     }
@@ -317,10 +318,12 @@ mod tests {
 
     #[test]
     fn icd10cm_shapes() {
-        for ok in ["E11.9", "I10", "J45.909", "S72.001A", "O09.A0", "Z00.00"] {
+        for ok in [
+            "E11.9", "I10", "J45.909", "S72.001A", "O09.A0", "Z00.00", "U07.1", "U09.9",
+        ] {
             assert!(icd10cm_valid(ok), "{ok}");
         }
-        for bad in ["e11.9", "E1", "E11.", "E11.12345", "U07.1", "11.9", "E11-9"] {
+        for bad in ["e11.9", "E1", "E11.", "E11.12345", "EE1.1", "11.9", "E11-9"] {
             assert!(!icd10cm_valid(bad), "{bad}");
         }
     }

@@ -7,7 +7,8 @@
 //! - `birth_date`: `YYYY-MM-DD`, a real date, not before 1900-01-01, not after today → `date_format`,
 //!   `not_before_1900`, `not_in_future`
 //! - `sex`: FHIR administrative gender `male|female|other|unknown` → `code`
-//! - `mrn`: 1–32 of `A-Z a-z 0-9 -` → `mrn_format`
+//! - `mrn`: 1–64 of `A-Z a-z 0-9 - . _` (Synthea's MRNs are UUIDs, 36 characters) →
+//!   `mrn_format`
 //! - `phone`: 7–15 digits, optionally with `+ ( ) - .` and spaces → `phone_format`
 //! - `email`: `local@domain.tld`, at most 254 characters → `email_format`
 //! - `address.*`: each line at most 200 characters, at most 3 lines → `max_length_200`, `max_items_3`
@@ -82,10 +83,10 @@ pub fn validate(p: &PatientRecord, today: Date) -> Result<(), VaultError> {
     if !SEXES.contains(&p.sex.as_str()) {
         err("sex", "code");
     }
-    let mrn_ok = (1..=32).contains(&p.mrn.len())
+    let mrn_ok = (1..=64).contains(&p.mrn.len())
         && p.mrn
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
     if !mrn_ok {
         err("mrn", "mrn_format");
     }
@@ -260,6 +261,10 @@ mod tests {
     #[test]
     fn a_complete_record_validates() {
         assert_eq!(fields(&sample()), vec![]);
+        // Synthea writes the patient's UUID as its MRN.
+        let mut p = sample();
+        p.mrn = "b3f0e6c2-6f1e-4c8e-9a57-0f6a1c2d3e4f".into();
+        assert_eq!(fields(&p), vec![]);
     }
 
     #[test]
@@ -292,6 +297,7 @@ mod tests {
             (|p| p.sex = "F".into(), "sex", "code"),
             (|p| p.mrn = "MRN 42".into(), "mrn", "mrn_format"),
             (|p| p.mrn = String::new(), "mrn", "mrn_format"),
+            (|p| p.mrn = "M".repeat(65), "mrn", "mrn_format"),
             (|p| p.phone = Some("555".into()), "phone", "phone_format"),
             (
                 |p| p.phone = Some("call me maybe 5550199".into()),
