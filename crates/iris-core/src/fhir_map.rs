@@ -16,8 +16,10 @@ use crate::import_pipeline::Event;
 
 /// Reads one file on the calling (reader) thread and sends what it finds; a full channel
 /// blocks the reader, which bounds memory.
-pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Event>) {
+pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Vec<Event>>, now: i64) {
+    const CHUNK: usize = 256;
     let mut bundle = false;
+    let mut chunk: Vec<Event> = Vec::with_capacity(CHUNK);
     let result = iris_fhir::read::read_path(path, |item| {
         let ev = match item {
             Item::Bundle { bundle_type } => {
@@ -27,6 +29,12 @@ pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Event>) {
                 }
             }
             Item::Resource(e) => Event::Resource {
+                mapped: Some(map(
+                    &e.resource_type,
+                    e.id.as_deref(),
+                    e.resource.get().as_bytes(),
+                    now,
+                )),
                 resource_type: e.resource_type.clone(),
                 id: e.id.clone(),
                 full_url: e.full_url.clone(),
@@ -45,20 +53,28 @@ pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Event>) {
                 reason,
             },
         };
-        if tx.blocking_send(ev).is_err() {
+        chunk.push(ev);
+        if chunk.len() < CHUNK {
+            return ControlFlow::Continue(());
+        }
+        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+        if tx.blocking_send(full).is_err() {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
         }
     });
     if let Err(e) = result {
-        let _ = tx.blocking_send(Event::Stop {
+        chunk.push(Event::Stop {
             location: format!("line {} column {}", e.line, e.column),
             reason: e.kind.to_string(),
         });
     }
     if bundle {
-        let _ = tx.blocking_send(Event::BundleEnd);
+        chunk.push(Event::BundleEnd);
+    }
+    if !chunk.is_empty() {
+        let _ = tx.blocking_send(chunk);
     }
 }
 

@@ -23,7 +23,7 @@ use crate::fhir_map::{self, Mapped};
 use crate::vault::api_error;
 
 /// Resources per batch (per transaction and audit entry) outside transaction bundles.
-pub const BATCH: usize = 2_000;
+pub const BATCH: usize = 10_000;
 /// Quarantine entries listed in a report (all are kept in the vault).
 pub const REPORT_LIMIT: usize = 1_000;
 
@@ -39,6 +39,8 @@ pub(crate) enum Event {
         id: Option<String>,
         /// `fullUrl` of the bundle entry, if any.
         full_url: Option<String>,
+        /// The reader thread's normalization of it.
+        mapped: Option<Result<Mapped, (String, String)>>,
         /// Where it is, e.g. `$.entry[3]` or `line 12`.
         location: String,
         json: Vec<u8>,
@@ -110,6 +112,16 @@ struct Pending {
     full_url: Option<String>,
     location: String,
     json: Vec<u8>,
+    /// Normalized and checked on the reader thread (the second core), when it could be.
+    mapped: Option<Result<Mapped, (String, String)>>,
+}
+
+impl Pending {
+    fn take_mapped(&mut self, now: i64) -> Result<Mapped, (String, String)> {
+        self.mapped.take().unwrap_or_else(|| {
+            fhir_map::map(&self.resource_type, self.id.as_deref(), &self.json, now)
+        })
+    }
 }
 
 /// Progress and results of one run.
@@ -194,59 +206,66 @@ impl AppCore {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(256);
+            // Events travel in chunks (fewer thread wake-ups); 16 chunks of 256 in flight
+            // bound the memory whatever the file size.
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Event>>(16);
             let path = file.clone();
-            let reader = std::thread::spawn(move || fhir_map::read_file(&path, &tx));
+            let now = self.now_ms();
+            let reader = std::thread::spawn(move || fhir_map::read_file(&path, &tx, now));
             // A transaction bundle's entries, held until the bundle ends.
             let mut transaction: Option<Vec<Pending>> = None;
-            while let Some(ev) = rx.recv().await {
-                match ev {
-                    Event::BundleStart { transaction: true } => transaction = Some(Vec::new()),
-                    Event::BundleStart { transaction: false } => {}
-                    Event::BundleEnd => {
-                        if let Some(entries) = transaction.take() {
-                            self.transaction(v, actor, import_id, &name, entries, run)
-                                .await?;
+            while let Some(chunk) = rx.recv().await {
+                for ev in chunk {
+                    match ev {
+                        Event::BundleStart { transaction: true } => transaction = Some(Vec::new()),
+                        Event::BundleStart { transaction: false } => {}
+                        Event::BundleEnd => {
+                            if let Some(entries) = transaction.take() {
+                                self.transaction(v, actor, import_id, &name, entries, run)
+                                    .await?;
+                            }
                         }
-                    }
-                    Event::Resource {
-                        resource_type,
-                        id,
-                        full_url,
-                        location,
-                        json,
-                    } => {
-                        run.report.resources_read += 1;
-                        let p = Pending {
+                        Event::Resource {
                             resource_type,
                             id,
                             full_url,
+                            mapped,
                             location,
                             json,
-                        };
-                        match transaction.as_mut() {
-                            Some(t) => t.push(p),
-                            None => {
-                                self.resource(v, actor, &name, p, run).await?;
-                                if run.batch.len() >= BATCH {
-                                    self.commit(v, actor, import_id, run).await?;
+                        } => {
+                            run.report.resources_read += 1;
+                            let p = Pending {
+                                resource_type,
+                                id,
+                                full_url,
+                                location,
+                                json,
+                                mapped,
+                            };
+                            match transaction.as_mut() {
+                                Some(t) => t.push(p),
+                                None => {
+                                    self.resource(v, actor, &name, p, run).await?;
+                                    if run.batch.len() >= BATCH {
+                                        self.commit(v, actor, import_id, run).await?;
+                                    }
                                 }
                             }
                         }
-                    }
-                    Event::Invalid { location, reason } | Event::Stop { location, reason } => {
-                        run.report.resources_read += 1;
-                        quarantine(run, &name, &location, &reason, Vec::new());
-                        if let Some(entries) = transaction.take() {
-                            // A transaction cut short is not applied.
-                            for p in entries {
-                                quarantine(
-                                    run,
-                                    &name,
-                                    &p.location,
-                                    "transaction bundle is incomplete: not applied",
-                                    p.json,
-                                );
+                        Event::Invalid { location, reason } | Event::Stop { location, reason } => {
+                            run.report.resources_read += 1;
+                            quarantine(run, &name, &location, &reason, Vec::new());
+                            if let Some(entries) = transaction.take() {
+                                // A transaction cut short is not applied.
+                                for p in entries {
+                                    quarantine(
+                                        run,
+                                        &name,
+                                        &p.location,
+                                        "transaction bundle is incomplete: not applied",
+                                        p.json,
+                                    );
+                                }
                             }
                         }
                     }
@@ -307,15 +326,12 @@ impl AppCore {
         let mut failure = None;
         let mut mapped = Vec::with_capacity(entries.len());
         let mut local_sources = HashSet::new();
-        for Pending {
-            resource_type,
-            id,
-            full_url,
-            location,
-            json,
-        } in &entries
-        {
-            match fhir_map::map(resource_type, id.as_deref(), json, self.now_ms()) {
+        let mut entries = entries;
+        let now = self.now_ms();
+        for p in &mut entries {
+            let result = p.take_mapped(now);
+            let (full_url, location) = (&p.full_url, &p.location);
+            match result {
                 Ok(m) => {
                     let shared = matches!(&m, Mapped::Raw { subject: None, .. });
                     if !shared
@@ -387,18 +403,18 @@ impl AppCore {
         v: &iris_vault::Vault,
         actor: &iris_vault::Actor,
         file: &str,
-        p: Pending,
+        mut p: Pending,
         run: &mut Run,
     ) -> Result<(), ApiError> {
+        let result = p.take_mapped(self.now_ms());
         let Pending {
-            resource_type,
-            id,
             full_url,
             location,
             json,
+            ..
         } = p;
         let location = location.as_str();
-        match fhir_map::map(&resource_type, id.as_deref(), &json, self.now_ms()) {
+        match result {
             Err((path, reason)) => {
                 quarantine(run, file, &format!("{location}{path}"), &reason, json);
             }

@@ -96,7 +96,7 @@ pub struct BatchOutcome {
 
 const SOURCE: &str = "import-source/v1";
 /// Rows per multi-row INSERT (10 parameters each, well under SQLite's 32,766).
-const ROWS_PER_STATEMENT: usize = 200;
+const ROWS_PER_STATEMENT: usize = 500;
 const IDENTIFIER: &str = "patient-identifier/v1";
 
 impl Vault {

@@ -159,11 +159,7 @@ impl Procedure {
         let mut c = check("");
         match self.system.as_str() {
             SNOMED if !codes::snomed_valid(&self.code) => c.err("code", "snomed"),
-            CPT if !(self.code.len() == 5
-                && self.code.bytes().all(|b| b.is_ascii_alphanumeric())) =>
-            {
-                c.err("code", "cpt")
-            }
+            CPT if !iris_codes::cpt_valid(&self.code) => c.err("code", "cpt"),
             SNOMED | CPT => {}
             _ => c.err("system", "snomed_or_cpt"),
         }
@@ -189,7 +185,7 @@ impl Procedure {
 impl Immunization {
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut c = check("");
-        if !((1..=3).contains(&self.code.len()) && self.code.bytes().all(|b| b.is_ascii_digit())) {
+        if !iris_codes::cvx_valid(&self.code) {
             c.err("code", "cvx");
         }
         c.text("display", &self.display, 300, true);
