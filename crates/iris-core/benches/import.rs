@@ -12,9 +12,11 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use iris_core::AppCore;
-use iris_core::config::{Config, Sources};
-use iris_types::{ImportRequest, InitRequest, LoginRequest};
+use iris_types::ImportRequest;
 
 const NOW: i64 = 1_795_000_000_000;
 
@@ -28,22 +30,7 @@ fn vm(field: &str) -> u64 {
 }
 
 async fn core(dir: &Path) -> AppCore {
-    let config = Config::resolve(&Sources::isolated(dir)).unwrap();
-    let core = AppCore::open(config, Instant::now()).unwrap();
-    core.init_vault(InitRequest {
-        admin: "admin".into(),
-        password: "admin password 1".into(),
-        passphrase: Some("benchmark passphrase".into()),
-    })
-    .await
-    .unwrap();
-    core.login(LoginRequest {
-        user: "admin".into(),
-        password: "admin password 1".into(),
-    })
-    .await
-    .unwrap();
-    core
+    common::signed_in_admin(dir).await
 }
 
 fn main() {

@@ -3,33 +3,18 @@
 //! adds nothing; bad input of every kind is reported and leaves the vault consistent; export →
 //! import round-trips every normalized field.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Instant;
 
 use iris_core::AppCore;
-use iris_core::config::{Config, Sources};
-use iris_types::{ImportRequest, InitRequest, LoginRequest};
+use iris_types::ImportRequest;
 
 const NOW: i64 = 1_795_000_000_000;
 
 async fn admin(dir: &Path) -> AppCore {
-    let config = Config::resolve(&Sources::isolated(dir)).unwrap();
-    let core = AppCore::open(config, Instant::now()).unwrap();
-    core.init_vault(InitRequest {
-        admin: "admin".into(),
-        password: "admin password 1".into(),
-        passphrase: Some("import test passphrase".into()),
-    })
-    .await
-    .unwrap();
-    core.login(LoginRequest {
-        user: "admin".into(),
-        password: "admin password 1".into(),
-    })
-    .await
-    .unwrap();
-    core
+    common::signed_in_admin(dir).await
 }
 
 /// Writes `n` Synthea-style transaction bundles, one file per patient; returns the input's

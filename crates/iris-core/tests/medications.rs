@@ -4,51 +4,17 @@
 //! (encrypted, with the medication) and audited (codes only). Triage recomputes the ESI level
 //! and needs a reason to change it.
 
-use std::time::Instant;
+mod common;
 
 use iris_core::AppCore;
-use iris_core::config::{Config, Sources};
 use iris_types::{
-    AddMedicationRequest, AddUserRequest, AuditListRequest, ChangePasswordRequest, ErrorCode,
-    InitRequest, LoginRequest, MedicationCheckRequest, PatientInput, SaveTriageRequest,
-    TriageRequest,
+    AddMedicationRequest, AuditListRequest, ErrorCode, MedicationCheckRequest, PatientInput,
+    SaveTriageRequest, TriageRequest,
 };
 
 async fn physician(dir: &std::path::Path) -> (AppCore, String) {
-    let config = Config::resolve(&Sources::isolated(dir)).unwrap();
-    let core = AppCore::open(config, Instant::now()).unwrap();
-    core.init_vault(InitRequest {
-        admin: "admin".into(),
-        password: "admin password 1".into(),
-        passphrase: Some("medication test passphrase".into()),
-    })
-    .await
-    .unwrap();
-    core.login(LoginRequest {
-        user: "admin".into(),
-        password: "admin password 1".into(),
-    })
-    .await
-    .unwrap();
-    core.add_user(AddUserRequest {
-        name: "dr.rx".into(),
-        role: "physician".into(),
-        initial_password: "initial password 1".into(),
-    })
-    .await
-    .unwrap();
-    core.login(LoginRequest {
-        user: "dr.rx".into(),
-        password: "initial password 1".into(),
-    })
-    .await
-    .unwrap();
-    core.change_password(ChangePasswordRequest {
-        current: "initial password 1".into(),
-        new: "chosen password 1".into(),
-    })
-    .await
-    .unwrap();
+    let core = common::signed_in_admin(dir).await;
+    common::signed_in_physician(&core, "dr.rx").await;
     let p = core
         .create_patient(PatientInput {
             family: "Medina".into(),
@@ -77,12 +43,7 @@ fn med(patient_id: &str, name: &str, reason: Option<&str>) -> AddMedicationReque
 
 /// The audit details of the patient's entries, read as the administrator.
 async fn audit_details(core: &AppCore, pid: &str) -> Vec<String> {
-    core.login(LoginRequest {
-        user: "admin".into(),
-        password: "admin password 1".into(),
-    })
-    .await
-    .unwrap();
+    common::sign_in_admin(core).await;
     core.audit_list(AuditListRequest {
         patient: Some(pid.into()),
         user: None,
