@@ -275,6 +275,37 @@ struct Ctx<'f, F> {
     next_index: usize,
     start_line: u64,
     halt: Option<Halt>,
+    /// Parsing an in-memory file: its address and the offsets of its newlines, so an entry's
+    /// line is found from where its borrowed text sits (the parser's reader is not counted).
+    slice: Option<SliceMap>,
+}
+
+/// Where an in-memory input is, and its line starts.
+struct SliceMap {
+    base: usize,
+    newlines: Vec<usize>,
+    /// Bytes before the JSON (a byte order mark).
+    skipped: usize,
+}
+
+impl SliceMap {
+    fn new(bytes: &[u8]) -> SliceMap {
+        SliceMap {
+            skipped: if bytes.starts_with(BOM) { BOM.len() } else { 0 },
+            base: bytes.as_ptr() as usize,
+            newlines: bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> u64 {
+        self.newlines.partition_point(|n| *n < offset) as u64 + 1
+    }
 }
 
 impl<F: FnMut(Item) -> ControlFlow<()>> Ctx<'_, F> {
@@ -603,6 +634,18 @@ impl<'de, F: FnMut(Item) -> ControlFlow<()>> Visitor<'de> for Entries<'_, '_, F>
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
+        if ctx.slice.is_some() {
+            // In memory: the element's text is borrowed from the input, so its address says
+            // where it starts.
+            while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                let line = ctx.slice.as_ref().map_or(0, |m| {
+                    m.line_of((raw.get().as_ptr() as usize).saturating_sub(m.base))
+                });
+                ctx.on_entry(line, raw.to_owned())
+                    .map_err(|h| halt(ctx, h))?;
+            }
+            return Ok(());
+        }
         while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
             // The parser stopped right after the element's closing brace: count back the
             // newlines inside it to find the line it started on.
@@ -670,9 +713,54 @@ fn read_object<R: Read, F: FnMut(Item) -> ControlFlow<()>>(
         inner,
         pos: Rc::clone(&pos),
     };
-    let mut ctx = Ctx {
+    let mut ctx = new_ctx(on, &pos, strict, None);
+    let mut de = serde_json::Deserializer::from_reader(counting);
+    let result = (&mut de)
+        .deserialize_any(Top { ctx: &mut ctx })
+        .and_then(|()| de.end());
+    finish(result, ctx, &pos)
+}
+
+/// Files up to this size are read into memory and parsed there (several times faster than
+/// parsing from a reader byte by byte); larger ones stream.
+pub const IN_MEMORY_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// [`read_object`] over bytes in memory: the same visitors, the entries' lines found from
+/// where their text sits.
+fn read_object_slice<F: FnMut(Item) -> ControlFlow<()>>(
+    bytes: &[u8],
+    on: &mut F,
+    strict: bool,
+) -> Result<Summary, ReadError> {
+    let pos = Rc::new(Pos::default());
+    let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let mut ctx = new_ctx(on, &pos, strict, Some(SliceMap::new(bytes)));
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let result = (&mut de)
+        .deserialize_any(Top { ctx: &mut ctx })
+        .and_then(|()| de.end());
+    // The counters a reader would have kept, for the summary and errors.
+    let newlines = bytes.iter().filter(|b| **b == b'\n').count() as u64;
+    pos.bytes.set(bytes.len() as u64);
+    pos.newlines.set(newlines);
+    pos.line_start.set(
+        bytes
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i as u64 + 1),
+    );
+    finish(result, ctx, &pos)
+}
+
+fn new_ctx<'f, F>(
+    on: &'f mut F,
+    pos: &Rc<Pos>,
+    strict: bool,
+    slice: Option<SliceMap>,
+) -> Ctx<'f, F> {
+    Ctx {
         on,
-        pos: Rc::clone(&pos),
+        pos: Rc::clone(pos),
         summary: Summary::default(),
         strict,
         resource_type: None,
@@ -684,11 +772,16 @@ fn read_object<R: Read, F: FnMut(Item) -> ControlFlow<()>>(
         next_index: 0,
         start_line: 1,
         halt: None,
-    };
-    let mut de = serde_json::Deserializer::from_reader(counting);
-    let result = (&mut de)
-        .deserialize_any(Top { ctx: &mut ctx })
-        .and_then(|()| de.end());
+        slice,
+    }
+}
+
+/// The end of a read: the summary, or the error with where it happened.
+fn finish<F>(
+    result: Result<(), serde_json::Error>,
+    mut ctx: Ctx<'_, F>,
+    pos: &Pos,
+) -> Result<Summary, ReadError> {
     let totals = |s: &mut Summary| {
         s.bytes = pos.bytes.get();
         s.lines = pos.newlines.get() + u64::from(pos.bytes.get() > pos.line_start.get());
@@ -721,11 +814,23 @@ fn read_object<R: Read, F: FnMut(Item) -> ControlFlow<()>>(
                     pos.bytes.get() - pos.line_start.get(),
                 )
             };
+            // In memory the parser's line and column give the offset exactly.
+            // (the column counts the characters consumed on the line, as a reader would have).
+            let offset = match &ctx.slice {
+                Some(m) if e_line > 0 => {
+                    let start = match (e_line as usize).checked_sub(2) {
+                        Some(i) => m.newlines.get(i).map_or(0, |n| n + 1),
+                        None => m.skipped,
+                    };
+                    (start as u64 + e_column).min(pos.bytes.get())
+                }
+                _ => pos.bytes.get(),
+            };
             Err(ReadError {
                 kind,
                 line,
                 column,
-                offset: pos.bytes.get(),
+                offset,
                 delivered: ctx.summary.resources + ctx.summary.invalid,
             })
         }
@@ -893,6 +998,19 @@ pub fn read_path(
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("ndjson" | "jsonl") => read_ndjson(BufReader::with_capacity(64 * 1024, file), on),
+        _ if file.metadata().is_ok_and(|m| m.len() <= IN_MEMORY_LIMIT) => {
+            let mut bytes = Vec::new();
+            let mut file = file;
+            Read::read_to_end(&mut file, &mut bytes).map_err(|e| ReadError {
+                kind: ReadErrorKind::Io(e),
+                line: 0,
+                column: 0,
+                offset: 0,
+                delivered: 0,
+            })?;
+            let mut on = on;
+            read_object_slice(&bytes, &mut on, false)
+        }
         _ => read_json(file, on),
     }
 }

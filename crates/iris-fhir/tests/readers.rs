@@ -502,3 +502,48 @@ fn byte_order_marks_are_skipped() {
     assert_eq!((s.resources, s.invalid), (1, 1));
     assert_eq!(invalids(&items), [(2, "$", "malformed JSON")]);
 }
+
+/// Files up to `IN_MEMORY_LIMIT` are parsed in memory by `read_path`: the items (with their
+/// lines) and the errors (with line, column and offset) are the ones streaming gives.
+#[test]
+fn in_memory_and_streaming_reads_agree() {
+    let dir = std::env::temp_dir().join(format!("iris-fhir-mem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = iris_fhir::synthetic::patient_bundle(9, 0, 1_795_000_000_000);
+    // Pretty-printed (entries on many lines), `type` before `entry` as Synthea writes it.
+    let pretty = format!(
+        "{{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"transaction\",\n  \"entry\": {}\n}}\n",
+        serde_json::to_string_pretty(&bundle["entry"]).unwrap()
+    );
+    let whole = dir.join("pretty.json");
+    std::fs::write(&whole, &pretty).unwrap();
+    let cut = dir.join("cut.json");
+    std::fs::write(&cut, &pretty[..pretty.len() * 2 / 3]).unwrap();
+    let bom = dir.join("bom.json");
+    std::fs::write(&bom, format!("\u{feff}{pretty}")).unwrap();
+    for f in [&whole, &cut, &bom] {
+        let collect = |streaming: bool| {
+            let mut items = Vec::new();
+            let on = |i: Item| {
+                items.push(match i {
+                    Item::Resource(e) => format!("{:?} {} {:?}", e.index, e.line, e.id),
+                    other => format!("{other:?}"),
+                });
+                ControlFlow::Continue(())
+            };
+            let r = if streaming {
+                read_json(std::fs::File::open(f).unwrap(), on)
+            } else {
+                read_path(f, on)
+            };
+            let r = r.map_err(|e| (e.line, e.column, e.offset, e.delivered, e.kind.to_string()));
+            (items, r.map(|s| (s.resources, s.bytes, s.lines)))
+        };
+        let (a, ra) = collect(true);
+        let (b, rb) = collect(false);
+        assert!(a.len() > 10, "{f:?}");
+        assert_eq!(a, b, "{f:?}");
+        assert_eq!(ra, rb, "{f:?}: streaming {ra:?} / in memory {rb:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
