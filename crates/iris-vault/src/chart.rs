@@ -204,6 +204,68 @@ impl Vault {
         }
     }
 
+    /// Inserts one (validated) record row, sealed, in the caller's transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_record(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        id: &str,
+        patient_id: &str,
+        record: &Record,
+        at: Millis,
+        actor: &Actor,
+        now: Millis,
+    ) -> Result<(), VaultError> {
+        sqlx::query(
+            "INSERT INTO records (id, patient_id, kind, at, key_generation, body, created_at, created_by, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(patient_id)
+        .bind(record.kind())
+        .bind(at)
+        .bind(self.generation)
+        .bind(self.keys.seal(place("records", record.kind(), id), &record.encode()))
+        .bind(now)
+        .bind(&actor.name)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Inserts one draft note row, sealed, in the caller's transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_note(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        id: &str,
+        patient_id: &str,
+        encounter_id: Option<&str>,
+        content: &NoteContent,
+        actor: &Actor,
+        now: Millis,
+    ) -> Result<(), VaultError> {
+        sqlx::query(
+            "INSERT INTO notes (id, patient_id, encounter_id, key_generation, body, author, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(patient_id)
+        .bind(encounter_id)
+        .bind(self.generation)
+        .bind(self.keys.seal(
+            place("notes", "body", id),
+            &serde_json::to_vec(content).expect("note content encodes"),
+        ))
+        .bind(&actor.name)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
     /// Adds one record to a chart; returns its id.
     pub async fn add_record(
         &self,
@@ -287,21 +349,7 @@ impl Vault {
         let mut any_allergy = false;
         for (r, at) in records.iter().zip(times) {
             let id = new_id();
-            let body = self.keys.seal(place("records", r.kind(), &id), &r.encode());
-            sqlx::query(
-                    "INSERT INTO records (id, patient_id, kind, at, key_generation, body, created_at, created_by, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(&id)
-                .bind(patient_id)
-                .bind(r.kind())
-                .bind(at)
-                .bind(self.generation)
-                .bind(body)
-                .bind(now)
-                .bind(&actor.name)
-                .bind(now)
-                .execute(&mut *tx)
+            self.insert_record(&mut tx, &id, patient_id, r, at, actor, now)
                 .await?;
             any_allergy |= matches!(r, Record::Allergy(_));
             ids.push(id);
@@ -569,37 +617,10 @@ impl Vault {
         let nid = new_id();
         let record = Record::Encounter(encounter);
         let mut tx = begin_write(&self.pool).await?;
-        sqlx::query(
-            "INSERT INTO records (id, patient_id, kind, at, key_generation, body, created_at, created_by, updated_at)
-             VALUES (?, ?, 'encounter', ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&eid)
-        .bind(patient_id)
-        .bind(now)
-        .bind(self.generation)
-        .bind(self.keys.seal(place("records", "encounter", &eid), &record.encode()))
-        .bind(now)
-        .bind(&actor.name)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO notes (id, patient_id, encounter_id, key_generation, body, author, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&nid)
-        .bind(patient_id)
-        .bind(&eid)
-        .bind(self.generation)
-        .bind(self.keys.seal(
-            place("notes", "body", &nid),
-            &serde_json::to_vec(note).expect("encodes"),
-        ))
-        .bind(&actor.name)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        self.insert_record(&mut tx, &eid, patient_id, &record, now, actor, now)
+            .await?;
+        self.insert_note(&mut tx, &nid, patient_id, Some(&eid), note, actor, now)
+            .await?;
         self.audit(
             &mut tx,
             now,
@@ -688,22 +709,9 @@ impl Vault {
             }
         }
         let id = new_id();
-        let body = serde_json::to_vec(content).expect("encodes");
         let mut tx = begin_write(&self.pool).await?;
-        sqlx::query(
-            "INSERT INTO notes (id, patient_id, encounter_id, key_generation, body, author, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(patient_id)
-        .bind(encounter_id)
-        .bind(self.generation)
-        .bind(self.keys.seal(place("notes", "body", &id), &body))
-        .bind(&actor.name)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        self.insert_note(&mut tx, &id, patient_id, encounter_id, content, actor, now)
+            .await?;
         self.audit(
             &mut tx,
             now,
