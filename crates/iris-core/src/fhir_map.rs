@@ -2,7 +2,7 @@
 //! mapped onto vault records (and back, for export).
 
 use std::ops::ControlFlow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use iris_fhir::normalize::{Normalized, ObsValue as FhirValue};
 use iris_fhir::read::{BundleType, Item};
@@ -14,12 +14,46 @@ use iris_vault::{
 
 use crate::import_pipeline::Event;
 
-/// Reads one file on the calling (reader) thread and sends what it finds; a full channel
-/// blocks the reader, which bounds memory.
-pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Vec<Event>>, now: i64) {
-    const CHUNK: usize = 256;
-    let mut bundle = false;
+/// Events per message to the importer (fewer thread wake-ups).
+const CHUNK: usize = 256;
+
+/// Reads every file in turn on the calling (reader) thread and sends what it finds, between
+/// `FileStart` and `FileEnd`; a full channel blocks the reader, which bounds memory. One reader
+/// for the whole import, so reading and normalizing the next file overlaps with writing the
+/// last batch.
+pub(crate) fn read_files(files: &[PathBuf], tx: &tokio::sync::mpsc::Sender<Vec<Event>>, now: i64) {
     let mut chunk: Vec<Event> = Vec::with_capacity(CHUNK);
+    for (index, path) in files.iter().enumerate() {
+        chunk.push(Event::FileStart { index });
+        if !read_file(path, tx, &mut chunk, now) {
+            return; // the importer stopped listening
+        }
+        chunk.push(Event::FileEnd { index });
+        // Whole small files travel together; a file boundary is a good moment to hand over
+        // only when the chunk is full.
+        if chunk.len() >= CHUNK && !send(tx, &mut chunk) {
+            return;
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = tx.blocking_send(chunk);
+    }
+}
+
+fn send(tx: &tokio::sync::mpsc::Sender<Vec<Event>>, chunk: &mut Vec<Event>) -> bool {
+    let full = std::mem::replace(chunk, Vec::with_capacity(CHUNK));
+    tx.blocking_send(full).is_ok()
+}
+
+/// Reads one file into `chunk`, sending it whenever it is full. False when the receiver is gone.
+fn read_file(
+    path: &Path,
+    tx: &tokio::sync::mpsc::Sender<Vec<Event>>,
+    chunk: &mut Vec<Event>,
+    now: i64,
+) -> bool {
+    let mut bundle = false;
+    let mut open = true;
     let result = iris_fhir::read::read_path(path, |item| {
         let ev = match item {
             Item::Bundle { bundle_type } => {
@@ -57,13 +91,16 @@ pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Vec<Event>>,
         if chunk.len() < CHUNK {
             return ControlFlow::Continue(());
         }
-        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-        if tx.blocking_send(full).is_err() {
-            ControlFlow::Break(())
-        } else {
+        if send(tx, chunk) {
             ControlFlow::Continue(())
+        } else {
+            open = false;
+            ControlFlow::Break(())
         }
     });
+    if !open {
+        return false;
+    }
     if let Err(e) = result {
         chunk.push(Event::Stop {
             location: format!("line {} column {}", e.line, e.column),
@@ -73,9 +110,7 @@ pub(crate) fn read_file(path: &Path, tx: &tokio::sync::mpsc::Sender<Vec<Event>>,
     if bundle {
         chunk.push(Event::BundleEnd);
     }
-    if !chunk.is_empty() {
-        let _ = tx.blocking_send(chunk);
-    }
+    true
 }
 
 /// Every resource type of FHIR R4 (4.0.1), sorted: a type outside it is a wrong resourceType

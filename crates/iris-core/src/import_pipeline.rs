@@ -29,6 +29,14 @@ pub const REPORT_LIMIT: usize = 1_000;
 
 /// What the reader thread sends.
 pub(crate) enum Event {
+    /// The reader starts on `files[index]`.
+    FileStart {
+        index: usize,
+    },
+    /// The reader is done with `files[index]`.
+    FileEnd {
+        index: usize,
+    },
     /// A Bundle starts; transactions are all or nothing.
     BundleStart {
         transaction: bool,
@@ -201,80 +209,102 @@ impl AppCore {
         files: &[PathBuf],
         run: &mut Run,
     ) -> Result<(), ApiError> {
-        for (i, file) in files.iter().enumerate() {
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            // Events travel in chunks (fewer thread wake-ups); 16 chunks of 256 in flight
-            // bound the memory whatever the file size.
-            let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Event>>(16);
-            let path = file.clone();
-            let now = self.now_ms();
-            let reader = std::thread::spawn(move || fhir_map::read_file(&path, &tx, now));
-            // A transaction bundle's entries, held until the bundle ends.
-            let mut transaction: Option<Vec<Pending>> = None;
-            while let Some(chunk) = rx.recv().await {
-                for ev in chunk {
-                    match ev {
-                        Event::BundleStart { transaction: true } => transaction = Some(Vec::new()),
-                        Event::BundleStart { transaction: false } => {}
-                        Event::BundleEnd => {
-                            if let Some(entries) = transaction.take() {
-                                self.transaction(v, actor, import_id, &name, entries, run)
-                                    .await?;
+        // One reader thread for every file, so reading and normalizing the next file overlaps
+        // with writing; 16 chunks of 256 events in flight bound the memory whatever the sizes.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Event>>(16);
+        let now = self.now_ms();
+        let reader = {
+            let files = files.to_vec();
+            std::thread::Builder::new()
+                .name("iris-fhir-reader".into())
+                .spawn(move || fhir_map::read_files(&files, &tx, now))
+                .map_err(|_| ApiError::new(ErrorCode::Internal, "The import could not start."))?
+        };
+        let mut name = String::new();
+        let mut files_done = 0u64;
+        // A transaction bundle's entries, held until the bundle ends.
+        let mut transaction: Option<Vec<Pending>> = None;
+        while let Some(chunk) = rx.recv().await {
+            for ev in chunk {
+                match ev {
+                    Event::FileStart { index } => {
+                        name = files[index]
+                            .file_name()
+                            .map(|n| n.to_string_lossy().to_string())
+                            .unwrap_or_default();
+                        transaction = None;
+                    }
+                    Event::FileEnd { index } => {
+                        if let Some(entries) = transaction.take() {
+                            // Cannot happen (the reader closes what it opens); never applied.
+                            for p in entries {
+                                quarantine(
+                                    run,
+                                    &name,
+                                    &p.location,
+                                    "transaction bundle is incomplete: not applied",
+                                    p.json,
+                                );
                             }
                         }
-                        Event::Resource {
+                        files_done = index as u64 + 1;
+                    }
+                    Event::BundleStart { transaction: true } => transaction = Some(Vec::new()),
+                    Event::BundleStart { transaction: false } => {}
+                    Event::BundleEnd => {
+                        if let Some(entries) = transaction.take() {
+                            self.transaction(v, actor, import_id, &name, entries, run)
+                                .await?;
+                        }
+                    }
+                    Event::Resource {
+                        resource_type,
+                        id,
+                        full_url,
+                        mapped,
+                        location,
+                        json,
+                    } => {
+                        run.report.resources_read += 1;
+                        let p = Pending {
                             resource_type,
                             id,
                             full_url,
-                            mapped,
                             location,
                             json,
-                        } => {
-                            run.report.resources_read += 1;
-                            let p = Pending {
-                                resource_type,
-                                id,
-                                full_url,
-                                location,
-                                json,
-                                mapped,
-                            };
-                            match transaction.as_mut() {
-                                Some(t) => t.push(p),
-                                None => {
-                                    self.resource(v, actor, &name, p, run).await?;
-                                    if run.batch.len() >= BATCH {
-                                        self.commit(v, actor, import_id, run).await?;
-                                    }
-                                }
-                            }
-                        }
-                        Event::Invalid { location, reason } | Event::Stop { location, reason } => {
-                            run.report.resources_read += 1;
-                            quarantine(run, &name, &location, &reason, Vec::new());
-                            if let Some(entries) = transaction.take() {
-                                // A transaction cut short is not applied.
-                                for p in entries {
-                                    quarantine(
-                                        run,
-                                        &name,
-                                        &p.location,
-                                        "transaction bundle is incomplete: not applied",
-                                        p.json,
-                                    );
+                            mapped,
+                        };
+                        match transaction.as_mut() {
+                            Some(t) => t.push(p),
+                            None => {
+                                self.resource(v, actor, &name, p, run).await?;
+                                if run.batch.len() >= BATCH {
+                                    self.commit(v, actor, import_id, run).await?;
                                 }
                             }
                         }
                     }
+                    Event::Invalid { location, reason } | Event::Stop { location, reason } => {
+                        run.report.resources_read += 1;
+                        quarantine(run, &name, &location, &reason, Vec::new());
+                        if let Some(entries) = transaction.take() {
+                            // A transaction cut short is not applied.
+                            for p in entries {
+                                quarantine(
+                                    run,
+                                    &name,
+                                    &p.location,
+                                    "transaction bundle is incomplete: not applied",
+                                    p.json,
+                                );
+                            }
+                        }
+                    }
                 }
-                self.progress(i as u64, run);
             }
-            let _ = reader.join();
-            self.progress(i as u64 + 1, run);
+            self.progress(files_done, run);
         }
+        let _ = reader.join();
         // Batches span files: many small bundles share a transaction (each still whole).
         self.commit(v, actor, import_id, run).await
     }

@@ -191,52 +191,103 @@ impl Vault {
         }
         let mut out = BatchOutcome::default();
         let mut tx = begin_write(&self.pool).await?;
-        for p in &batch.patients {
-            let key = self.source_key("patients", &p.source);
-            let existing: Option<String> =
-                sqlx::query_scalar("SELECT id FROM patients WHERE source_key = ?")
-                    .bind(&key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let id = match existing {
-                Some(id) => {
-                    out.already_present += 1;
-                    id
-                }
-                None => {
-                    let id = new_id();
-                    self.write_patient(&mut tx, &id, &p.record, now, true)
-                        .await?;
-                    sqlx::query("UPDATE patients SET source_key = ? WHERE id = ?")
-                        .bind(&key)
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await?;
-                    for (system, value) in &p.identifiers {
-                        let iid = new_id();
-                        sqlx::query(
-                            "INSERT OR IGNORE INTO patient_identifiers (id, token, patient_id, system, key_generation, value)
-                             VALUES (?, ?, ?, ?, ?, ?)",
-                        )
-                        .bind(&iid)
-                        .bind(self.identifier_token(system, value))
-                        .bind(&id)
-                        .bind(system)
-                        .bind(self.generation)
-                        .bind(self.keys.seal(
-                            Place { table: "patient_identifiers", column: "value", row: &iid },
-                            value.trim().as_bytes(),
-                        ))
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    out.patients_new += 1;
-                    out.touched.push(id.clone());
-                    id
-                }
-            };
+        // Many rows per statement throughout: each statement is a round trip to the SQLite
+        // worker thread, which dominated the import's time one row at a time. Which sources
+        // are already present is asked first, so counts and touched patients stay exact.
+
+        // Patients: present ones keep their id; new ones get a row, index terms, identifiers.
+        let keys: Vec<Vec<u8>> = batch
+            .patients
+            .iter()
+            .map(|p| self.source_key("patients", &p.source))
+            .collect();
+        let mut known = std::collections::HashMap::new();
+        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT source_key, id FROM patients WHERE source_key IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            // Fixed text and placeholders only.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for k in chunk {
+                q = q.bind(k);
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                known.insert(row.get::<Vec<u8>, _>(0), row.get::<String, _>(1));
+            }
+        }
+        let mut patient_rows = Vec::new();
+        let mut index_rows = Vec::new();
+        let mut identifier_rows = Vec::new();
+        for (p, key) in batch.patients.iter().zip(keys) {
+            if let Some(id) = known.get(&key) {
+                out.already_present += 1;
+                out.patient_ids.push(id.clone());
+                continue;
+            }
+            let id = new_id();
+            known.insert(key.clone(), id.clone());
+            let mut row: Vec<Val> = self
+                .patient_columns(&id, &p.record)
+                .into_iter()
+                .map(Val::blob_or_null)
+                .collect();
+            row.extend([
+                Val::Int(i64::from(self.generation)),
+                Val::Int(now),
+                Val::Text(id.clone()),
+                Val::Int(now),
+                Val::Blob(key),
+            ]);
+            patient_rows.push(row);
+            for (kind, value) in patients::index_terms(&p.record) {
+                index_rows.push(vec![
+                    Val::Blob(self.keys.blind_index(kind, &value)),
+                    Val::Text(id.clone()),
+                ]);
+            }
+            for (system, value) in &p.identifiers {
+                let iid = new_id();
+                let sealed = self.keys.seal(
+                    Place {
+                        table: "patient_identifiers",
+                        column: "value",
+                        row: &iid,
+                    },
+                    value.trim().as_bytes(),
+                );
+                identifier_rows.push(vec![
+                    Val::Blob(self.identifier_token(system, value)),
+                    Val::Text(iid),
+                    Val::Text(id.clone()),
+                    Val::Text(system.clone()),
+                    Val::Int(i64::from(self.generation)),
+                    Val::Blob(sealed),
+                ]);
+            }
+            out.patients_new += 1;
+            out.touched.push(id.clone());
             out.patient_ids.push(id);
         }
+        insert_rows(
+            &mut tx,
+            "INSERT INTO patients (name, birth_date, sex, mrn, address, phone, email, pregnancy,
+                                   key_generation, updated_at, id, created_at, source_key)",
+            &patient_rows,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT OR IGNORE INTO patient_index (token, patient_id)",
+            &index_rows,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT OR IGNORE INTO patient_identifiers (token, id, patient_id, system, key_generation, value)",
+            &identifier_rows,
+        )
+        .await?;
         let patient_of = |r: &PatientRef, ids: &[String]| -> Result<String, VaultError> {
             match r {
                 PatientRef::Existing(id) => Ok(id.clone()),
@@ -246,9 +297,6 @@ impl Vault {
                     .ok_or(VaultError::invalid("patient", "batch_index")),
             }
         };
-        // Many rows per statement: each statement is a round trip to the SQLite worker
-        // thread, which dominated the import's time one row at a time. Which sources are
-        // already present is asked first, so counts and touched patients stay exact.
         let prepared: Vec<(String, String, &'static str, i64, Vec<u8>, Vec<u8>)> = batch
             .records
             .iter()
@@ -313,34 +361,56 @@ impl Vault {
                 }
             }
         }
+        // Raw resources; shared ones (an Organization in every bundle) repeat within a batch
+        // and are stored once.
+        let mut raw_rows = Vec::with_capacity(batch.raw.len());
         for r in &batch.raw {
             let pid = match &r.patient {
-                Some(p) => Some(patient_of(p, &out.patient_ids)?),
-                None => None,
+                Some(p) => Val::Text(patient_of(p, &out.patient_ids)?),
+                None => Val::Null,
             };
             let id = new_id();
-            let n = sqlx::query(
-                "INSERT OR IGNORE INTO fhir_resources (id, patient_id, resource_type, source_key, key_generation, body, imported_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(pid)
-            .bind(&r.resource_type)
-            .bind(self.source_key("fhir_resources", &r.source))
-            .bind(self.generation)
-            .bind(self.keys.seal(
-                Place { table: "fhir_resources", column: "body", row: &id },
+            let body = self.keys.seal(
+                Place {
+                    table: "fhir_resources",
+                    column: "body",
+                    row: &id,
+                },
                 &r.json,
-            ))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                out.already_present += 1;
-            } else {
-                out.raw_new += 1;
-            }
+            );
+            raw_rows.push(vec![
+                Val::Blob(self.source_key("fhir_resources", &r.source)),
+                Val::Text(id),
+                pid,
+                Val::Text(r.resource_type.clone()),
+                Val::Int(i64::from(self.generation)),
+                Val::Blob(body),
+                Val::Int(now),
+            ]);
+        }
+        for chunk in raw_rows.chunks(ROWS_PER_STATEMENT) {
+            let present = self
+                .present_sources(
+                    &mut tx,
+                    "fhir_resources",
+                    chunk.iter().filter_map(|r| match &r[0] {
+                        Val::Blob(k) => Some(k),
+                        _ => None,
+                    }),
+                )
+                .await?;
+            let fresh: Vec<&Vec<Val>> = chunk
+                .iter()
+                .filter(|r| !matches!(&r[0], Val::Blob(k) if present.contains(k)))
+                .collect();
+            let n = insert_rows(
+                &mut tx,
+                "INSERT OR IGNORE INTO fhir_resources (source_key, id, patient_id, resource_type, key_generation, body, imported_at)",
+                &fresh,
+            )
+            .await? as usize;
+            out.raw_new += n;
+            out.already_present += chunk.len() - n;
         }
         for q in &batch.quarantined {
             let id = new_id();
@@ -692,4 +762,53 @@ pub struct ImportCounts {
     pub immunizations: i64,
     pub raw: i64,
     pub quarantined: i64,
+}
+
+/// A bound value of a multi-row INSERT.
+#[derive(Debug, Clone)]
+enum Val {
+    Text(String),
+    Blob(Vec<u8>),
+    Int(i64),
+    Null,
+}
+
+impl Val {
+    fn blob_or_null(v: Option<Vec<u8>>) -> Self {
+        v.map_or(Val::Null, Val::Blob)
+    }
+}
+
+/// Inserts `rows` (all the same width) with `head` (`INSERT … (columns)`), up to
+/// [`ROWS_PER_STATEMENT`] rows per statement; the number of rows written.
+async fn insert_rows<R: AsRef<[Val]>>(
+    conn: &mut sqlx::SqliteConnection,
+    head: &str,
+    rows: &[R],
+) -> Result<u64, VaultError> {
+    let mut written = 0;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let width = chunk[0].as_ref().len();
+        let one = format!("({})", vec!["?"; width].join(", "));
+        let sql = format!(
+            "{head} VALUES {}",
+            vec![one.as_str(); chunk.len()].join(", ")
+        );
+        // Fixed text and placeholders only (`head` is one of ours).
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            let row = row.as_ref();
+            debug_assert_eq!(row.len(), width);
+            for v in row {
+                q = match v {
+                    Val::Text(t) => q.bind(t.as_str()),
+                    Val::Blob(b) => q.bind(b.as_slice()),
+                    Val::Int(i) => q.bind(*i),
+                    Val::Null => q.bind(Option::<i64>::None),
+                };
+            }
+        }
+        written += q.execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(written)
 }

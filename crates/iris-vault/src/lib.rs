@@ -943,15 +943,9 @@ impl Vault {
         Ok(())
     }
 
-    /// Seals and writes every column and the blind indexes, in the caller's transaction.
-    pub async fn write_patient(
-        &self,
-        conn: &mut SqliteConnection,
-        id: &str,
-        p: &PatientRecord,
-        now: Millis,
-        insert: bool,
-    ) -> Result<(), VaultError> {
+    /// The sealed columns of a patient row: name, birth_date, sex, mrn, address, phone, email,
+    /// pregnancy (in that order; None where the record has no value).
+    pub(crate) fn patient_columns(&self, id: &str, p: &PatientRecord) -> [Option<Vec<u8>>; 8] {
         let seal = |column: &str, v: &str| {
             self.keys.seal(
                 Place {
@@ -968,7 +962,7 @@ impl Vault {
                                "postalCode": a.postal_code, "country": a.country})
             .to_string()
         });
-        let values = [
+        [
             Some(seal("name", &name)),
             Some(seal("birth_date", &p.birth_date)),
             Some(seal("sex", &p.sex)),
@@ -977,7 +971,19 @@ impl Vault {
             p.phone.as_deref().map(|v| seal("phone", v)),
             p.email.as_deref().map(|v| seal("email", v)),
             p.pregnancy.as_deref().map(|v| seal("pregnancy", v)),
-        ];
+        ]
+    }
+
+    /// Seals and writes every column and the blind indexes, in the caller's transaction.
+    pub async fn write_patient(
+        &self,
+        conn: &mut SqliteConnection,
+        id: &str,
+        p: &PatientRecord,
+        now: Millis,
+        insert: bool,
+    ) -> Result<(), VaultError> {
+        let values = self.patient_columns(id, p);
         let sql = if insert {
             "INSERT INTO patients (name, birth_date, sex, mrn, address, phone, email, pregnancy,
                                    key_generation, updated_at, id, created_at)

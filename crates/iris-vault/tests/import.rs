@@ -335,3 +335,72 @@ async fn erasure_leaves_no_ciphertext_of_the_patient_in_any_file() {
         .unwrap();
     assert!(log.iter().any(|e| e.action == "patient.erase"));
 }
+
+/// Rows are written many per statement: a source repeated inside one batch (the same patient
+/// twice, a shared Organization in every bundle) is stored once, every new patient gets its
+/// search index and identifiers, and a patient already present keeps its id.
+#[tokio::test]
+async fn repeated_sources_in_one_batch_are_stored_once_and_new_patients_are_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, admin) = vault(dir.path()).await;
+    let first = v.import_batch(&admin, "imp-1", batch(1), T0).await.unwrap();
+    let mut b = batch(2);
+    let mut third = batch(3);
+    // Patient 1 again (present), patient 2 twice, patient 3 once.
+    b.patients = vec![patient(1), patient(2), patient(2), patient(3)];
+    for r in third.records.iter_mut() {
+        r.patient = PatientRef::New(3);
+    }
+    b.records.extend(third.records);
+    b.raw.extend(third.raw.into_iter().map(|mut r| {
+        if r.patient.is_some() {
+            r.patient = Some(PatientRef::New(3));
+        }
+        r
+    }));
+    b.quarantined.clear();
+    let out = v.import_batch(&admin, "imp-2", b, T0 + 1).await.unwrap();
+    assert_eq!(out.patients_new, 2, "patients 2 and 3");
+    assert_eq!(
+        out.patient_ids[0], first.patient_ids[0],
+        "patient 1 kept its id"
+    );
+    assert_eq!(
+        out.patient_ids[1], out.patient_ids[2],
+        "patient 2 stored once"
+    );
+    assert_ne!(out.patient_ids[1], out.patient_ids[3]);
+    // Two CarePlans (one each) and the shared Organization already present from batch 1.
+    assert_eq!(out.raw_new, 2);
+    assert_eq!(out.records_new, 26);
+    let counts = v.import_counts().await.unwrap();
+    assert_eq!(
+        (counts.patients, counts.raw, counts.observations),
+        (3, 4, 30)
+    );
+
+    let reader = admin_reader(&v).await;
+    for (i, id) in [(2, &out.patient_ids[1]), (3, &out.patient_ids[3])] {
+        let found = v
+            .search_patients(&reader, &format!("importova{i} ida{i}"), 10, T0 + 2)
+            .await
+            .unwrap();
+        assert_eq!(
+            found.iter().map(|(pid, _)| pid).collect::<Vec<_>>(),
+            vec![id]
+        );
+        assert_eq!(found[0].1.mrn, format!("IMP-{i:04}"));
+        assert_eq!(
+            v.patient_by_identifier(
+                &admin,
+                "http://hl7.org/fhir/sid/us-ssn",
+                &format!("999-55-{i:04}"),
+                T0 + 3
+            )
+            .await
+            .unwrap()
+            .as_ref(),
+            Some(id)
+        );
+    }
+}
