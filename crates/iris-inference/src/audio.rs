@@ -1,0 +1,1 @@
+//! Audio input for speech-to-text (in progress).

@@ -1,0 +1,1 @@
+//! Reader for CTranslate2 model files (in progress).

@@ -1,0 +1,1 @@
+//! Text generation with quantized GGUF models (in progress).
