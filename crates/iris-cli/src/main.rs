@@ -80,6 +80,15 @@ enum Cmd {
     /// Medication safety. Stateless.
     #[command(subcommand)]
     Meds(MedsCmd),
+    /// Sentence embeddings from a local model. Stateless (no sign-in, nothing stored); always
+    /// JSON: `{"model": "minilm", "dim": 384, "vectors": [[…], …]}`.
+    Embed {
+        /// An embedding model of models/models.toml.
+        #[arg(long, default_value = "minilm", value_name = "NAME")]
+        model: String,
+        #[arg(required = true, value_name = "TEXT")]
+        texts: Vec<String>,
+    },
     /// Import FHIR R4 (admin): Bundles (.json) and bulk NDJSON (.ndjson), files or folders.
     /// Invalid resources are quarantined (kept encrypted) and reported; the rest is imported.
     /// Exit 0 when the import ran (even with quarantined resources), 1 when it could not run.
@@ -229,6 +238,12 @@ fn main() -> ExitCode {
         Cmd::Cds(CdsCmd::Evaluate) => return stateless(iris_core::cds::evaluate),
         Cmd::Triage => return stateless(iris_core::cds::triage),
         Cmd::Meds(MedsCmd::Check) => return stateless(iris_core::cds::meds_check),
+        Cmd::Embed { model, texts } => {
+            return local_ai(&cli, |ai| {
+                let dto = ai.embed(Some(model), texts.clone())?;
+                Ok(serde_json::to_string(&dto).expect("DTOs always serialize"))
+            });
+        }
         _ => {}
     }
     let (core, _log) = iris_core::start(&cli.config, "iris-cli", false, started);
@@ -419,7 +434,7 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
             )))
         }
         // Answered in `main` before any configuration is read.
-        Cmd::Cds(_) | Cmd::Triage | Cmd::Meds(_) => Err(ApiError::internal()),
+        Cmd::Cds(_) | Cmd::Triage | Cmd::Meds(_) | Cmd::Embed { .. } => Err(ApiError::internal()),
         Cmd::Restore { file } => {
             let unlock = iris_core::unlock_from_env();
             if matches!(unlock, iris_core::Unlock::Keyring) {
@@ -696,6 +711,33 @@ fn write_about(out: &mut impl Write, a: &AboutDto) -> std::io::Result<()> {
     };
     writeln!(out, "Locked keys   {locked}")?;
     writeln!(out, "Inference     {}", a.inference_devices.join(", "))?;
+    writeln!(
+        out,
+        "Models run on {} ({}; configured: {})",
+        a.inference.device, a.inference.reason, a.inference.configured
+    )?;
+    for m in &a.inference.models {
+        let state = if m.loaded {
+            format!(
+                "loaded on {}, {} MiB",
+                m.device.as_deref().unwrap_or("?"),
+                m.memory_mib
+            )
+        } else {
+            "not loaded".to_string()
+        };
+        writeln!(
+            out,
+            "  {:<13} {:<16} {:<14} {state}",
+            m.name,
+            m.task,
+            if m.installed {
+                "installed"
+            } else {
+                "not installed"
+            }
+        )?;
+    }
     writeln!(out, "Settings")?;
     let width = a.settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
     for s in &a.settings {
@@ -753,6 +795,24 @@ where
             Err(_) => ExitCode::from(1),
         },
         Err(e) => report(&e, false),
+    }
+}
+
+/// A local-AI command: configuration is read (models dir, device; invalid configuration exits
+/// 2) but no data dir, vault or log is touched; `f` prints nothing itself and returns what goes
+/// to stdout.
+fn local_ai(cli: &Cli, f: impl FnOnce(&iris_core::ai::Ai) -> Result<String, ApiError>) -> ExitCode {
+    let config = match iris_core::config::Config::resolve(&cli.config.sources()) {
+        Ok(c) => c,
+        Err(e) => return report(&ApiError::from(e), cli.json),
+    };
+    let ai = iris_core::ai::Ai::from_config(&config);
+    match f(&ai) {
+        Ok(out) => match writeln!(std::io::stdout().lock(), "{out}") {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::from(1),
+        },
+        Err(e) => report(&e, cli.json),
     }
 }
 

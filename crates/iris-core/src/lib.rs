@@ -3,6 +3,7 @@
 //! a command does happens here, returning DTOs from `iris-types` and `ApiError`s whose messages
 //! hold no patient data.
 
+pub mod ai;
 pub mod args;
 pub mod cds;
 pub mod chart;
@@ -41,6 +42,7 @@ pub struct AppCore {
     first_call_logged: AtomicBool,
     clock: std::sync::Arc<dyn Clock>,
     vault_state: vault::VaultState,
+    ai: ai::Ai,
 }
 
 impl AppCore {
@@ -61,6 +63,7 @@ impl AppCore {
             tracing::warn!(key = %ignored.key, from = ignored.source.label(), "setting is locked by the system policy; value ignored");
         }
         Ok(AppCore {
+            ai: ai::Ai::from_config(&config),
             config,
             started,
             first_call_logged: AtomicBool::new(false),
@@ -77,6 +80,11 @@ impl AppCore {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The local inference runtime (models load on first use).
+    pub fn ai(&self) -> &ai::Ai {
+        &self.ai
     }
 
     pub(crate) fn served(&self, command: &'static str) {
@@ -126,16 +134,17 @@ impl AppCore {
                 })
                 .collect(),
             inference_devices: inference_devices(),
+            inference: self.ai.status(),
         })
     }
 }
 
 use iris_types::Command as _;
 
-/// Inference devices compiled into this build, most preferred first. GPU back-ends arrive with
-/// the inference runtime behind the `cuda` and `metal` features; CPU is always there.
+/// Inference devices compiled into this build, most preferred first (GPU back ends with the
+/// `cuda` and `metal` features); CPU is always there.
 pub fn inference_devices() -> Vec<String> {
-    vec!["cpu".to_string()]
+    ai::compiled_devices()
 }
 
 impl From<ConfigError> for ApiError {

@@ -120,7 +120,11 @@ mod tests {
         let c = choose(DeviceChoice::Auto).unwrap();
         if !cfg!(any(feature = "cuda", feature = "metal")) {
             assert_eq!(c.name, "cpu");
-            assert!(c.reason.contains("CUDA is not in this build"), "{}", c.reason);
+            assert!(
+                c.reason.contains("CUDA is not in this build"),
+                "{}",
+                c.reason
+            );
             let e = choose(DeviceChoice::Cuda).unwrap_err();
             assert_eq!(e.code(), "DEVICE");
         }

@@ -197,7 +197,11 @@ impl Embedder {
                 summed.broadcast_div(&counts)?
             }
         };
-        let norms = pooled.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        let norms = pooled
+            .sqr()?
+            .sum_keepdim(1)?
+            .sqrt()?
+            .clamp(1e-12, f64::MAX)?;
         let unit = pooled.broadcast_div(&norms)?;
         Ok(unit.to_vec2::<f32>()?)
     }

@@ -11,6 +11,8 @@
 //! - [`ct2`], [`audio`], [`whisper`]: speech-to-text with Whisper read from a CTranslate2 model
 //!   file.
 //! - [`llm`]: text generation with quantized GGUF models (llama family, Gemma 3).
+//! - [`runtime`]: one worker thread per model, requests over channels, lazy loading, unloading
+//!   when idle or under memory pressure, status for `about`.
 //!
 //! Errors never carry the text, audio or prompt they were given.
 
@@ -21,8 +23,10 @@ pub mod embed;
 pub mod error;
 pub mod llm;
 pub mod models;
+pub mod runtime;
 pub mod whisper;
 
 pub use device::{Chosen, DeviceChoice};
 pub use embed::Embedder;
 pub use error::{InferenceError, Result};
+pub use runtime::{Cancel, ModelStatus, Runtime, RuntimeConfig};

@@ -79,7 +79,11 @@ pub(crate) fn from_model_error(e: ModelError) -> InferenceError {
             model,
             detail: format!("{file} does not match its sha256 in models.toml; refused"),
         },
-        ModelError::Io { model, file, source } => InferenceError::NotInstalled {
+        ModelError::Io {
+            model,
+            file,
+            source,
+        } => InferenceError::NotInstalled {
             model,
             detail: format!("{file} cannot be read: {source}"),
         },

@@ -36,6 +36,9 @@ pub struct AboutDto {
     pub settings: Vec<SettingDto>,
     /// Inference devices compiled into this build, in order of preference (always ends in `cpu`).
     pub inference_devices: Vec<String>,
+    /// The device chosen for models and the state of each model.
+    #[serde(default)]
+    pub inference: crate::ai::InferenceDto,
 }
 
 /// The system policy file (written by hospital IT) as it applies to this process.

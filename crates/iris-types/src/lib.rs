@@ -10,6 +10,7 @@
 //! handler names are both derived from it, so the two sides cannot disagree on a name or shape.
 
 mod about;
+pub mod ai;
 mod cds;
 mod chart;
 mod error;
@@ -17,6 +18,7 @@ mod fhir;
 mod vault;
 
 pub use about::{About, AboutDto, AboutRequest, PolicyDto, SettingDto, SettingSource};
+pub use ai::*;
 pub use cds::*;
 pub use chart::*;
 pub use error::{ApiError, ErrorCode, FieldError};

@@ -1,6 +1,6 @@
 //! About: what is running, where it keeps its files, and which policy governs it.
 
-use iris_types::{About, AboutDto, AboutRequest, SettingDto};
+use iris_types::{About, AboutDto, AboutRequest, ModelStatusDto, SettingDto};
 use leptos::prelude::*;
 
 use crate::components::error_panel::ErrorPanel;
@@ -60,7 +60,16 @@ fn AboutDetails(about: AboutDto) -> impl IntoView {
             "about-devices",
             about.inference_devices.join(", "),
         ),
+        (
+            "Models run on",
+            "about-inference-device",
+            format!(
+                "{} ({}; configured: {})",
+                about.inference.device, about.inference.reason, about.inference.configured
+            ),
+        ),
     ];
+    let models = about.inference.models.clone();
     view! {
         <section class="card" aria-labelledby="about-build-heading">
             <h2 id="about-build-heading">"This workstation"</h2>
@@ -78,6 +87,25 @@ fn AboutDetails(about: AboutDto) -> impl IntoView {
                     .collect_view()}
             </dl>
         </section>
+        <section class="card" aria-labelledby="about-models-heading">
+            <h2 id="about-models-heading">"Local AI models"</h2>
+            <p class="hint">
+                "Models run on this workstation only; they load when first used and unload when idle. "
+                "Decision support, charting and import work without them."
+            </p>
+            <table class="settings models">
+                <thead>
+                    <tr>
+                        <th scope="col">"Model"</th>
+                        <th scope="col">"Task"</th>
+                        <th scope="col">"Installed"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Memory"</th>
+                    </tr>
+                </thead>
+                <tbody>{models.into_iter().map(model_row).collect_view()}</tbody>
+            </table>
+        </section>
         <section class="card" aria-labelledby="about-settings-heading">
             <h2 id="about-settings-heading">"Settings"</h2>
             <table class="settings">
@@ -93,6 +121,30 @@ fn AboutDetails(about: AboutDto) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+    }
+}
+
+fn model_row(m: ModelStatusDto) -> impl IntoView {
+    let state = if m.loaded {
+        format!("Loaded on {}", m.device.clone().unwrap_or_default())
+    } else if let Some(e) = &m.last_error {
+        format!("Not loaded: {e}")
+    } else {
+        "Not loaded".to_string()
+    };
+    let memory = if m.loaded {
+        format!("{} MiB", m.memory_mib)
+    } else {
+        "—".to_string()
+    };
+    view! {
+        <tr data-model=m.name.clone()>
+            <th scope="row"><code>{m.name.clone()}</code></th>
+            <td>{m.task.clone()}</td>
+            <td>{if m.installed { "Yes" } else { "No — run the model installer" }}</td>
+            <td>{state}</td>
+            <td>{memory}</td>
+        </tr>
     }
 }
 

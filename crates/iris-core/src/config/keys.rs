@@ -26,6 +26,13 @@ pub enum Key {
     /// Whether demo data may be seeded into a fresh data dir (`cargo xtask run`). Production
     /// installs set `demo_data = false` and lock it.
     DemoData,
+    /// Where local models run: `auto` (CUDA, then Metal, then CPU), `cpu`, `cuda`, `metal`.
+    InferenceDevice,
+    /// Minutes a loaded model may stay unused before it is unloaded.
+    ModelIdleMinutes,
+    /// Memory the loaded models may use together (MiB); the least recently used are unloaded
+    /// to make room.
+    ModelMemoryMb,
 }
 
 /// What values a key takes.
@@ -38,9 +45,10 @@ pub(crate) enum Kind {
 }
 
 pub(crate) const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug", "trace"];
+pub(crate) const INFERENCE_DEVICES: &[&str] = &["auto", "cpu", "cuda", "metal"];
 
 impl Key {
-    pub const ALL: [Key; 9] = [
+    pub const ALL: [Key; 12] = [
         Key::DataDir,
         Key::ModelsDir,
         Key::LogDir,
@@ -50,6 +58,9 @@ impl Key {
         Key::LockoutAttempts,
         Key::LockoutMinutes,
         Key::DemoData,
+        Key::InferenceDevice,
+        Key::ModelIdleMinutes,
+        Key::ModelMemoryMb,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -63,6 +74,9 @@ impl Key {
             Key::LockoutAttempts => "lockout_attempts",
             Key::LockoutMinutes => "lockout_minutes",
             Key::DemoData => "demo_data",
+            Key::InferenceDevice => "inference_device",
+            Key::ModelIdleMinutes => "model_idle_minutes",
+            Key::ModelMemoryMb => "model_memory_mb",
         }
     }
 
@@ -83,6 +97,12 @@ impl Key {
             Key::LockoutAttempts => Kind::Int { min: 1, max: 20 },
             Key::LockoutMinutes => Kind::Int { min: 1, max: 1440 },
             Key::DemoData => Kind::Bool,
+            Key::InferenceDevice => Kind::Choice(INFERENCE_DEVICES),
+            Key::ModelIdleMinutes => Kind::Int { min: 1, max: 1440 },
+            Key::ModelMemoryMb => Kind::Int {
+                min: 256,
+                max: 1_048_576,
+            },
         }
     }
 

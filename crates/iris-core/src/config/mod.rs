@@ -335,6 +335,19 @@ impl Config {
         u32::try_from(self.int(Key::LockoutMinutes)).unwrap_or(15)
     }
 
+    /// `auto`, `cpu`, `cuda` or `metal`.
+    pub fn inference_device(&self) -> &str {
+        self.text(Key::InferenceDevice)
+    }
+
+    pub fn model_idle_minutes(&self) -> u32 {
+        u32::try_from(self.int(Key::ModelIdleMinutes)).unwrap_or(10)
+    }
+
+    pub fn model_memory_mb(&self) -> u64 {
+        u64::try_from(self.int(Key::ModelMemoryMb)).unwrap_or(4096)
+    }
+
     pub fn idle_lock_minutes(&self) -> u32 {
         u32::try_from(self.int(Key::IdleLockMinutes)).unwrap_or(15)
     }
@@ -404,6 +417,9 @@ fn default_value(
         Key::LockoutAttempts => Value::Int(5),
         Key::LockoutMinutes => Value::Int(15),
         Key::DemoData => Value::Bool(true),
+        Key::InferenceDevice => Value::Text("auto".into()),
+        Key::ModelIdleMinutes => Value::Int(10),
+        Key::ModelMemoryMb => Value::Int(4096),
     })
 }
 

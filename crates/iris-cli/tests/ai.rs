@@ -1,0 +1,131 @@
+//! Local AI commands of the CLI: stateless (no sign-in, no data dir, nothing stored), output
+//! exactly as documented, clear errors and exit codes when a model is missing or the
+//! configuration is wrong. Needs the real weights (`cargo xtask fetch-models`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn models_dir() -> PathBuf {
+    let dir = std::env::var_os("IRIS_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/cache/iris/models"));
+    assert!(
+        dir.join("minilm/model.safetensors").is_file(),
+        "weights are not in {} — run `cargo xtask fetch-models` (or set IRIS_MODELS_DIR)",
+        dir.display()
+    );
+    dir
+}
+
+fn run(dir: &Path, models: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iris"));
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("IRIS_")) {
+        c.env_remove(k);
+    }
+    c.env("IRIS_DATA_DIR", dir.join("data"))
+        // No user configuration file but what the test writes (none).
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("IRIS_MODELS_DIR", models)
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let o = c.output().unwrap();
+    assert!(
+        !dir.join("data").exists(),
+        "a stateless command created the data dir"
+    );
+    o
+}
+
+#[test]
+fn embed_prints_exactly_model_dim_and_one_unit_vector_per_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[],
+        &[
+            "embed",
+            "chest pain radiating to the left arm",
+            "substernal chest pressure",
+            "ankle sprain after a fall",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stderr.is_empty(), "nothing on stderr");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["dim", "model", "vectors"]);
+    assert_eq!(v["model"], "minilm");
+    assert_eq!(v["dim"], 384);
+    let vectors: Vec<Vec<f64>> = serde_json::from_value(v["vectors"].clone()).unwrap();
+    assert_eq!(vectors.len(), 3);
+    for x in &vectors {
+        assert_eq!(x.len(), 384);
+        let norm: f64 = x.iter().map(|a| a * a).sum::<f64>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4);
+    }
+    let cos = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    assert!(cos(&vectors[0], &vectors[1]) > cos(&vectors[0], &vectors[2]));
+    // --json changes nothing: the output is always JSON.
+    let again = run(tmp.path(), &models_dir(), &[], &["--json", "embed", "x"]);
+    assert_eq!(again.status.code(), Some(0));
+    serde_json::from_slice::<Value>(&again.stdout).unwrap();
+}
+
+#[test]
+fn a_missing_model_or_a_bad_device_setting_is_a_clear_error_and_nothing_else_breaks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("no-models");
+    let o = run(tmp.path(), &empty, &[], &["embed", "fever"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("not installed") && err.contains("fetch-models"),
+        "{err}"
+    );
+    assert!(!err.contains("fever"), "the input is never echoed");
+
+    // Decision support works without any model.
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iris"));
+    c.env("IRIS_MODELS_DIR", &empty)
+        .args(["cds", "evaluate"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"{\"heart_rate\": 80}").unwrap();
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(0));
+
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[("IRIS_INFERENCE_DEVICE", "tpu")],
+        &["embed", "x"],
+    );
+    assert_eq!(o.status.code(), Some(2), "invalid configuration");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("auto, cpu, cuda, metal"));
+    if !cfg!(feature = "cuda") {
+        let o = run(
+            tmp.path(),
+            &models_dir(),
+            &[("IRIS_INFERENCE_DEVICE", "cuda")],
+            &["embed", "x"],
+        );
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("CUDA is not in this build"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
