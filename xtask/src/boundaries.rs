@@ -4,6 +4,7 @@
 //! 2. No crate but `iris-desktop` depends on tauri, directly or not.
 //! 3. The UI depends on no workspace crate but `iris-types`.
 //! 4. Domain crates (everything but the faces, tests and tooling) never depend on `iris-core`.
+//! 5. `iris-inference` knows nothing of storage: no sqlx under it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -167,6 +168,14 @@ pub fn violations<'a>(meta: &'a Metadata) -> Vec<String> {
                     out.push(format!("iris-types may depend on serde only, not {dn}"));
                 }
             }
+        }
+        if me == "iris-inference"
+            && let Some((n, path)) = names().find(|(n, _)| n.starts_with("sqlx"))
+        {
+            out.push(format!(
+                "iris-inference depends on {n} ({}); it knows nothing of storage",
+                path.join(" -> ")
+            ));
         }
         let ws_deps: Vec<&str> = deps[member]
             .iter()

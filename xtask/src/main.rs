@@ -39,12 +39,19 @@ fn real_main() -> Result<()> {
         "test" => {
             setup::ensure_all()?;
             ui::build(&root)?;
-            models::fetch_all(&models::models_dir()?)?;
+            let models_dir = models::models_dir()?;
+            models::fetch_all(&models_dir)?;
             boundaries::check(&root)?;
             step("cargo fmt --check");
             cargo(&["fmt", "--all", "--check"])?;
-            step("cargo test (unit, IPC wiring, CLI, end-to-end)");
-            cargo(&["test"])
+            step("cargo test (unit, IPC wiring, CLI, end-to-end, real-model inference)");
+            // The real-model tests read the weights from where they were just fetched.
+            let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            run_checked(
+                Command::new(cargo_bin)
+                    .arg("test")
+                    .env("IRIS_MODELS_DIR", &models_dir),
+            )
         }
         "run" => {
             setup::ensure_all()?;
