@@ -89,6 +89,31 @@ enum Cmd {
         #[arg(required = true, value_name = "TEXT")]
         texts: Vec<String>,
     },
+    /// Speech to text from a WAV file (any sample rate and channel count), with a local
+    /// Whisper. Stateless. Prints the bare transcript; `--json` prints segments with times.
+    Transcribe {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, default_value = "whisper-tiny", value_name = "NAME")]
+        model: String,
+    },
+    /// Text generation with a local model (greedy). Stateless. The model's chat template is
+    /// applied unless `--raw`; text streams to stdout as it is generated.
+    Generate {
+        /// A text-generation model of models/models.toml (`smollm2`, `gemma3`).
+        #[arg(long, value_name = "NAME")]
+        model: String,
+        /// Send the prompt as written, without the chat template.
+        #[arg(long)]
+        raw: bool,
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        max_tokens: usize,
+        /// Stop when this text is generated (repeatable); it is not printed.
+        #[arg(long = "stop", value_name = "TEXT")]
+        stop: Vec<String>,
+        #[arg(value_name = "PROMPT")]
+        prompt: String,
+    },
     /// Import FHIR R4 (admin): Bundles (.json) and bulk NDJSON (.ndjson), files or folders.
     /// Invalid resources are quarantined (kept encrypted) and reported; the rest is imported.
     /// Exit 0 when the import ran (even with quarantined resources), 1 when it could not run.
@@ -242,6 +267,42 @@ fn main() -> ExitCode {
             return local_ai(&cli, |ai| {
                 let dto = ai.embed(Some(model), texts.clone())?;
                 Ok(serde_json::to_string(&dto).expect("DTOs always serialize"))
+            });
+        }
+        Cmd::Transcribe { file, model } => {
+            let json = cli.json;
+            return local_ai(&cli, |ai| {
+                let t = ai.transcribe(Some(model), file, &mut |_| {})?;
+                Ok(if json { to_json(&t) } else { t.text })
+            });
+        }
+        Cmd::Generate {
+            model,
+            raw,
+            max_tokens,
+            stop,
+            prompt,
+        } => {
+            let json = cli.json;
+            return local_ai(&cli, |ai| {
+                let req = iris_types::GenerateRequestDto {
+                    model: model.clone(),
+                    prompt: prompt.clone(),
+                    raw: *raw,
+                    max_tokens: *max_tokens,
+                    stop: stop.clone(),
+                };
+                let cancel = iris_core::ai::Cancel::new();
+                let mut out = std::io::stdout();
+                let g = ai.generate(req, &cancel, &mut |piece| {
+                    if !json {
+                        // A closed stdout (`| head`) stops the generation.
+                        if write!(out, "{piece}").and_then(|()| out.flush()).is_err() {
+                            cancel.cancel();
+                        }
+                    }
+                })?;
+                Ok(if json { to_json(&g) } else { String::new() })
             });
         }
         _ => {}
@@ -434,7 +495,12 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
             )))
         }
         // Answered in `main` before any configuration is read.
-        Cmd::Cds(_) | Cmd::Triage | Cmd::Meds(_) | Cmd::Embed { .. } => Err(ApiError::internal()),
+        Cmd::Cds(_)
+        | Cmd::Triage
+        | Cmd::Meds(_)
+        | Cmd::Embed { .. }
+        | Cmd::Transcribe { .. }
+        | Cmd::Generate { .. } => Err(ApiError::internal()),
         Cmd::Restore { file } => {
             let unlock = iris_core::unlock_from_env();
             if matches!(unlock, iris_core::Unlock::Keyring) {

@@ -129,3 +129,116 @@ fn a_missing_model_or_a_bad_device_setting_is_a_clear_error_and_nothing_else_bre
         );
     }
 }
+
+#[test]
+fn transcribe_prints_the_bare_transcript_and_json_segments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../iris-inference/tests/fixtures/whisper/clinical.wav"
+    );
+    let o = run(tmp.path(), &models_dir(), &[], &["transcribe", wav]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(
+        text.trim_end().to_lowercase(),
+        "the patient reports chest pain radiating to the left arm for two hours."
+    );
+    assert_eq!(text.lines().count(), 1, "nothing but the transcript");
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[],
+        &["--json", "transcribe", wav],
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["model"], "whisper-tiny");
+    let segments = v["segments"].as_array().unwrap();
+    assert!(!segments.is_empty());
+    assert!(segments[0]["start"].as_f64().unwrap() >= 0.0);
+    // Not a WAV file: a clear error, exit 2 (invalid input).
+    let bad = tmp.path().join("notes.wav");
+    std::fs::write(&bad, b"ID3\x03\x00 not a wav").unwrap();
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[],
+        &["transcribe", bad.to_str().unwrap()],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn generate_streams_greedy_text_with_and_without_the_chat_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "generate",
+        "--model",
+        "gemma3",
+        "--raw",
+        "--max-tokens",
+        "12",
+        "The most common symptoms of a heart attack are",
+    ];
+    let a = run(tmp.path(), &models_dir(), &[], &args);
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    let text = String::from_utf8(a.stdout).unwrap();
+    assert!(text.to_lowercase().contains("chest pain"), "{text}");
+    // Greedy: the same prompt gives the same text.
+    let b = run(tmp.path(), &models_dir(), &[], &args);
+    assert_eq!(String::from_utf8(b.stdout).unwrap(), text);
+
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[],
+        &[
+            "--json",
+            "generate",
+            "--model",
+            "smollm2",
+            "--max-tokens",
+            "8",
+            "Name one symptom of influenza.",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["model"], "smollm2");
+    assert!(v["tokens"].as_u64().unwrap() <= 8);
+    assert!(
+        v["prompt_tokens"].as_u64().unwrap() > 5,
+        "chat template applied"
+    );
+    assert!(!v["text"].as_str().unwrap().is_empty());
+
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[],
+        &["generate", "--model", "minilm", "hello"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("minilm"));
+}

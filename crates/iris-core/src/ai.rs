@@ -6,12 +6,19 @@
 use std::time::Duration;
 
 use iris_inference::{DeviceChoice, InferenceError, ModelStatus, Runtime, RuntimeConfig};
-use iris_types::{ApiError, EmbedDto, ErrorCode, InferenceDto, ModelStatusDto};
+use iris_types::{
+    ApiError, EmbedDto, ErrorCode, GenerateRequestDto, GeneratedDto, InferenceDto, ModelStatusDto,
+    SegmentDto, TranscriptDto,
+};
 
 use crate::config::Config;
 
+pub use iris_inference::Cancel;
+
 /// The embedding model used when none is named.
 pub const DEFAULT_EMBEDDING_MODEL: &str = "minilm";
+/// The speech-to-text model used when none is named.
+pub const DEFAULT_SPEECH_MODEL: &str = "whisper-tiny";
 
 /// The process's inference runtime (cheap to clone; models load on first use).
 #[derive(Debug, Clone)]
@@ -67,6 +74,81 @@ impl Ai {
             dim: vectors.first().map_or(0, Vec::len),
             vectors,
         })
+    }
+}
+
+impl Ai {
+    /// The transcript of a WAV file (any rate and channel count), `on_segment` called with
+    /// each segment as it is decoded.
+    pub fn transcribe(
+        &self,
+        model: Option<&str>,
+        file: &std::path::Path,
+        on_segment: &mut dyn FnMut(&SegmentDto),
+    ) -> Result<TranscriptDto, ApiError> {
+        let model = model.unwrap_or(DEFAULT_SPEECH_MODEL);
+        let pcm = iris_inference::audio::read_wav_16k(file).map_err(inference_error)?;
+        let t = self
+            .runtime
+            .transcribe(model, pcm, &mut |s| on_segment(&segment_dto(s)))
+            .map_err(inference_error)?;
+        Ok(TranscriptDto {
+            model: model.to_string(),
+            text: t.text,
+            segments: t.segments.iter().map(segment_dto).collect(),
+            audio_seconds: t.audio_seconds,
+        })
+    }
+
+    /// Generated text, `on_text` called with each piece as it is produced (greedy, so the
+    /// same prompt gives the same text).
+    pub fn generate(
+        &self,
+        req: GenerateRequestDto,
+        cancel: &Cancel,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<GeneratedDto, ApiError> {
+        if req.max_tokens == 0 || req.max_tokens > 8192 {
+            return Err(ApiError::new(
+                ErrorCode::Validation,
+                "max tokens must be 1 to 8192",
+            ));
+        }
+        let request = iris_inference::llm::GenerateRequest {
+            prompt: req.prompt,
+            raw: req.raw,
+            max_tokens: req.max_tokens,
+            stop: req.stop,
+            sampling: iris_inference::llm::Sampling::Greedy,
+        };
+        let g = self
+            .runtime
+            .generate(&req.model, request, cancel, on_text)
+            .map_err(inference_error)?;
+        let rate = |n: usize, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
+        Ok(GeneratedDto {
+            model: req.model,
+            prompt_tokens_per_second: rate(g.prompt_tokens, g.prompt_seconds),
+            tokens_per_second: rate(g.tokens.len().saturating_sub(1), g.decode_seconds),
+            text: g.text,
+            prompt_tokens: g.prompt_tokens,
+            tokens: g.tokens.len(),
+            stop_reason: match g.stop_reason {
+                iris_inference::llm::StopReason::MaxTokens => "max_tokens",
+                iris_inference::llm::StopReason::EndOfSequence => "end_of_sequence",
+                iris_inference::llm::StopReason::StopSequence => "stop_sequence",
+                iris_inference::llm::StopReason::Cancelled => "cancelled",
+            }
+            .to_string(),
+        })
+    }
+}
+
+fn segment_dto(s: &iris_inference::whisper::Segment) -> SegmentDto {
+    SegmentDto {
+        start: s.start,
+        end: s.end,
+        text: s.text.clone(),
     }
 }
 

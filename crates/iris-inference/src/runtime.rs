@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use crate::device::{self, Chosen, DeviceChoice};
 use crate::embed::Embedder;
 use crate::error::{InferenceError, Result};
+use crate::llm::{GenerateRequest, Generated, TextModel};
 use crate::models;
+use crate::whisper::{Segment, Transcript, Whisper};
 
 /// How the runtime behaves (from Iris's configuration).
 #[derive(Debug, Clone)]
@@ -53,6 +55,17 @@ enum Job {
     Embed {
         texts: Vec<String>,
         reply: SyncSender<Result<Vec<Vec<f32>>>>,
+    },
+    Transcribe {
+        pcm: Vec<f32>,
+        segments: Sender<Segment>,
+        reply: SyncSender<Result<Transcript>>,
+    },
+    Generate {
+        request: GenerateRequest,
+        cancel: Cancel,
+        pieces: Sender<String>,
+        reply: SyncSender<Result<Generated>>,
     },
     /// Drop the model now (idle, memory pressure, or asked).
     Unload,
@@ -130,6 +143,60 @@ impl Runtime {
     pub fn embed(&self, model: &str, texts: Vec<String>) -> Result<Vec<Vec<f32>>> {
         let (reply, rx) = mpsc::sync_channel(1);
         self.send(model, "embedding", Job::Embed { texts, reply })?;
+        rx.recv().map_err(|_| InferenceError::WorkerGone)?
+    }
+
+    /// Transcribes 16 kHz mono audio with the speech-to-text model `model`, calling
+    /// `on_segment` (on the caller's thread) for each segment as it is decoded.
+    pub fn transcribe(
+        &self,
+        model: &str,
+        pcm: Vec<f32>,
+        on_segment: &mut dyn FnMut(&Segment),
+    ) -> Result<Transcript> {
+        let (reply, rx) = mpsc::sync_channel(1);
+        let (segments, partial) = mpsc::channel();
+        self.send(
+            model,
+            "speech-to-text",
+            Job::Transcribe {
+                pcm,
+                segments,
+                reply,
+            },
+        )?;
+        // The worker drops its sender when it is done with this request.
+        for s in partial {
+            on_segment(&s);
+        }
+        rx.recv().map_err(|_| InferenceError::WorkerGone)?
+    }
+
+    /// Generates text with the model `model`, calling `on_text` (on the caller's thread) with
+    /// each piece as it is produced. Setting `cancel` stops it within one token and frees the
+    /// worker for the next request.
+    pub fn generate(
+        &self,
+        model: &str,
+        request: GenerateRequest,
+        cancel: &Cancel,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Generated> {
+        let (reply, rx) = mpsc::sync_channel(1);
+        let (pieces, partial) = mpsc::channel();
+        self.send(
+            model,
+            "text-generation",
+            Job::Generate {
+                request,
+                cancel: cancel.clone(),
+                pieces,
+                reply,
+            },
+        )?;
+        for p in partial {
+            on_text(&p);
+        }
         rx.recv().map_err(|_| InferenceError::WorkerGone)?
     }
 
@@ -249,6 +316,8 @@ fn mem_available() -> Option<u64> {
 
 enum Loaded {
     Embedder(Embedder),
+    Whisper(Box<Whisper>),
+    Text(Box<TextModel>),
 }
 
 fn spawn(inner: Arc<Inner>, name: &str) -> Worker {
@@ -306,12 +375,45 @@ fn worker(inner: Arc<Inner>, name: String, rx: Receiver<Job>, state: Arc<Mutex<W
             // Unloaded for room while it waited: it is loaded again now.
             s.status.loaded = true;
         }
-        match (job, model.as_ref().expect("loaded above")) {
+        match (job, model.as_mut().expect("loaded above")) {
             (Job::Embed { texts, reply }, Loaded::Embedder(e)) => {
                 let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
                 let _ = reply.send(e.embed(&refs));
             }
+            (
+                Job::Transcribe {
+                    pcm,
+                    segments,
+                    reply,
+                },
+                Loaded::Whisper(w),
+            ) => {
+                let r = w.transcribe(&pcm, &mut |s| {
+                    let _ = segments.send(s.clone());
+                });
+                drop(segments);
+                let _ = reply.send(r);
+            }
+            (
+                Job::Generate {
+                    request,
+                    cancel,
+                    pieces,
+                    reply,
+                },
+                Loaded::Text(t),
+            ) => {
+                let r = t.generate(&request, cancel.flag(), &mut |p| {
+                    let _ = pieces.send(p.to_string());
+                });
+                drop(pieces);
+                let _ = reply.send(r);
+            }
             (Job::Unload, _) => unreachable!("handled above"),
+            (job, _) => fail(
+                job,
+                InferenceError::UnknownModel(format!("{name} cannot serve this request")),
+            ),
         }
     }
 }
@@ -319,6 +421,12 @@ fn worker(inner: Arc<Inner>, name: String, rx: Receiver<Job>, state: Arc<Mutex<W
 fn fail(job: Job, e: InferenceError) {
     match job {
         Job::Embed { reply, .. } => {
+            let _ = reply.send(Err(e));
+        }
+        Job::Transcribe { reply, .. } => {
+            let _ = reply.send(Err(e));
+        }
+        Job::Generate { reply, .. } => {
             let _ = reply.send(Err(e));
         }
         Job::Unload => {}
@@ -341,6 +449,15 @@ fn load(inner: &Inner, name: &str, state: &Mutex<WorkerState>) -> Result<Loaded>
             name,
             &chosen.device,
         )?),
+        "speech-to-text" => Loaded::Whisper(Box::new(Whisper::load(
+            &inner.config.models_dir,
+            &chosen.device,
+        )?)),
+        "text-generation" => Loaded::Text(Box::new(TextModel::load(
+            &inner.config.models_dir,
+            name,
+            &chosen.device,
+        )?)),
         other => {
             return Err(InferenceError::UnknownModel(format!(
                 "{name}: task {other} is not served by this build"

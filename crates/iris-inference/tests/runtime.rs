@@ -88,3 +88,69 @@ fn a_missing_model_is_not_installed_and_the_wrong_task_is_refused() {
     assert_eq!(e.code(), "UNKNOWN_MODEL", "{e}");
     assert_eq!(rt.device().unwrap().name, "cpu");
 }
+
+/// A generation cancelled from its own stream stops within a token and the worker serves the
+/// next request at once.
+#[test]
+fn a_cancelled_generation_frees_its_worker() {
+    use iris_inference::Cancel;
+    use iris_inference::llm::{GenerateRequest, Sampling, StopReason};
+    let rt = runtime(models_dir(), Duration::from_secs(60));
+    let request = |max_tokens| GenerateRequest {
+        prompt: "Write a long discharge summary for a patient with pneumonia.".into(),
+        raw: false,
+        max_tokens,
+        stop: vec![],
+        sampling: Sampling::Greedy,
+    };
+    let cancel = Cancel::new();
+    let mut pieces = 0;
+    let g = rt
+        .generate("smollm2", request(200), &cancel, &mut |_| {
+            pieces += 1;
+            if pieces == 3 {
+                cancel.cancel();
+            }
+        })
+        .unwrap();
+    assert_eq!(g.stop_reason, StopReason::Cancelled);
+    assert!(
+        g.tokens.len() <= 5,
+        "{} tokens after cancelling",
+        g.tokens.len()
+    );
+    let started = std::time::Instant::now();
+    let next = rt
+        .generate("smollm2", request(4), &Cancel::new(), &mut |_| {})
+        .unwrap();
+    assert_eq!(next.stop_reason, StopReason::MaxTokens);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let s = status(&rt, "smollm2");
+    assert!(s.loaded && s.requests == 2, "{s:?}");
+}
+
+/// Under a memory budget that holds one model, loading another unloads the least recently
+/// used one first.
+#[test]
+fn a_model_that_does_not_fit_the_budget_unloads_the_least_recently_used() {
+    let rt = Runtime::new(RuntimeConfig {
+        models_dir: models_dir(),
+        device: DeviceChoice::Cpu,
+        idle_unload: Duration::from_secs(60),
+        memory_budget: 200 << 20,
+    });
+    rt.embed("minilm", vec!["fever".into()]).unwrap();
+    assert!(status(&rt, "minilm").loaded);
+    let cancel = iris_inference::Cancel::new();
+    let req = iris_inference::llm::GenerateRequest {
+        prompt: "Hello".into(),
+        raw: false,
+        max_tokens: 2,
+        stop: vec![],
+        sampling: iris_inference::llm::Sampling::Greedy,
+    };
+    rt.generate("smollm2", req, &cancel, &mut |_| {}).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!status(&rt, "minilm").loaded, "minilm made room");
+    assert!(status(&rt, "smollm2").loaded);
+}

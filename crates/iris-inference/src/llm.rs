@@ -1,1 +1,0 @@
-//! Text generation with quantized GGUF models (in progress).

@@ -1,1 +1,0 @@
-//! Whisper speech-to-text (in progress).
