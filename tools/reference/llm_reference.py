@@ -13,10 +13,18 @@
             the prompt of tests/fixtures/llm/bench_prompt.txt, 64 new tokens), peak RSS;
             n_threads=2; each model in its own process (peak RSS per model), `--runs` times.
 
-Usage (venv outside the repository; llama-cpp-python builds llama.cpp from source: needs
-cmake (pulled from PyPI by the build) and a C/C++ compiler; ~30-60 min with 2 jobs):
+Usage (venv outside the repository; llama-cpp-python builds llama.cpp from source: needs a
+C/C++ compiler, cmake comes from PyPI through the build; ~30-60 min with 2 jobs). The
+fixtures and figures were made with a non-native build, AVX-512 on, AMX off: llama.cpp's AMX
+matmul (enabled by GGML_NATIVE on CPUs that report AMX) crashes with a segmentation fault on
+these virtual machines. With a native build, `--no-extra-bufts` avoids the crash (it also
+turns off llama.cpp's repacked-weight kernels, which changes Gemma's logits by up to ~1).
   python3 -m venv /var/cache/iris/venv-llm
-  CMAKE_BUILD_PARALLEL_LEVEL=2 /var/cache/iris/venv-llm/bin/pip install -r tools/reference/requirements-llm.txt
+  CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
+    -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX_VNNI=ON -DGGML_AVX512=ON \
+    -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON -DLLAMA_BUILD_TESTS=OFF \
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF" \
+    /var/cache/iris/venv-llm/bin/pip install --no-cache-dir -r tools/reference/requirements-llm.txt
   /var/cache/iris/venv-llm/bin/python tools/reference/llm_reference.py fixtures
   /var/cache/iris/venv-llm/bin/python tools/reference/llm_reference.py bench [--runs 3] [--model smollm2|gemma3]
 Environment: IRIS_MODELS_DIR (default /var/cache/iris/models).
@@ -62,11 +70,14 @@ TOKENIZE = [
     "Metformin 500 mg PO BID; HbA1c 7.2% → target <7%.\n\n\n- item\n  - sub-item",
 ]
 
-# "exact": prompts whose 16-token greedy path has no near-tie in llama.cpp (smallest top-1 /
-# top-2 logit margin >= 0.33 with the f16 and the f32 KV cache alike): the Rust tests require
-# the same tokens. The others have near-ties (margins 0.07-0.19) that llama.cpp itself
-# resolves differently with an f32 KV cache; the tests compare them step by step along
-# llama.cpp's path (`steps`: llama.cpp's top-5 logits at each step).
+LONG_COUNT = ", ".join(str(i) for i in range(1, 251)) + ","
+
+# "exact": prompts whose 16-token greedy path has no close near-tie in llama.cpp (smallest top-1
+# / top-2 logit margin along the path: smollm2 0.541 and 1.373, gemma3 0.158 and 0.450 with the
+# build above; >= 0.33 for all four with --no-extra-bufts; the f32 KV cache gives the same
+# path): the Rust tests require the same tokens. The others have near-ties (margins 0.02-0.19)
+# that llama.cpp itself resolves otherwise with an f32 KV cache; the tests compare them step
+# by step along llama.cpp's path (`steps`: llama.cpp's top-5 logits at each step).
 CASES = [
     {
         "name": "smollm2_chat_chambers",
@@ -81,6 +92,13 @@ CASES = [
         "raw": False,
         "exact": True,
         "prompt": "What is the capital of France?",
+    },
+    {
+        "name": "smollm2_raw_long_count",
+        "model": "smollm2",
+        "raw": True,
+        "exact": True,
+        "prompt": LONG_COUNT,
     },
     {
         "name": "smollm2_chat_diabetes",
@@ -109,6 +127,15 @@ CASES = [
         "raw": True,
         "exact": True,
         "prompt": "One, two, three, four, five,",
+    },
+    {
+        # ~1,000 tokens: chunked prompt evaluation, Gemma's 512-token sliding window, rope at
+        # far positions.
+        "name": "gemma3_raw_long_count",
+        "model": "gemma3",
+        "raw": True,
+        "exact": True,
+        "prompt": LONG_COUNT,
     },
     {
         "name": "gemma3_raw_heart_attack",

@@ -6,7 +6,7 @@
 //! peak RSS is the model's own. The reference on the same files and prompt:
 //! `tools/reference/llm_reference.py bench` (llama.cpp, n_threads=2).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -33,7 +33,7 @@ fn files(name: &str) -> (&'static str, Option<&'static str>) {
     }
 }
 
-fn run(models: &PathBuf, name: &str, runs: usize) {
+fn run(models: &Path, name: &str, runs: usize) {
     let prompt = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/llm/bench_prompt.txt"

@@ -256,15 +256,15 @@ fn the_gemma3_tokenizer_json_matches_llama_cpp_on_the_gguf_vocabulary() {
 
 /// Near-tie threshold: a llama.cpp top-1 / top-2 logit margin under which choosing its second
 /// token is no error. llama.cpp's own margins move by this much with nothing but its numerics
-/// changed: "The capital of France is" step 5 (" United" vs " population"): 0.330 decoding
-/// token by token with its default f16 KV cache, 0.193 evaluating the path as one batch,
-/// 0.034 with an f32 KV cache; "List three risk factors for stroke." (Gemma, chat template on
-/// the base model) step 7: 0.376 / 0.761 / 0.708; with an f32 KV cache llama.cpp's own greedy
-/// path differs from its default one within 16 tokens on 4 of the 8 reference prompts.
+/// changed: "The capital of France is" step 5 (" United" vs " answer"): 0.330 decoding token
+/// by token with its default f16 KV cache, 0.193 evaluating the path as one batch, 0.034 with
+/// an f32 KV cache; with an f32 KV cache llama.cpp's own greedy path leaves its default one
+/// within 16 tokens on 4 of the 8 reference prompts.
 const TIE: f32 = 0.5;
 /// Largest difference of a top-5 token's logit relative to the top token's, ours vs
 /// llama.cpp's. llama.cpp with an f16 vs an f32 KV cache differs by up to 1.16 in absolute
-/// logits on these prompts (mean 0.13–0.29); ours vs llama.cpp is of the same order.
+/// logits on these prompts (mean 0.13–0.29), and its builds with and without repacked
+/// kernels by up to 0.96 (Gemma); ours vs llama.cpp is of the same order.
 const REL_LOGIT_TOL: f32 = 1.0;
 
 fn cases(name: &str) -> Vec<&'static serde_json::Value> {
@@ -278,10 +278,14 @@ fn cases(name: &str) -> Vec<&'static serde_json::Value> {
 
 /// The "exact" reference prompts (no near-tie on llama.cpp's path): generation gives
 /// llama.cpp's tokens, up to its end-of-generation token if one comes within 16.
-fn check_exact(model: &mut TextModel, name: &str, label: &str) {
+/// `max_prompt` leaves out longer prompts (the slow as-shipped kernels).
+fn check_exact(model: &mut TextModel, name: &str, label: &str, max_prompt: usize) {
     let eog = ids(&reference()["end_of_generation"][name]);
     let mut n = 0;
-    for c in cases(name).into_iter().filter(|c| c["exact"] == true) {
+    for c in cases(name)
+        .into_iter()
+        .filter(|c| c["exact"] == true && c["prompt_ids"].as_array().unwrap().len() <= max_prompt)
+    {
         n += 1;
         let (prompt, raw) = (c["prompt"].as_str().unwrap(), c["raw"].as_bool().unwrap());
         if !raw {
@@ -332,7 +336,12 @@ fn check_exact(model: &mut TextModel, name: &str, label: &str) {
 /// where the choice differs: (case, step, llama.cpp's margin, ours).
 fn check_along_path(model: &mut TextModel, name: &str, label: &str) -> Vec<String> {
     let mut flips = Vec::new();
-    for c in cases(name) {
+    // The long prompts (≈1,100 tokens, exact cases) are left to `check_exact`: 16 evaluations
+    // of the whole prompt each would add minutes.
+    for c in cases(name)
+        .into_iter()
+        .filter(|c| c["prompt_ids"].as_array().unwrap().len() < 256)
+    {
         let mut seq = ids(&c["prompt_ids"]);
         assert_eq!(
             model
@@ -403,10 +412,12 @@ fn argmax(xs: &[f32]) -> usize {
 // kernels on the original formats) both give llama.cpp's tokens on the exact cases
 // (SmolLM2: "List the four chambers of the heart." and "What is the capital of France?",
 // which ends with <|im_end|> as llama.cpp's; Gemma: "The chemical symbol for water is",
-// "One, two, three, four, five,").
+// "One, two, three, four, five,"; and, re-quantized only, for both: "1, 2, 3, …, 250," —
+// ≈1,140 tokens, run in chunks, past Gemma's 512-token sliding window).
 //
 // Along llama.cpp's path on all eight prompts, the re-quantized model picks another token
-// only on these near-ties (llama.cpp's margin; ours the other way):
+// only on these near-ties (llama.cpp's margin; ours the other way), with the fixtures as
+// committed:
 // - smollm2 "What are the common symptoms of type 2 diabetes?" step 1, after "The":
 //   llama.cpp " symptoms" over " common" by 0.073 (0.22 with an f32 KV cache); ours
 //   " common" by 0.102 ("The common symptoms of …" instead of "The symptoms of …");
@@ -414,24 +425,29 @@ fn argmax(xs: &[f32]) -> usize {
 //   over " answer" by 0.330 (0.193 evaluated as one batch, 0.034 with an f32 KV cache, where
 //   llama.cpp itself goes another way); ours " answer" by 0.051;
 // - gemma3 "The most common symptoms of a heart attack are" step 11, after "… and a feeling
-//   of": llama.cpp " impending" over " fullness" by 0.086; ours " fullness" by 0.073.
-// Measured with the files as shipped (no re-quantization): SmolLM2 keeps llama.cpp's choice
-// at every step of the four prompts, Gemma at these steps too: the flips above come from the
-// Q8_0 re-quantization, which moves logits by up to ~0.3 here, as much as llama.cpp's own
-// f16 KV cache does (see TIE). As shipped, Gemma picks otherwise on the chat-templated "List
-// three risk factors for stroke." (a base model given a chat template: flat logits, it
-// repeats "COURSE") at step 7 (llama.cpp's margin 0.376) and step 9 (llama.cpp's third
-// choice, 0.63 below its first; its three best lie within 0.63). A free-running generation
-// continues differently after a flip, which
-// is why the exact comparison uses the prompts without near-ties.
+//   of": llama.cpp " impending" over " fullness" by 0.255 (0.086 without its repacked
+//   kernels); ours " fullness" by 0.073;
+// - gemma3 "List three risk factors for stroke." in the chat template (a base model: it
+//   repeats the prompt and junk, flat logits) step 9: llama.cpp "course" over "COURSE" by
+//   0.016, ours "COURSE" by 0.290; step 11: llama.cpp "List" over "Course" by 0.419, ours
+//   "Course" by 0.086.
+// As shipped (no re-quantization), SmolLM2 follows llama.cpp's path on all four prompts with
+// no flip at all, and Gemma on the three raw prompts: the flips above come from the Q8_0
+// re-quantization, which moves logits by up to ~0.3 here, as much as llama.cpp's own f16 KV
+// cache does (see TIE). (As shipped, Gemma's chat-template junk case goes another way at
+// step 7 instead, where llama.cpp's margin is 0.82; llama.cpp's own logits move by up to
+// 0.96 between its builds with and without repacked kernels on these prompts.) A
+// free-running generation continues differently after a flip, which is why the exact
+// comparison uses the prompts without near-ties.
 
 #[test]
 fn smollm2_greedy_matches_llama_cpp() {
     let mut m = shared("smollm2");
-    check_exact(&mut m, "smollm2", "Q8_0");
+    check_exact(&mut m, "smollm2", "Q8_0", usize::MAX);
     let flips = check_along_path(&mut m, "smollm2", "Q8_0");
     drop(m);
     println!("smollm2 Q8_0 near-tie flips: {flips:#?}");
+    // The two near-ties listed above; a third flip is a regression even when it is a near-tie.
     assert!(flips.len() <= 2, "{flips:?}");
     let mut m = load(
         "smollm2",
@@ -440,17 +456,18 @@ fn smollm2_greedy_matches_llama_cpp() {
             ..LoadOptions::default()
         },
     );
-    check_exact(&mut m, "smollm2", "Q4_1 as shipped");
+    check_exact(&mut m, "smollm2", "Q4_1 as shipped", 256);
 }
 
 #[test]
 fn gemma3_greedy_matches_llama_cpp() {
     let mut m = shared("gemma3");
-    check_exact(&mut m, "gemma3", "Q8_0");
+    check_exact(&mut m, "gemma3", "Q8_0", usize::MAX);
     let flips = check_along_path(&mut m, "gemma3", "Q8_0");
     drop(m);
     println!("gemma3 Q8_0 near-tie flips: {flips:#?}");
-    assert!(flips.len() <= 2, "{flips:?}");
+    // The three near-ties listed above.
+    assert!(flips.len() <= 3, "{flips:?}");
     let mut m = load(
         "gemma3",
         &LoadOptions {
@@ -458,7 +475,7 @@ fn gemma3_greedy_matches_llama_cpp() {
             ..LoadOptions::default()
         },
     );
-    check_exact(&mut m, "gemma3", "as shipped (Q4_K/Q5_0/Q6_K/Q8_0)");
+    check_exact(&mut m, "gemma3", "as shipped (Q4_K/Q5_0/Q6_K/Q8_0)", 256);
 }
 
 #[test]
@@ -741,6 +758,14 @@ fn a_model_that_does_not_match_its_hash_is_refused_and_a_missing_one_says_how_to
 
     let e = TextModel::load(dir.path(), "minilm", &Device::Cpu).unwrap_err();
     assert_eq!(e.code(), "UNKNOWN_MODEL", "{e}");
+}
+
+#[test]
+fn a_model_can_move_to_a_worker_thread() {
+    fn send<T: Send + 'static>() {}
+    send::<TextModel>();
+    send::<GenerateRequest>();
+    send::<iris_inference::llm::Generated>();
 }
 
 #[test]

@@ -107,10 +107,10 @@ impl Gemma3 {
         for (i, &is_sliding) in sliding.iter().enumerate() {
             let p = format!("blk.{i}");
             let attn = Attention {
-                qkv: Projections::new(vec![
-                    f.qtensor(&format!("{p}.attn_q.weight"))?,
-                    f.qtensor(&format!("{p}.attn_k.weight"))?,
-                    f.qtensor(&format!("{p}.attn_v.weight"))?,
+                qkv: f.projections(&[
+                    &format!("{p}.attn_q.weight"),
+                    &format!("{p}.attn_k.weight"),
+                    &format!("{p}.attn_v.weight"),
                 ])?,
                 wo: Linear::new(f.qtensor(&format!("{p}.attn_output.weight"))?)?,
                 q_norm: Some(RmsNorm::new(
@@ -136,9 +136,9 @@ impl Gemma3 {
                     eps,
                 ),
                 ffn_norm: RmsNorm::new(f.vector(&format!("{p}.ffn_norm.weight"))?, eps),
-                gate_up: Projections::new(vec![
-                    f.qtensor(&format!("{p}.ffn_gate.weight"))?,
-                    f.qtensor(&format!("{p}.ffn_up.weight"))?,
+                gate_up: f.projections(&[
+                    &format!("{p}.ffn_gate.weight"),
+                    &format!("{p}.ffn_up.weight"),
                 ])?,
                 down: Linear::new(f.qtensor(&format!("{p}.ffn_down.weight"))?)?,
                 post_ffn_norm: RmsNorm::new(f.vector(&format!("{p}.post_ffw_norm.weight"))?, eps),

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use candle_core::quantized::{GgmlDType, QTensor, gguf_file};
 use candle_core::{Device, Tensor};
 
+use super::layers::Projections;
 use crate::error::{InferenceError, Result};
 
 /// An open GGUF file whose tensors all lie inside it.
@@ -93,25 +94,60 @@ impl GgufFile {
     }
 
     /// Re-quantizes every tensor that needs it (see [`requantize`]) up front, on all cores:
-    /// workers take turns reading a tensor from the file and convert it on their own.
+    /// workers take turns reading from the file and convert on their own. Matrices that run
+    /// on the same input (a block's q/k/v, gate/up; see [`GgufFile::projections`]) come out
+    /// joined into one Q8_0 matrix when each of them is Q8_0 or re-quantized to it.
     pub fn requantize_all(&mut self) -> Result<()> {
         if !(self.requantize && self.device.is_cpu()) {
             return Ok(());
         }
-        let mut names: Vec<(String, u64)> = self
-            .content
-            .tensor_infos
-            .iter()
-            .filter(|(_, i)| needs_requantize(i.ggml_dtype))
-            .map(|(n, i)| (n.clone(), i.offset))
-            .collect();
-        // In file order: the reads stay sequential.
-        names.sort_by_key(|(_, off)| *off);
+        let infos = &self.content.tensor_infos;
+        let dtype = |n: &str| infos.get(n).map(|i| i.ggml_dtype);
+        let mut in_group = std::collections::HashSet::new();
+        let mut items: Vec<(Vec<String>, u64)> = Vec::new();
+        for layer in 0.. {
+            if !infos
+                .keys()
+                .any(|n| n.starts_with(&format!("blk.{layer}.")))
+            {
+                break;
+            }
+            for parts in [
+                &["attn_q", "attn_k", "attn_v"][..],
+                &["ffn_gate", "ffn_up"][..],
+            ] {
+                let names: Vec<String> = parts
+                    .iter()
+                    .map(|p| format!("blk.{layer}.{p}.weight"))
+                    .collect();
+                let dts: Vec<Option<GgmlDType>> = names.iter().map(|n| dtype(n)).collect();
+                let joinable = dts
+                    .iter()
+                    .all(|d| d.is_some_and(|d| d == GgmlDType::Q8_0 || needs_requantize(d)))
+                    && dts.iter().any(|d| d.is_some_and(needs_requantize));
+                if joinable {
+                    in_group.extend(names.iter().cloned());
+                    let off = names
+                        .iter()
+                        .filter_map(|n| infos.get(n))
+                        .map(|i| i.offset)
+                        .min();
+                    items.push((names, off.unwrap_or(0)));
+                }
+            }
+        }
+        for (n, i) in infos {
+            if needs_requantize(i.ggml_dtype) && !in_group.contains(n) {
+                items.push((vec![n.clone()], i.offset));
+            }
+        }
+        // In file order: the reads stay mostly sequential.
+        items.sort_by_key(|(_, off)| *off);
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .clamp(1, 8)
-            .min(names.len().max(1));
-        let queue = std::sync::Mutex::new((names.into_iter(), &mut self.reader));
+            .min(items.len().max(1));
+        let queue = std::sync::Mutex::new((items.into_iter(), &mut self.reader));
         let content = &self.content;
         let model = self.model.as_str();
         let results = std::thread::scope(|s| {
@@ -120,21 +156,39 @@ impl GgufFile {
                     s.spawn(|| -> Result<Vec<(String, Arc<QTensor>)>> {
                         let mut done = Vec::new();
                         loop {
-                            let (name, raw) = {
+                            let (names, raw) = {
                                 let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                                let Some((name, _)) = q.0.next() else {
+                                let Some((names, _)) = q.0.next() else {
                                     break;
                                 };
-                                let raw = content.tensor(&mut *q.1, &name, &Device::Cpu);
-                                (name, raw)
+                                let raw: Vec<_> = names
+                                    .iter()
+                                    .map(|n| content.tensor(&mut *q.1, n, &Device::Cpu))
+                                    .collect();
+                                (names, raw)
                             };
-                            let raw = raw.map_err(|e| {
-                                InferenceError::corrupt(
-                                    model,
-                                    format!("tensor {name} cannot be read: {e}"),
-                                )
-                            })?;
-                            done.push((name, Arc::new(requantize(raw)?)));
+                            let mut parts = Vec::with_capacity(raw.len());
+                            for (n, r) in names.iter().zip(raw) {
+                                parts.push(r.map_err(|e| {
+                                    InferenceError::corrupt(
+                                        model,
+                                        format!("tensor {n} cannot be read: {e}"),
+                                    )
+                                })?);
+                            }
+                            let t = if parts.len() == 1 {
+                                requantize(parts.remove(0))?
+                            } else {
+                                // Q8_0 → f32 → Q8_0 gives back the same blocks, so joining
+                                // through f32 changes nothing for members already in Q8_0.
+                                let f: Vec<Tensor> = parts
+                                    .iter()
+                                    .map(|p| p.dequantize(&Device::Cpu))
+                                    .collect::<candle_core::Result<_>>()?;
+                                drop(parts);
+                                QTensor::quantize(&Tensor::cat(&f, 0)?, GgmlDType::Q8_0)?
+                            };
+                            done.push((names.join("+"), Arc::new(t)));
                         }
                         Ok(done)
                     })
@@ -149,6 +203,29 @@ impl GgufFile {
             self.ready.extend(r?);
         }
         Ok(())
+    }
+
+    /// Matrices applied to the same input (q/k/v, gate/up), joined when possible: already
+    /// joined by [`GgufFile::requantize_all`], or joined here when they share a format.
+    pub fn projections(&mut self, names: &[&str]) -> Result<Projections> {
+        let key = names.join("+");
+        if let Some(w) = self.ready.remove(&key) {
+            let mut rows = Vec::with_capacity(names.len());
+            for n in names {
+                let info = self
+                    .content
+                    .tensor_infos
+                    .get(*n)
+                    .ok_or_else(|| self.corrupt(format!("tensor {n} is missing")))?;
+                rows.push(info.shape.dims().first().copied().unwrap_or(0));
+            }
+            return Ok(Projections::joined(w, rows)?);
+        }
+        let ws = names
+            .iter()
+            .map(|n| self.qtensor(n))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Projections::new(ws)?)
     }
 
     pub fn md(&self) -> &HashMap<String, gguf_file::Value> {

@@ -76,8 +76,19 @@ impl Projections {
         drop(ws);
         let n: usize = rows.iter().sum();
         let storage = QStorage::from_data(Cow::Owned(bytes), &Device::Cpu, dtype)?;
-        let w = Linear::new(Arc::new(QTensor::new(storage, (n, k))?))?;
-        Ok(Self::Joined { w, rows })
+        Self::joined(Arc::new(QTensor::new(storage, (n, k))?), rows)
+    }
+
+    /// A matrix already joined: `rows` of each part, in order.
+    pub fn joined(w: Arc<QTensor>, rows: Vec<usize>) -> Result<Self> {
+        let (n, _) = w.shape().dims2()?;
+        if rows.iter().sum::<usize>() != n {
+            candle_core::bail!("joined matrix has {n} rows, its parts {rows:?}");
+        }
+        Ok(Self::Joined {
+            w: Linear::new(w)?,
+            rows,
+        })
     }
 
     /// One output per matrix, in order.
@@ -405,6 +416,35 @@ mod tests {
         assert_eq!(k.dims(), &[1, 1, 2, 4]);
         c.reset(8);
         assert_eq!(c.len(), 0);
+    }
+
+    #[test]
+    fn joined_projections_give_the_same_outputs_as_separate_ones() {
+        let dev = Device::Cpu;
+        let ws: Vec<Arc<QTensor>> = [(48, 64), (16, 64), (16, 64)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, shape)| {
+                let t = Tensor::randn(i as f32 * 0.1, 1.0, shape, &dev).unwrap();
+                Arc::new(QTensor::quantize(&t, GgmlDType::Q8_0).unwrap())
+            })
+            .collect();
+        let joined = Projections::new(ws.clone()).unwrap();
+        assert!(matches!(joined, Projections::Joined { .. }));
+        let x = Tensor::randn(0f32, 1.0, (1, 3, 64), &dev).unwrap();
+        let a = joined.forward(&x).unwrap();
+        for (w, y) in ws.into_iter().zip(a) {
+            let want: Vec<f32> = Linear::new(w)
+                .unwrap()
+                .forward(&x)
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1()
+                .unwrap();
+            let got: Vec<f32> = y.flatten_all().unwrap().to_vec1().unwrap();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -71,10 +71,10 @@ impl Llama {
         for i in 0..n_layer {
             let p = format!("blk.{i}");
             let attn = Attention {
-                qkv: Projections::new(vec![
-                    f.qtensor(&format!("{p}.attn_q.weight"))?,
-                    f.qtensor(&format!("{p}.attn_k.weight"))?,
-                    f.qtensor(&format!("{p}.attn_v.weight"))?,
+                qkv: f.projections(&[
+                    &format!("{p}.attn_q.weight"),
+                    &format!("{p}.attn_k.weight"),
+                    &format!("{p}.attn_v.weight"),
                 ])?,
                 wo: Linear::new(f.qtensor(&format!("{p}.attn_output.weight"))?)?,
                 q_norm: None,
@@ -90,9 +90,9 @@ impl Llama {
                 attn_norm: RmsNorm::new(f.vector(&format!("{p}.attn_norm.weight"))?, eps),
                 attn,
                 ffn_norm: RmsNorm::new(f.vector(&format!("{p}.ffn_norm.weight"))?, eps),
-                gate_up: Projections::new(vec![
-                    f.qtensor(&format!("{p}.ffn_gate.weight"))?,
-                    f.qtensor(&format!("{p}.ffn_up.weight"))?,
+                gate_up: f.projections(&[
+                    &format!("{p}.ffn_gate.weight"),
+                    &format!("{p}.ffn_up.weight"),
                 ])?,
                 down: Linear::new(f.qtensor(&format!("{p}.ffn_down.weight"))?)?,
             });

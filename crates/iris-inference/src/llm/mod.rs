@@ -195,6 +195,11 @@ impl TextModel {
     ) -> Result<Self> {
         let mut file = GgufFile::open(gguf, name, device, options.requantize)?;
         let arch = file.str("general.architecture")?.to_string();
+        if !matches!(arch.as_str(), "llama" | "gemma3") {
+            return Err(InferenceError::UnknownModel(format!(
+                "{name} (architecture `{arch}` is not supported: llama, gemma3)"
+            )));
+        }
         let eos = gguf::meta_u64(file.md(), "tokenizer.ggml.eos_token_id")
             .ok()
             .map(|v| v as u32);
@@ -210,9 +215,7 @@ impl TextModel {
                 "gemma3" => {
                     gemma3::Gemma3::load(&mut file, device).map(|m| Net::Gemma3(Box::new(m)))
                 }
-                other => Err(InferenceError::UnknownModel(format!(
-                    "{name} (architecture `{other}` is not supported: llama, gemma3)"
-                ))),
+                _ => Err(InferenceError::UnknownModel(format!("{name} ({arch})"))),
             };
             let tokenizer = match tok_thread {
                 Some(h) => h.join().unwrap_or(Err(InferenceError::WorkerGone)),

@@ -1,20 +1,35 @@
-//! CPU kernels for Whisper, in plain (safe) Rust that the compiler vectorizes, on rayon's
-//! pool (the one candle's gemm uses):
+//! CPU kernels for Whisper, in plain (safe) Rust that the compiler vectorizes, run on rayon's
+//! pool (the one candle's gemm uses) and, where the CPU has AVX2, compiled for it through
+//! pulp's runtime dispatch ([`simd`]):
 //!
 //! - in-place GELU and row softmax for candle tensors on the CPU (candle's versions call the
 //!   scalar `erf`/`exp` of libm element by element, single-threaded for GELU);
-//! - the decoder for one token at a time: every product there is a matrix–vector product,
-//!   where gemm's blocking and thread hand-off cost more than the arithmetic; here they are
-//!   straight loops over the weights, the attention keys/values are kept per position, and
-//!   the 51,864 logits are dot products with the (tied) embedding rows. Every product is a
-//!   row-by-row dot product over weights kept as `[out][in]` (the file's layout), split over
-//!   threads by output rows, so that both cores stream their share of the weights: decoding
-//!   one token reads every decoder weight once, and is bound by memory bandwidth.
+//! - the decoder for one token at a time. Every product there is a matrix–vector product,
+//!   where gemm's blocking and thread hand-off cost more than the arithmetic: here each is a
+//!   row-by-row dot product over weights kept `[out][in]` (the file's layout), split over
+//!   threads by output rows; the attention keys/values are kept per position; the 51,864
+//!   logits are dot products with the (tied) embedding rows. Decoding one token reads every
+//!   decoder weight once and is bound by memory bandwidth, so the weights stay float16 where
+//!   AVX2 widens them cheaply ([`Mat`]).
 
 use candle_core::{CpuStorage, InplaceOp1, Layout, Tensor};
 use rayon::prelude::*;
 
 use crate::error::{InferenceError, Result};
+
+/// Runs `f` compiled for AVX2 (+FMA, F16C) when the CPU has it, as plain x86-64 (SSE2)
+/// otherwise: pulp's runtime dispatch, which is safe to call. The kernels below are written
+/// as straight loops inlined into `f`, which the compiler vectorizes for the wider registers.
+/// Only plain multiplications and additions are used (no fused multiply-add), so both paths
+/// compute the same values.
+#[inline(always)]
+pub(super) fn simd<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(v3) = pulp::x86::V3::try_new() {
+        return v3.vectorize(f);
+    }
+    f()
+}
 
 /// e^x for x ≤ 0 (and moderately positive x), relative error ≈ 1e-7: Cephes' polynomial,
 /// branch-free so loops over it vectorize. Inputs below −87 give 0.
@@ -66,9 +81,14 @@ pub(super) fn gelu(x: f32) -> f32 {
 
 fn gelu_slice(v: &mut [f32]) {
     v.par_chunks_mut(16 * 1024).for_each(|c| {
-        for x in c {
-            *x = gelu(*x);
-        }
+        simd(
+            #[inline(always)]
+            || {
+                for x in c {
+                    *x = gelu(*x);
+                }
+            },
+        )
     });
 }
 
@@ -100,7 +120,7 @@ fn max8(v: &[f32]) -> f32 {
 }
 
 /// Softmax of one row in place.
-#[inline]
+#[inline(always)]
 fn softmax_row(row: &mut [f32]) {
     let max = max8(row);
     for x in row.iter_mut() {
@@ -115,9 +135,14 @@ fn softmax_row(row: &mut [f32]) {
 fn softmax_rows(v: &mut [f32], cols: usize) {
     let rows_per_task = (8192 / cols.max(1)).max(1);
     v.par_chunks_mut(cols * rows_per_task).for_each(|c| {
-        for row in c.chunks_mut(cols) {
-            softmax_row(row);
-        }
+        simd(
+            #[inline(always)]
+            || {
+                for row in c.chunks_mut(cols) {
+                    softmax_row(row);
+                }
+            },
+        )
     });
 }
 
@@ -186,10 +211,105 @@ pub(super) fn softmax_owned(t: Tensor) -> Result<Tensor> {
 /// Matrices at least this large are multiplied on several threads.
 const PARALLEL_WEIGHTS: usize = 64 * 1024;
 
+/// Decoder weights, row-major. Decoding one token reads all of them once (it is bound by
+/// memory bandwidth), so where the CPU has AVX2 they are kept as the float16 bits the file
+/// holds and widened in the dot products (exactly: same products as with the f32 values), which
+/// halves that traffic and their memory; f32 otherwise (or if a value is not a float16).
+#[derive(Debug)]
+pub(super) enum Mat {
+    F32(Vec<f32>),
+    F16(Vec<u16>),
+}
+
+impl Mat {
+    pub fn new(v: Vec<f32>) -> Mat {
+        #[cfg(target_arch = "x86_64")]
+        if pulp::x86::V3::is_available() {
+            let bits: Option<Vec<u16>> = v.iter().map(|&x| f16_bits_exact(x)).collect();
+            if let Some(bits) = bits {
+                return Mat::F16(bits);
+            }
+        }
+        Mat::F32(v)
+    }
+
+    /// A float16 variable straight from the file's little-endian bytes (no f32 copy on the
+    /// way) when float16 storage is used; `None` otherwise.
+    pub fn from_f16_bytes(bytes: &[u8]) -> Option<Mat> {
+        #[cfg(target_arch = "x86_64")]
+        if pulp::x86::V3::is_available() {
+            let bits: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .collect();
+            // Finite values only (exponent bits not all ones).
+            if bits.iter().all(|&h| h & 0x7c00 != 0x7c00) {
+                return Some(Mat::F16(bits));
+            }
+        }
+        let _ = bytes;
+        None
+    }
+
+    /// Dot product of row `r` (of length `n`) with `x`.
+    #[inline(always)]
+    fn dot_row(&self, r: usize, n: usize, x: &[f32]) -> f32 {
+        match self {
+            Mat::F32(v) => dot(&v[r * n..(r + 1) * n], x),
+            Mat::F16(v) => dot_f16(&v[r * n..(r + 1) * n], x),
+        }
+    }
+
+    /// Row `r` (of length `n`) as f32.
+    pub fn row(&self, r: usize, n: usize) -> Vec<f32> {
+        match self {
+            Mat::F32(v) => v[r * n..(r + 1) * n].to_vec(),
+            Mat::F16(v) => v[r * n..(r + 1) * n]
+                .iter()
+                .map(|&h| f16_to_f32(h))
+                .collect(),
+        }
+    }
+}
+
+/// The float16 bits of `x` if `x` is a finite float16 value exactly, `None` otherwise.
+fn f16_bits_exact(x: f32) -> Option<u16> {
+    let b = x.to_bits();
+    let sign = ((b >> 16) & 0x8000) as u16;
+    let a = x.abs();
+    let h = if a == 0.0 {
+        0
+    } else if a >= 6.103_515_6e-5 {
+        // Normal: exponent 2^-14 ..= 2^15, 10 mantissa bits.
+        let e = ((b >> 23) & 0xff) as i32 - 127 + 15;
+        if !(1..=30).contains(&e) || b & 0x1fff != 0 {
+            return None;
+        }
+        ((e as u32) << 10 | ((b >> 13) & 0x3ff)) as u16
+    } else {
+        // Subnormal: a multiple of 2^-24 below 2^-14.
+        let m = a * 16_777_216.0;
+        if m.fract() != 0.0 {
+            return None;
+        }
+        m as u16
+    };
+    (f16_to_f32(sign | h).to_bits() == b).then_some(sign | h)
+}
+
+/// Float16 bits → f32, exact for every finite value (zero and subnormals included), branch-free
+/// so that it vectorizes: the bits shifted into place and scaled by 2^112.
+#[inline(always)]
+fn f16_to_f32(h: u16) -> f32 {
+    let h = h as u32;
+    let v = f32::from_bits((h & 0x7fff) << 13) * f32::from_bits(0x7780_0000);
+    f32::from_bits(v.to_bits() | ((h & 0x8000) << 16))
+}
+
 /// A linear layer as plain data: weight `[out][in]`, optional bias.
 #[derive(Debug)]
 pub(super) struct Lin {
-    pub w: Vec<f32>,
+    pub w: Mat,
     pub b: Option<Vec<f32>>,
     pub inp: usize,
     pub out: usize,
@@ -201,12 +321,16 @@ impl Lin {
         debug_assert_eq!((x.len(), y.len()), (self.inp, self.out));
         let inp = self.inp;
         let rows = |y: &mut [f32], r0: usize| {
-            for (j, yo) in y.iter_mut().enumerate() {
-                let r = r0 + j;
-                *yo = dot(&self.w[r * inp..(r + 1) * inp], x);
-            }
+            simd(
+                #[inline(always)]
+                || {
+                    for (j, yo) in y.iter_mut().enumerate() {
+                        *yo = self.w.dot_row(r0 + j, inp, x);
+                    }
+                },
+            )
         };
-        if self.w.len() >= PARALLEL_WEIGHTS {
+        if self.inp * self.out >= PARALLEL_WEIGHTS {
             let chunk = self.out.div_ceil(rayon::current_num_threads()).max(16);
             y.par_chunks_mut(chunk)
                 .enumerate()
@@ -262,7 +386,7 @@ pub(super) struct CpuDecoder {
     pub heads: usize,
     pub vocab: usize,
     /// Token embedding `[vocab][d]`, also the output projection.
-    pub embed: Vec<f32>,
+    pub embed: Mat,
     /// Learned positions `[448][d]`.
     pub pos: Vec<f32>,
     pub layers: Vec<CpuLayer>,
@@ -273,6 +397,24 @@ pub(super) struct CpuDecoder {
     /// Cross-attention keys/values per layer for the current window, `[frames][d]`.
     pub cross_k: Vec<Vec<f32>>,
     pub cross_v: Vec<Vec<f32>>,
+}
+
+/// [`dot`] with float16 weights `a`.
+#[inline(always)]
+fn dot_f16(a: &[u16], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 16];
+    let (ac, at) = a.as_chunks::<16>();
+    let (bc, bt) = b.as_chunks::<16>();
+    for (x, y) in ac.iter().zip(bc) {
+        for i in 0..16 {
+            acc[i] += f16_to_f32(x[i]) * y[i];
+        }
+    }
+    let mut s: f32 = acc.iter().sum();
+    for (x, y) in at.iter().zip(bt) {
+        s += f16_to_f32(*x) * y;
+    }
+    s
 }
 
 /// Dot product with 16 partial sums (four SSE registers: enough independent additions to
@@ -316,13 +458,18 @@ fn attend_one(
     // Scores `[t][heads]`.
     let mut scores = vec![0f32; t * heads];
     let fill = |c: usize, s: &mut [f32]| {
-        for (j, row) in s.chunks_mut(heads).enumerate() {
-            let i = c * chunk + j;
-            let k = &keys[i * d..(i + 1) * d];
-            for (h, v) in row.iter_mut().enumerate() {
-                *v = dot(&q[h * dh..(h + 1) * dh], &k[h * dh..(h + 1) * dh]);
-            }
-        }
+        simd(
+            #[inline(always)]
+            || {
+                for (j, row) in s.chunks_mut(heads).enumerate() {
+                    let i = c * chunk + j;
+                    let k = &keys[i * d..(i + 1) * d];
+                    for (h, v) in row.iter_mut().enumerate() {
+                        *v = dot(&q[h * dh..(h + 1) * dh], &k[h * dh..(h + 1) * dh]);
+                    }
+                }
+            },
+        )
     };
     if parallel {
         scores
@@ -349,15 +496,20 @@ fn attend_one(
     // Weighted sum of the values.
     let accumulate = |c: usize, s: &[f32]| -> Vec<f32> {
         let mut o = vec![0f32; d];
-        for (j, row) in s.chunks(heads).enumerate() {
-            let i = c * chunk + j;
-            let v = &values[i * d..(i + 1) * d];
-            for ((oh, vh), p) in o.chunks_mut(dh).zip(v.chunks(dh)).zip(row) {
-                for (a, b) in oh.iter_mut().zip(vh) {
-                    *a += p * b;
+        simd(
+            #[inline(always)]
+            || {
+                for (j, row) in s.chunks(heads).enumerate() {
+                    let i = c * chunk + j;
+                    let v = &values[i * d..(i + 1) * d];
+                    for ((oh, vh), p) in o.chunks_mut(dh).zip(v.chunks(dh)).zip(row) {
+                        for (a, b) in oh.iter_mut().zip(vh) {
+                            *a += p * b;
+                        }
+                    }
                 }
-            }
-        }
+            },
+        );
         o
     };
     let partials: Vec<Vec<f32>> = if parallel {
@@ -412,7 +564,9 @@ impl CpuDecoder {
                 "token id or decoder position out of range".into(),
             ));
         }
-        let mut x: Vec<f32> = self.embed[tok * d..(tok + 1) * d]
+        let mut x: Vec<f32> = self
+            .embed
+            .row(tok, d)
             .iter()
             .zip(&self.pos[p * d..(p + 1) * d])
             .map(|(a, b)| a + b)
@@ -476,10 +630,14 @@ impl CpuDecoder {
         let d = self.d;
         let mut out = vec![0f32; self.vocab];
         out.par_chunks_mut(ROWS).enumerate().for_each(|(c, o)| {
-            let e = &self.embed[c * ROWS * d..];
-            for (l, row) in o.iter_mut().zip(e.chunks_exact(d)) {
-                *l = dot(row, h);
-            }
+            simd(
+                #[inline(always)]
+                || {
+                    for (j, l) in o.iter_mut().enumerate() {
+                        *l = self.embed.dot_row(c * ROWS + j, d, h);
+                    }
+                },
+            )
         });
         out
     }
@@ -551,6 +709,27 @@ mod tests {
             }
         }
         sum * 2.0 / std::f64::consts::PI.sqrt()
+    }
+
+    #[test]
+    fn float16_weights_convert_exactly() {
+        for bits in 0..=u16::MAX {
+            let x = crate::ct2::f16_to_f32(bits);
+            if !x.is_finite() {
+                continue;
+            }
+            assert_eq!(f16_to_f32(bits).to_bits(), x.to_bits(), "{bits:#06x}");
+            // Both zeros map back to themselves.
+            assert_eq!(f16_bits_exact(x), Some(bits), "{bits:#06x}");
+        }
+        assert_eq!(f16_bits_exact(0.1), None);
+        assert_eq!(f16_bits_exact(1e-9), None);
+        assert_eq!(f16_bits_exact(70_000.0), None);
+        let w: Vec<f32> = (0..64).map(|i| i as f32 * 0.25 - 8.0).collect();
+        let x: Vec<f32> = (0..64).map(|i| (i as f32).sin()).collect();
+        let want = dot(&w, &x);
+        let bits: Vec<u16> = w.iter().map(|&v| f16_bits_exact(v).unwrap()).collect();
+        assert_eq!(dot_f16(&bits, &x), want);
     }
 
     #[test]

@@ -133,7 +133,7 @@ impl std::fmt::Debug for Whisper {
             .field(
                 "decoder",
                 &match self.net.decoder {
-                    model::Decoder::Cpu(_) => "plain CPU",
+                    model::Decoder::Cpu { .. } => "plain CPU",
                     model::Decoder::Candle(_) => "candle",
                 },
             )

@@ -4,7 +4,7 @@
 
 use candle_core::{Device, IndexOp, Tensor};
 
-use super::cpu::{self, CpuDecoder, CpuLayer, Lin, Ln};
+use super::cpu::{self, CpuDecoder, CpuLayer, Lin, Ln, Mat};
 use super::{INPUT_STRIDE, MAX_LENGTH, MODEL};
 use crate::audio;
 use crate::ct2::Ct2Model;
@@ -39,7 +39,7 @@ impl Linear {
     fn to_cpu(&self) -> Result<Lin> {
         let (inp, out) = self.wt.dims2()?;
         Ok(Lin {
-            w: self.wt.t()?.contiguous()?.flatten_all()?.to_vec1()?,
+            w: Mat::new(self.wt.t()?.contiguous()?.flatten_all()?.to_vec1()?),
             b: match &self.b {
                 Some(b) => Some(b.to_vec1()?),
                 None => None,
@@ -374,7 +374,8 @@ struct CandleLayer {
 
 #[derive(Debug)]
 pub(super) struct CandleDecoder {
-    embed: Tensor,
+    /// Token embedding `[vocab, d]` (the CPU decoder looks tokens up itself: `None`).
+    embed: Option<Tensor>,
     pos: Tensor,
     layers: Vec<CandleLayer>,
     ln: LayerNorm,
@@ -386,17 +387,33 @@ pub(super) struct CandleDecoder {
 }
 
 impl CandleDecoder {
+    fn reset(&mut self, cross: Vec<(Tensor, Tensor)>) {
+        self.cross = cross;
+        self.cache.iter_mut().for_each(|c| *c = None);
+    }
+
     fn forward(&mut self, tokens: &[u32]) -> Result<Tensor> {
-        let n = tokens.len();
+        let embed = self
+            .embed
+            .as_ref()
+            .ok_or_else(|| InferenceError::Candle("decoder without embedding".into()))?;
+        let ids = Tensor::from_slice(tokens, tokens.len(), embed.device())?;
+        let x = embed.index_select(&ids, 0)?;
+        self.forward_embedded(x)
+    }
+
+    /// Runs token embeddings `x` `[n, d]` (positions not yet added) after the cached
+    /// positions; returns the final hidden states `[n, d]`.
+    fn forward_embedded(&mut self, x: Tensor) -> Result<Tensor> {
+        let n = x.dim(0)?;
         let offset = self.cache[0].as_ref().map_or(Ok(0), |(k, _)| k.dim(1))?;
         if offset + n > self.pos.dim(0)? {
             return Err(InferenceError::InvalidInput(
                 "decoder context exceeded".into(),
             ));
         }
-        let device = self.embed.device().clone();
-        let ids = Tensor::from_slice(tokens, n, &device)?;
-        let mut x = (self.embed.index_select(&ids, 0)? + self.pos.narrow(0, offset, n)?)?;
+        let device = x.device().clone();
+        let mut x = (x + self.pos.narrow(0, offset, n)?)?;
         let mask = if n > 1 {
             let total = offset + n;
             let m: Vec<f32> = (0..n)
@@ -444,7 +461,14 @@ impl CandleDecoder {
 
 #[derive(Debug)]
 pub(super) enum Decoder {
-    Cpu(Box<CpuDecoder>),
+    /// On the CPU: one token at a time in plain Rust ([`CpuDecoder`]); a prompt (several
+    /// tokens at the start of a window) through candle's gemm, which reads each weight once
+    /// for all its tokens, its keys/values then handed to the plain decoder's cache.
+    Cpu {
+        step: Box<CpuDecoder>,
+        batch: Box<CandleDecoder>,
+    },
+    /// Other devices: candle ops throughout.
     Candle(Box<CandleDecoder>),
 }
 
@@ -457,28 +481,21 @@ impl Decoder {
         cross_kv: &[(Linear, Linear)],
         heads: usize,
     ) -> Result<()> {
+        let mut split = Vec::with_capacity(cross_kv.len());
+        let mut plain = Vec::with_capacity(cross_kv.len());
+        for (k, v) in cross_kv {
+            let (k, v) = (k.forward(enc)?, v.forward(enc)?);
+            if let Decoder::Cpu { .. } = self {
+                plain.push((k.flatten_all()?.to_vec1()?, v.flatten_all()?.to_vec1()?));
+            }
+            split.push((split_heads(&k, heads)?, split_heads(&v, heads)?));
+        }
         match self {
-            Decoder::Cpu(dec) => {
-                let mut cross = Vec::with_capacity(cross_kv.len());
-                for (k, v) in cross_kv {
-                    cross.push((
-                        k.forward(enc)?.flatten_all()?.to_vec1()?,
-                        v.forward(enc)?.flatten_all()?.to_vec1()?,
-                    ));
-                }
-                dec.reset(cross);
+            Decoder::Cpu { step, batch } => {
+                step.reset(plain);
+                batch.reset(split);
             }
-            Decoder::Candle(dec) => {
-                let mut cross = Vec::with_capacity(cross_kv.len());
-                for (k, v) in cross_kv {
-                    cross.push((
-                        split_heads(&k.forward(enc)?, heads)?,
-                        split_heads(&v.forward(enc)?, heads)?,
-                    ));
-                }
-                dec.cross = cross;
-                dec.cache.iter_mut().for_each(|c| *c = None);
-            }
+            Decoder::Candle(dec) => dec.reset(split),
         }
         Ok(())
     }
@@ -487,19 +504,48 @@ impl Decoder {
     /// `rows` (indices into `tokens`).
     pub fn forward(&mut self, tokens: &[u32], rows: &[usize]) -> Result<Vec<Vec<f32>>> {
         match self {
-            Decoder::Cpu(dec) => {
+            Decoder::Cpu { step, batch } if tokens.len() > 1 && step.positions() == 0 => {
+                let d = step.d;
+                let mut x = Vec::with_capacity(tokens.len() * d);
+                for &t in tokens {
+                    let t = t as usize;
+                    if t >= step.vocab {
+                        return Err(InferenceError::InvalidInput("token id out of range".into()));
+                    }
+                    x.extend(step.embed.row(t, d));
+                }
+                let x = Tensor::from_vec(x, (tokens.len(), d), &Device::Cpu)?;
+                let h = batch.forward_embedded(x)?;
+                // Hand the prompt's keys/values over (`[h, n, dh]` → `[n][d]`).
+                for (i, c) in batch.cache.iter_mut().enumerate() {
+                    if let Some((k, v)) = c.take() {
+                        step.cache_k[i].clear();
+                        step.cache_k[i].extend(merge_heads(&k)?.flatten_all()?.to_vec1::<f32>()?);
+                        step.cache_v[i].clear();
+                        step.cache_v[i].extend(merge_heads(&v)?.flatten_all()?.to_vec1::<f32>()?);
+                    }
+                }
+                rows.iter()
+                    .map(|&r| Ok(step.logits(&h.i(r)?.to_vec1::<f32>()?)))
+                    .collect()
+            }
+            Decoder::Cpu { step, .. } => {
                 let mut out = Vec::with_capacity(rows.len());
                 for (i, &t) in tokens.iter().enumerate() {
-                    let h = dec.step(t)?;
+                    let h = step.step(t)?;
                     for _ in rows.iter().filter(|&&r| r == i) {
-                        out.push(dec.logits(&h));
+                        out.push(step.logits(&h));
                     }
                 }
                 Ok(out)
             }
             Decoder::Candle(dec) => {
                 let h = dec.forward(tokens)?;
-                let proj = dec.embed.t()?;
+                let proj = dec
+                    .embed
+                    .as_ref()
+                    .ok_or_else(|| InferenceError::Candle("decoder without embedding".into()))?
+                    .t()?;
                 rows.iter()
                     .map(|&r| {
                         let l = h.i(r..r + 1)?.matmul(&proj)?.squeeze(0)?;
@@ -636,6 +682,7 @@ pub(super) fn build(m: &Ct2Model, device: &Device, plain_cpu_decoder: bool) -> R
         )));
     }
     let ln = l.layer_norm("decoder/layer_norm")?;
+    let pos = l.tensor("decoder/position_encodings/encodings", &pos_shape)?;
     let decoder = if plain_cpu_decoder && device.is_cpu() {
         let layers = dec_layers
             .iter()
@@ -655,12 +702,21 @@ pub(super) fn build(m: &Ct2Model, device: &Device, plain_cpu_decoder: bool) -> R
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Decoder::Cpu(Box::new(CpuDecoder {
+        // The embedding straight from its float16 bytes when it stays float16.
+        let embed = match m
+            .get("decoder/embeddings/weight")
+            .filter(|v| v.dtype == crate::ct2::DType::F16)
+            .and_then(|v| Mat::from_f16_bytes(v.bytes))
+        {
+            Some(e) => e,
+            None => Mat::new(l.raw("decoder/embeddings/weight", &[vocab, d])?),
+        };
+        let step = CpuDecoder {
             d,
             heads,
             vocab,
-            embed: l.raw("decoder/embeddings/weight", &[vocab, d])?,
-            pos: l.raw("decoder/position_encodings/encodings", &pos_shape)?,
+            embed,
+            pos: pos.flatten_all()?.to_vec1()?,
             layers,
             ln: ln.to_cpu()?,
             cache_k: (0..n_dec)
@@ -671,11 +727,24 @@ pub(super) fn build(m: &Ct2Model, device: &Device, plain_cpu_decoder: bool) -> R
                 .collect(),
             cross_k: Vec::new(),
             cross_v: Vec::new(),
-        }))
+        };
+        let batch = CandleDecoder {
+            embed: None,
+            pos,
+            layers: dec_layers,
+            ln,
+            heads,
+            cache: (0..n_dec).map(|_| None).collect(),
+            cross: Vec::new(),
+        };
+        Decoder::Cpu {
+            step: Box::new(step),
+            batch: Box::new(batch),
+        }
     } else {
         Decoder::Candle(Box::new(CandleDecoder {
-            embed: l.tensor("decoder/embeddings/weight", &[vocab, d])?,
-            pos: l.tensor("decoder/position_encodings/encodings", &pos_shape)?,
+            embed: Some(l.tensor("decoder/embeddings/weight", &[vocab, d])?),
+            pos,
             layers: dec_layers,
             ln,
             heads,
