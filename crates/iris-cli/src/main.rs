@@ -114,6 +114,9 @@ enum Cmd {
         #[arg(value_name = "PROMPT")]
         prompt: String,
     },
+    /// Benchmarks on this workstation. Stateless.
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// Import FHIR R4 (admin): Bundles (.json) and bulk NDJSON (.ndjson), files or folders.
     /// Invalid resources are quarantined (kept encrypted) and reported; the rest is imported.
     /// Exit 0 when the import ran (even with quarantined resources), 1 when it could not run.
@@ -149,6 +152,22 @@ enum Cmd {
 enum PatientCmd {
     /// Ids and display fields of every patient.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCmd {
+    /// Speed and memory of each installed local model on the configured device, with built-in
+    /// synthetic inputs: embeddings/s (batch 32 and 1), Whisper real-time factor on ~30 s of
+    /// speech, prompt and decode tokens/s, load times, peak memory. Exit 0 when every
+    /// installed model was measured and at least one was, 1 otherwise.
+    Inference {
+        /// Timed runs per figure, after one warm-up; the best is reported.
+        #[arg(long, default_value_t = 3, value_name = "N")]
+        runs: usize,
+        /// Only this model (repeatable): minilm, whisper-tiny, smollm2, gemma3.
+        #[arg(long = "model", value_name = "NAME")]
+        models: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -304,6 +323,9 @@ fn main() -> ExitCode {
                 })?;
                 Ok(if json { to_json(&g) } else { String::new() })
             });
+        }
+        Cmd::Bench(BenchCmd::Inference { runs, models }) => {
+            return bench_inference(&cli, *runs, models);
         }
         _ => {}
     }
@@ -500,7 +522,8 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
         | Cmd::Meds(_)
         | Cmd::Embed { .. }
         | Cmd::Transcribe { .. }
-        | Cmd::Generate { .. } => Err(ApiError::internal()),
+        | Cmd::Generate { .. }
+        | Cmd::Bench(_) => Err(ApiError::internal()),
         Cmd::Restore { file } => {
             let unlock = iris_core::unlock_from_env();
             if matches!(unlock, iris_core::Unlock::Keyring) {
@@ -880,6 +903,82 @@ fn local_ai(cli: &Cli, f: impl FnOnce(&iris_core::ai::Ai) -> Result<String, ApiE
         },
         Err(e) => report(&e, cli.json),
     }
+}
+
+fn bench_inference(cli: &Cli, runs: usize, models: &[String]) -> ExitCode {
+    let config = match iris_core::config::Config::resolve(&cli.config.sources()) {
+        Ok(c) => c,
+        Err(e) => return report(&ApiError::from(e), cli.json),
+    };
+    let ai = iris_core::ai::Ai::from_config(&config);
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let r = match ai.bench(models, runs, &mut |m| {
+        if tty {
+            eprintln!("iris: benchmarking {m}…");
+        }
+    }) {
+        Ok(r) => r,
+        Err(e) => return report(&e, cli.json),
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if cli.json {
+        writeln!(out, "{}", to_json(&r))
+    } else {
+        write_bench(&mut out, &r)
+    };
+    if written.is_err() {
+        return ExitCode::from(1);
+    }
+    let measured = r.models.iter().filter(|m| m.status == "ok").count();
+    let failed = r
+        .models
+        .iter()
+        .any(|m| m.status != "ok" && m.status != "not_installed");
+    if measured == 0 || failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn write_bench(out: &mut impl Write, r: &iris_types::InferenceBenchDto) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "device {}, {} threads, best of {} after a warm-up",
+        r.device, r.threads, r.runs
+    )?;
+    for m in &r.models {
+        let head = match (m.status.as_str(), &m.message) {
+            ("ok", _) => String::new(),
+            (s, Some(msg)) => format!(" — {s}: {msg}"),
+            (s, None) => format!(" — {s}"),
+        };
+        writeln!(out, "{}{head}", m.model)?;
+        if let Some(l) = m.load_seconds {
+            writeln!(out, "  {:<34} {l:>10.2} s", "load (file checks included)")?;
+        }
+        for f in &m.figures {
+            let value = if f.value >= 100.0 {
+                format!("{:.0}", f.value)
+            } else if f.value >= 1.0 {
+                format!("{:.1}", f.value)
+            } else {
+                format!("{:.3}", f.value)
+            };
+            writeln!(
+                out,
+                "  {:<34} {value:>10} {}",
+                f.name.replace('_', " "),
+                f.unit
+            )?;
+        }
+        if let Some(p) = m.peak_rss_mib {
+            if m.status == "ok" {
+                writeln!(out, "  {:<34} {p:>10} MiB", "peak resident memory")?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn report(e: &ApiError, json: bool) -> ExitCode {

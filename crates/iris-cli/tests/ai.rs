@@ -242,3 +242,91 @@ fn generate_streams_greedy_text_with_and_without_the_chat_template() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("minilm"));
 }
+
+#[test]
+fn bench_inference_measures_the_installed_models_and_reports_missing_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[],
+        &[
+            "--json",
+            "bench",
+            "inference",
+            "--runs",
+            "1",
+            "--model",
+            "whisper-tiny",
+            "--model",
+            "minilm",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["device"], "cpu");
+    assert_eq!(v["runs"], 1);
+    let models = v["models"].as_array().unwrap();
+    // In the fixed order, whatever order they were asked in.
+    let names: Vec<&str> = models
+        .iter()
+        .map(|m| m["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["minilm", "whisper-tiny"]);
+    let figure = |m: &Value, name: &str| -> f64 {
+        m["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {m}"))["value"]
+            .as_f64()
+            .unwrap()
+    };
+    for m in models {
+        assert_eq!(m["status"], "ok", "{m}");
+        assert!(m["load_seconds"].as_f64().unwrap() > 0.0);
+        assert!(m["peak_rss_mib"].as_u64().unwrap() > 50, "{m}");
+    }
+    assert!(figure(&models[0], "sentences_per_second_batch_32") > 1.0);
+    assert!(figure(&models[0], "sentences_per_second_batch_1") > 1.0);
+    let audio = figure(&models[1], "audio_seconds");
+    assert!((25.0..35.0).contains(&audio), "{audio}");
+    let rtf = figure(&models[1], "real_time_factor");
+    assert!(rtf > 0.0 && rtf < 5.0, "{rtf}");
+    // The synthesized speech is transcribed, not skipped as silence.
+    assert!(figure(&models[1], "words") > 40.0);
+
+    // No models: each reported as not installed, nothing measured, exit 1.
+    let empty = tmp.path().join("no-models");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = run(
+        tmp.path(),
+        &empty,
+        &[],
+        &["bench", "inference", "--runs", "1"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8(o.stdout).unwrap();
+    for m in ["minilm", "whisper-tiny", "smollm2", "gemma3"] {
+        assert!(text.contains(&format!("{m} — not_installed")), "{text}");
+    }
+    // An unknown model is a usage error.
+    let o = run(
+        tmp.path(),
+        &models_dir(),
+        &[],
+        &["bench", "inference", "--model", "gpt-4"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

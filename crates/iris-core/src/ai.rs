@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use iris_inference::{DeviceChoice, InferenceError, ModelStatus, Runtime, RuntimeConfig};
 use iris_types::{
-    ApiError, EmbedDto, ErrorCode, GenerateRequestDto, GeneratedDto, InferenceDto, ModelStatusDto,
-    SegmentDto, TranscriptDto,
+    ApiError, BenchFigureDto, EmbedDto, ErrorCode, GenerateRequestDto, GeneratedDto,
+    InferenceBenchDto, InferenceDto, ModelBenchDto, ModelStatusDto, SegmentDto, TranscriptDto,
 };
 
 use crate::config::Config;
@@ -140,6 +140,77 @@ impl Ai {
                 iris_inference::llm::StopReason::Cancelled => "cancelled",
             }
             .to_string(),
+        })
+    }
+}
+
+impl Ai {
+    /// Speed and memory of `models` (all benchmarked models when empty) on the configured
+    /// device, best of `runs` after a warm-up; `progress` hears each model's name as it
+    /// starts. Inputs are built-in synthetic text and speech.
+    pub fn bench(
+        &self,
+        models: &[String],
+        runs: usize,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<InferenceBenchDto, ApiError> {
+        if !(1..=100).contains(&runs) {
+            return Err(ApiError::new(
+                ErrorCode::Validation,
+                "runs must be 1 to 100",
+            ));
+        }
+        if let Some(m) = models
+            .iter()
+            .find(|m| !iris_inference::bench::MODELS.contains(&m.as_str()))
+        {
+            return Err(ApiError::new(
+                ErrorCode::Validation,
+                format!(
+                    "no benchmark for model `{m}` (benchmarked: {})",
+                    iris_inference::bench::MODELS.join(", ")
+                ),
+            ));
+        }
+        let chosen = self.runtime.device().map_err(inference_error)?;
+        let all: Vec<String> = iris_inference::bench::MODELS
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        let models = if models.is_empty() { &all[..] } else { models };
+        let r = iris_inference::bench::run(
+            &self.runtime.config().models_dir,
+            &chosen.device,
+            &chosen.name,
+            models,
+            runs,
+            progress,
+        )
+        .map_err(inference_error)?;
+        Ok(InferenceBenchDto {
+            device: r.device,
+            threads: r.threads,
+            runs: r.runs,
+            models: r
+                .models
+                .into_iter()
+                .map(|m| ModelBenchDto {
+                    model: m.model,
+                    status: m.status,
+                    message: m.message,
+                    load_seconds: m.load_seconds,
+                    peak_rss_mib: m.peak_rss_mib,
+                    figures: m
+                        .figures
+                        .into_iter()
+                        .map(|f| BenchFigureDto {
+                            name: f.name,
+                            value: f.value,
+                            unit: f.unit,
+                        })
+                        .collect(),
+                })
+                .collect(),
         })
     }
 }

@@ -12,8 +12,16 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
+use crate::bert::{FastBert, Shape};
 use crate::error::{InferenceError, Result};
 use crate::models;
+
+/// The encoder: our unpadded one on the CPU ([`crate::bert`]), candle's on GPUs (or for a
+/// BERT variant outside the fast path).
+enum Encoder {
+    Fast(FastBert),
+    Candle(BertModel),
+}
 
 /// How token vectors become one sentence vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +34,7 @@ pub enum Pooling {
 
 pub struct Embedder {
     name: String,
-    model: BertModel,
+    model: Encoder,
     tokenizer: Tokenizer,
     device: Device,
     dim: usize,
@@ -60,14 +68,30 @@ impl Embedder {
 
     /// Any BERT-family folder in the Hugging Face layout (not checked against the manifest).
     pub fn load_dir(dir: &Path, name: &str, device: &Device) -> Result<Self> {
+        Self::load_dir_with(dir, name, device, true)
+    }
+
+    /// [`Embedder::load_dir`] with candle's BERT even on the CPU: the encoder GPUs run, for
+    /// tests that compare the two.
+    #[doc(hidden)]
+    pub fn load_dir_candle(dir: &Path, name: &str, device: &Device) -> Result<Self> {
+        Self::load_dir_with(dir, name, device, false)
+    }
+
+    fn load_dir_with(dir: &Path, name: &str, device: &Device, fast: bool) -> Result<Self> {
         let read = |file: &str| {
             std::fs::read(dir.join(file)).map_err(|e| InferenceError::NotInstalled {
                 model: name.to_string(),
                 detail: format!("{file} cannot be read: {}", e.kind()),
             })
         };
-        let config: Config = serde_json::from_slice(&read("config.json")?)
+        let config_bytes = read("config.json")?;
+        let config: Config = serde_json::from_slice(&config_bytes)
             .map_err(|e| InferenceError::corrupt(name, format!("config.json: {e}")))?;
+        let fast_shape = serde_json::from_slice::<serde_json::Value>(&config_bytes)
+            .ok()
+            .and_then(|v| Shape::from_config(&v))
+            .filter(|_| fast && device.is_cpu());
         let max_positions = serde_json::from_slice::<serde_json::Value>(&read("config.json")?)
             .ok()
             .and_then(|v| v["max_position_embeddings"].as_u64())
@@ -138,8 +162,11 @@ impl Embedder {
         })?;
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, device)
             .map_err(|e| InferenceError::corrupt(name, format!("model.safetensors: {e}")))?;
-        let model = BertModel::load(vb, &config)
-            .map_err(|e| InferenceError::corrupt(name, format!("model.safetensors: {e}")))?;
+        let model = match fast_shape {
+            Some(shape) => FastBert::load(vb, shape).map(Encoder::Fast),
+            None => BertModel::load(vb, &config).map(Encoder::Candle),
+        }
+        .map_err(|e| InferenceError::corrupt(name, format!("model.safetensors: {e}")))?;
         Ok(Embedder {
             name: name.to_string(),
             model,
@@ -174,12 +201,64 @@ impl Embedder {
             .tokenizer
             .encode_batch(texts.to_vec(), true)
             .map_err(|_| InferenceError::InvalidInput("text could not be tokenized".into()))?;
+        let model = match &self.model {
+            Encoder::Fast(m) => m,
+            Encoder::Candle(m) => return self.embed_candle(m, &encodings),
+        };
+        // Each sentence's real tokens (padding is on the right).
+        let real: Vec<usize> = encodings
+            .iter()
+            .map(|e| e.get_attention_mask().iter().filter(|&&m| m == 1).count())
+            .collect();
+        let ids: Vec<&[u32]> = encodings
+            .iter()
+            .zip(&real)
+            .map(|(e, &n)| &e.get_ids()[..n])
+            .collect();
+        let types: Vec<&[u32]> = encodings
+            .iter()
+            .zip(&real)
+            .map(|(e, &n)| &e.get_type_ids()[..n])
+            .collect();
+        let hidden = model.forward(&ids, &types)?;
+        let d = self.dim;
+        let mut out = Vec::with_capacity(real.len());
+        let mut start = 0;
+        for &n in &real {
+            let rows = &hidden[start * d..(start + n) * d];
+            start += n;
+            let mut v = vec![0f32; d];
+            match self.pooling {
+                Pooling::Cls => v.copy_from_slice(&rows[..d.min(rows.len())]),
+                Pooling::Mean => {
+                    for row in rows.chunks_exact(d) {
+                        for (a, x) in v.iter_mut().zip(row) {
+                            *a += x;
+                        }
+                    }
+                    let k = n.max(1) as f32;
+                    v.iter_mut().for_each(|a| *a /= k);
+                }
+            }
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+            v.iter_mut().for_each(|a| *a /= norm);
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    /// Candle's BERT on the padded batch with its attention mask.
+    fn embed_candle(
+        &self,
+        model: &BertModel,
+        encodings: &[tokenizers::Encoding],
+    ) -> Result<Vec<Vec<f32>>> {
         let n = encodings.len();
         let len = encodings[0].get_ids().len();
         let mut ids = Vec::with_capacity(n * len);
         let mut types = Vec::with_capacity(n * len);
         let mut mask = Vec::with_capacity(n * len);
-        for e in &encodings {
+        for e in encodings {
             ids.extend_from_slice(e.get_ids());
             types.extend_from_slice(e.get_type_ids());
             mask.extend_from_slice(e.get_attention_mask());
@@ -187,7 +266,7 @@ impl Embedder {
         let ids = Tensor::from_vec(ids, (n, len), &self.device)?;
         let types = Tensor::from_vec(types, (n, len), &self.device)?;
         let mask = Tensor::from_vec(mask, (n, len), &self.device)?;
-        let hidden = self.model.forward(&ids, &types, Some(&mask))?; // (n, len, dim)
+        let hidden = model.forward(&ids, &types, Some(&mask))?; // (n, len, dim)
         let pooled = match self.pooling {
             Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
             Pooling::Mean => {

@@ -13,10 +13,13 @@
 //! - [`llm`]: text generation with quantized GGUF models (llama family, Gemma 3).
 //! - [`runtime`]: one worker thread per model, requests over channels, lazy loading, unloading
 //!   when idle or under memory pressure, status for `about`.
+//! - [`bench`]: speed and memory of each installed model (`iris bench inference`).
 //!
 //! Errors never carry the text, audio or prompt they were given.
 
 pub mod audio;
+pub mod bench;
+mod bert;
 pub mod ct2;
 pub mod device;
 pub mod embed;

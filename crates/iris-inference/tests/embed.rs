@@ -159,3 +159,28 @@ fn a_bert_folder_loads_without_the_manifest() {
     assert_eq!(model.max_tokens(), 128);
     assert_eq!(model.embed(&["dyspnoea"]).unwrap()[0].len(), 384);
 }
+
+/// The unpadded CPU encoder gives candle's BERT's vectors (the padded, masked encoder that
+/// GPUs run), for a mixed-length batch (gemm path) and each text alone (small-row path).
+#[test]
+fn the_cpu_encoder_equals_candles_bert() {
+    let dir = models_dir().join("minilm");
+    let fast = Embedder::load_dir(&dir, "minilm", &Device::Cpu).unwrap();
+    let candle = Embedder::load_dir_candle(&dir, "minilm", &Device::Cpu).unwrap();
+    let r = reference();
+    let texts: Vec<&str> = r.items.iter().map(|i| i.text.as_str()).collect();
+    let worst = |a: &[Vec<f32>], b: &[Vec<f32>]| {
+        a.iter()
+            .flatten()
+            .zip(b.iter().flatten())
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max)
+    };
+    let (a, b) = (fast.embed(&texts).unwrap(), candle.embed(&texts).unwrap());
+    assert_eq!(a.len(), texts.len());
+    assert!(worst(&a, &b) < 2e-5, "batch: {}", worst(&a, &b));
+    for t in &texts[..4] {
+        let (a, b) = (fast.embed(&[t]).unwrap(), candle.embed(&[t]).unwrap());
+        assert!(worst(&a, &b) < 2e-5, "alone: {}", worst(&a, &b));
+    }
+}

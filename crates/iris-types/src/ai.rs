@@ -88,3 +88,38 @@ pub struct GeneratedDto {
     pub prompt_tokens_per_second: f64,
     pub tokens_per_second: f64,
 }
+
+/// One figure of `iris bench inference`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchFigureDto {
+    /// `sentences_per_second_batch_32`, `real_time_factor`, `decode_tokens_per_second`, …
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+/// One model's benchmark: its figures, or why it was not measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelBenchDto {
+    pub model: String,
+    /// `ok`, `not_installed`, or the lower-case error code of what went wrong.
+    pub status: String,
+    pub message: Option<String>,
+    /// Load time, file checks (sha256) included.
+    pub load_seconds: Option<f64>,
+    /// Peak resident memory of the process while this model was loaded and ran, MiB.
+    pub peak_rss_mib: Option<u64>,
+    pub figures: Vec<BenchFigureDto>,
+}
+
+/// `iris bench inference`: speed and memory of the installed models on this workstation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InferenceBenchDto {
+    /// Where the models ran (`cpu`, `cuda:0`, …).
+    pub device: String,
+    /// CPU threads used.
+    pub threads: usize,
+    /// Timed runs per figure (the best is reported), after one warm-up.
+    pub runs: usize,
+    pub models: Vec<ModelBenchDto>,
+}

@@ -2,13 +2,14 @@
 //! (a truncated file is refused before anything is loaded), and tensor loading with the
 //! re-quantization of slow formats (see [`requantize`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
-use candle_core::quantized::{GgmlDType, QTensor, gguf_file};
+use candle_core::quantized::{GgmlDType, QStorage, QTensor, gguf_file};
 use candle_core::{Device, Tensor};
 
 use super::layers::Projections;
@@ -304,12 +305,42 @@ impl GgufFile {
 /// Q8_0 (8.5 bits a weight: no precision lost beyond Q8_0's own rounding of the 4–5-bit
 /// values, 3–7× faster matmuls). Other formats are kept as they are.
 pub(crate) fn requantize(t: QTensor) -> Result<QTensor> {
-    if needs_requantize(t.dtype()) {
-        let f = t.dequantize(&Device::Cpu)?;
-        Ok(QTensor::quantize(&f, GgmlDType::Q8_0)?)
-    } else {
-        Ok(t)
+    if !needs_requantize(t.dtype()) {
+        return Ok(t);
     }
+    Ok(to_q8_0(&t)?)
+}
+
+/// Rows converted per step of [`to_q8_0`]: the f32 copy of a whole matrix (Gemma's
+/// 262,144 × 640 token table: 671 MB) never exists at once, only this many rows of it.
+const REQUANTIZE_ROWS: usize = 4096;
+
+/// `t` (a CPU matrix in any block format) as Q8_0, through f32 a band of rows at a time.
+pub(crate) fn to_q8_0(t: &QTensor) -> candle_core::Result<QTensor> {
+    let Ok((rows, cols)) = t.shape().dims2() else {
+        return QTensor::quantize(&t.dequantize(&Device::Cpu)?, GgmlDType::Q8_0);
+    };
+    if rows <= REQUANTIZE_ROWS {
+        return QTensor::quantize(&t.dequantize(&Device::Cpu)?, GgmlDType::Q8_0);
+    }
+    let dtype = t.dtype();
+    let row_bytes = cols / dtype.block_size() * dtype.type_size();
+    let data = t.data()?;
+    let mut out = Vec::with_capacity(rows * cols / 32 * GgmlDType::Q8_0.type_size());
+    for start in (0..rows).step_by(REQUANTIZE_ROWS) {
+        let n = REQUANTIZE_ROWS.min(rows - start);
+        let band = &data[start * row_bytes..(start + n) * row_bytes];
+        let band = QTensor::new(
+            QStorage::from_data(Cow::Borrowed(band), &Device::Cpu, dtype)?,
+            (n, cols),
+        )?;
+        let q = QTensor::quantize(&band.dequantize(&Device::Cpu)?, GgmlDType::Q8_0)?;
+        out.extend_from_slice(&q.data()?);
+    }
+    QTensor::new(
+        QStorage::from_data(Cow::Owned(out), &Device::Cpu, GgmlDType::Q8_0)?,
+        (rows, cols),
+    )
 }
 
 fn needs_requantize(dtype: GgmlDType) -> bool {

@@ -23,7 +23,7 @@ use crate::error::{InferenceError, Result};
 /// Only plain multiplications and additions are used (no fused multiply-add), so both paths
 /// compute the same values.
 #[inline(always)]
-pub(super) fn simd<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) fn simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     if let Some(v3) = pulp::x86::V3::try_new() {
         return v3.vectorize(f);
@@ -34,7 +34,7 @@ pub(super) fn simd<R>(f: impl FnOnce() -> R) -> R {
 /// e^x for x ≤ 0 (and moderately positive x), relative error ≈ 1e-7: Cephes' polynomial,
 /// branch-free so loops over it vectorize. Inputs below −87 give 0.
 #[inline(always)]
-pub(super) fn exp(x: f32) -> f32 {
+pub(crate) fn exp(x: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
     const ROUND: f32 = 12_582_912.0; // 1.5·2^23: adding it rounds to an integer
     let xc = x.clamp(-87.0, 88.0);
@@ -75,7 +75,7 @@ pub(super) fn erf(x: f32) -> f32 {
 
 /// GELU with the exact (erf) form Whisper uses.
 #[inline(always)]
-pub(super) fn gelu(x: f32) -> f32 {
+pub(crate) fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
 }
 
@@ -93,7 +93,7 @@ fn gelu_slice(v: &mut [f32]) {
 }
 
 #[inline(always)]
-fn sum8(v: &[f32]) -> f32 {
+pub(crate) fn sum8(v: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let (chunks, tail) = v.as_chunks::<8>();
     for c in chunks {
@@ -121,7 +121,7 @@ fn max8(v: &[f32]) -> f32 {
 
 /// Softmax of one row in place.
 #[inline(always)]
-fn softmax_row(row: &mut [f32]) {
+pub(crate) fn softmax_row(row: &mut [f32]) {
     let max = max8(row);
     for x in row.iter_mut() {
         *x = exp(*x - max);
@@ -420,7 +420,7 @@ fn dot_f16(a: &[u16], b: &[f32]) -> f32 {
 /// Dot product with 16 partial sums (four SSE registers: enough independent additions to
 /// keep the adders busy).
 #[inline(always)]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 16];
     let (ac, at) = a.as_chunks::<16>();
     let (bc, bt) = b.as_chunks::<16>();

@@ -38,7 +38,7 @@ use crate::ct2::Ct2Model;
 use crate::error::{InferenceError, Result};
 use crate::models;
 
-mod cpu;
+pub(crate) mod cpu;
 mod model;
 
 use model::corrupt;
