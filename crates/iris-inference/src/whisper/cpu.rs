@@ -17,16 +17,22 @@ use rayon::prelude::*;
 
 use crate::error::{InferenceError, Result};
 
-/// Runs `f` compiled for AVX2 (+FMA, F16C) when the CPU has it, as plain x86-64 (SSE2)
-/// otherwise: pulp's runtime dispatch, which is safe to call. The kernels below are written
-/// as straight loops inlined into `f`, which the compiler vectorizes for the wider registers.
-/// Only plain multiplications and additions are used (no fused multiply-add), so both paths
-/// compute the same values.
+/// Runs `f` compiled for AVX-512 (x86-64-v4) or AVX2 (+FMA, F16C) when the CPU has it, as
+/// plain x86-64 (SSE2) otherwise: pulp's runtime dispatch, which is safe to call. The kernels
+/// are written as straight loops inlined into `f`, which the compiler vectorizes for the
+/// wider registers. Their sums keep a fixed number of partial sums and use plain
+/// multiplications and additions (no fused multiply-add), so every path computes the same
+/// values.
 #[inline(always)]
 pub(crate) fn simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
-    if let Some(v3) = pulp::x86::V3::try_new() {
-        return v3.vectorize(f);
+    {
+        if let Some(v4) = pulp::x86::V4::try_new() {
+            return v4.vectorize(f);
+        }
+        if let Some(v3) = pulp::x86::V3::try_new() {
+            return v3.vectorize(f);
+        }
     }
     f()
 }
