@@ -7,28 +7,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use candle_core::Device;
-use iris_inference::Embedder;
-
-fn vm_hwm_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
-        / 1024
-}
+use iris_inference::{Embedder, bench};
 
 fn main() {
     let models = std::env::var_os("IRIS_MODELS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/var/cache/iris/models"));
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tools/reference/bench_sentences.txt"
-    ))
-    .unwrap();
-    let sentences: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let sentences = bench::bench_sentences();
     let t = Instant::now();
     let model = Embedder::load(&models, "minilm", &Device::Cpu).expect("minilm installed");
     let load = t.elapsed().as_secs_f64();
@@ -50,6 +35,6 @@ fn main() {
     }
     println!(
         "iris minilm load {load:.2} s (sha256 of the files included), peak RSS {} MiB",
-        vm_hwm_mib()
+        bench::peak_rss_mib().unwrap_or(0)
     );
 }

@@ -11,19 +11,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use candle_core::Device;
+use iris_inference::bench;
 use iris_inference::llm::{GenerateRequest, Sampling, StopReason, TextModel};
 
 const DECODE: usize = 64;
-
-fn vm_hwm_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
-        / 1024
-}
 
 fn files(name: &str) -> (&'static str, Option<&'static str>) {
     match name {
@@ -34,18 +25,13 @@ fn files(name: &str) -> (&'static str, Option<&'static str>) {
 }
 
 fn run(models: &Path, name: &str, runs: usize) {
-    let prompt = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/llm/bench_prompt.txt"
-    ))
-    .unwrap();
-    let prompt = prompt.trim().to_string();
+    let prompt = bench::bench_prompt().to_string();
 
     let t = Instant::now();
     let verified = TextModel::load(models, name, &Device::Cpu)
         .unwrap_or_else(|e| panic!("{name}: {e} (run `cargo xtask fetch-models`)"));
     let load_verified = t.elapsed().as_secs_f64();
-    let peak_after_load = vm_hwm_mib();
+    let peak_after_load = bench::peak_rss_mib().unwrap_or(0);
     drop(verified);
 
     let (gguf, tok) = files(name);
@@ -90,7 +76,7 @@ fn run(models: &Path, name: &str, runs: usize) {
     }
     println!(
         "iris {name}: load {load:.2} s ({load_verified:.2} s with the sha256 check), peak RSS {} MiB ({peak_after_load} MiB after loading)",
-        vm_hwm_mib()
+        bench::peak_rss_mib().unwrap_or(0)
     );
 }
 

@@ -8,39 +8,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
-use iris_inference::audio;
 use iris_inference::whisper::Whisper;
-
-fn vm_hwm_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
-        / 1024
-}
+use iris_inference::{audio, bench};
 
 fn read(path: &Path) -> Vec<f32> {
     audio::read_wav_16k(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// ~30 s of speech: the recipe of `bench_audio()` in tools/reference/whisper_reference.py.
-fn bench_audio() -> Vec<f32> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/whisper");
-    let clips: Vec<Vec<f32>> = ["clinical.wav", "vitals.wav", "plan.wav", "allergy.wav"]
-        .iter()
-        .map(|n| read(&dir.join(n)))
-        .collect();
-    let gap = vec![0f32; (0.3 * 16_000.0) as usize];
-    let mut out = Vec::new();
-    for _ in 0..2 {
-        for c in &clips {
-            out.extend_from_slice(c);
-            out.extend_from_slice(&gap);
-        }
-    }
-    out
 }
 
 fn main() {
@@ -49,7 +21,7 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from("/var/cache/iris/models"));
     let pcm = match std::env::var_os("IRIS_BENCH_WAV") {
         Some(p) => read(Path::new(&p)),
-        None => bench_audio(),
+        None => bench::bench_audio().unwrap(),
     };
     let seconds = pcm.len() as f64 / 16_000.0;
     let runs: usize = std::env::var("IRIS_BENCH_RUNS")
@@ -60,7 +32,7 @@ fn main() {
     let t = Instant::now();
     let mut model = Whisper::load(&models, &Device::Cpu).expect("whisper-tiny installed");
     let load = t.elapsed().as_secs_f64();
-    let rss_loaded = vm_hwm_mib();
+    let rss_loaded = bench::peak_rss_mib().unwrap_or(0);
 
     let mut times = Vec::new();
     let mut text = String::new();
@@ -123,7 +95,7 @@ fn main() {
     println!(
         "iris whisper-tiny load {load:.2} s (sha256 of the files included), peak RSS after load \
          {rss_loaded} MiB, peak RSS {} MiB, threads {}",
-        vm_hwm_mib(),
+        bench::peak_rss_mib().unwrap_or(0),
         candle_core::utils::get_num_threads()
     );
 }

@@ -88,6 +88,11 @@ pub fn bench_audio() -> Result<Vec<f32>> {
     Ok(out)
 }
 
+/// The prompt of tests/fixtures/llm/bench_prompt.txt (as `llm_reference.py bench` sends it).
+pub fn bench_prompt() -> &'static str {
+    PROMPT.trim()
+}
+
 /// The sentences of tools/reference/bench_sentences.txt.
 pub fn bench_sentences() -> Vec<&'static str> {
     SENTENCES.lines().filter(|l| !l.trim().is_empty()).collect()
@@ -227,7 +232,7 @@ fn generate(
     let mut model = TextModel::load(dir, name, device)?;
     b.load_seconds = Some(t.elapsed().as_secs_f64());
     let req = GenerateRequest {
-        prompt: PROMPT.trim().to_string(),
+        prompt: bench_prompt().to_string(),
         raw: true,
         // The first token comes with the prompt; DECODE_TOKENS decode steps follow.
         max_tokens: DECODE_TOKENS + 1,
