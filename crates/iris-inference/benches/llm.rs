@@ -12,9 +12,7 @@ use std::time::Instant;
 
 use candle_core::Device;
 use iris_inference::bench;
-use iris_inference::llm::{GenerateRequest, Sampling, StopReason, TextModel};
-
-const DECODE: usize = 64;
+use iris_inference::llm::{StopReason, TextModel};
 
 fn files(name: &str) -> (&'static str, Option<&'static str>) {
     match name {
@@ -25,8 +23,6 @@ fn files(name: &str) -> (&'static str, Option<&'static str>) {
 }
 
 fn run(models: &Path, name: &str, runs: usize) {
-    let prompt = bench::bench_prompt().to_string();
-
     let t = Instant::now();
     let verified = TextModel::load(models, name, &Device::Cpu)
         .unwrap_or_else(|e| panic!("{name}: {e} (run `cargo xtask fetch-models`)"));
@@ -42,19 +38,9 @@ fn run(models: &Path, name: &str, runs: usize) {
         TextModel::load_files(name, &dir.join(gguf), tok_path.as_deref(), &Device::Cpu).unwrap();
     let load = t.elapsed().as_secs_f64();
 
-    let req = GenerateRequest {
-        prompt,
-        raw: true,
-        max_tokens: DECODE + 1,
-        stop: vec![],
-        sampling: Sampling::Greedy,
-    };
+    // The timed request and a warm-up (first-use allocations, repacking of weights).
+    let (req, warm) = bench::bench_requests();
     let never = AtomicBool::new(false);
-    // Warm-up (first-use allocations, repacking of weights).
-    let warm = GenerateRequest {
-        max_tokens: 4,
-        ..req.clone()
-    };
     model.generate(&warm, &never, &mut |_| {}).unwrap();
     for i in 0..runs {
         let g = model.generate(&req, &never, &mut |_| {}).unwrap();

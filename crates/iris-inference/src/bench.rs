@@ -93,6 +93,23 @@ pub fn bench_prompt() -> &'static str {
     PROMPT.trim()
 }
 
+/// The timed generation (the bench prompt, raw, greedy, [`DECODE_TOKENS`] decode steps after
+/// the token that comes with the prompt) and a short warm-up on the same prompt.
+pub fn bench_requests() -> (GenerateRequest, GenerateRequest) {
+    let req = GenerateRequest {
+        prompt: bench_prompt().to_string(),
+        raw: true,
+        max_tokens: DECODE_TOKENS + 1,
+        stop: vec![],
+        sampling: Sampling::Greedy,
+    };
+    let warm = GenerateRequest {
+        max_tokens: 4,
+        ..req.clone()
+    };
+    (req, warm)
+}
+
 /// The sentences of tools/reference/bench_sentences.txt.
 pub fn bench_sentences() -> Vec<&'static str> {
     SENTENCES.lines().filter(|l| !l.trim().is_empty()).collect()
@@ -231,19 +248,8 @@ fn generate(
     let t = Instant::now();
     let mut model = TextModel::load(dir, name, device)?;
     b.load_seconds = Some(t.elapsed().as_secs_f64());
-    let req = GenerateRequest {
-        prompt: bench_prompt().to_string(),
-        raw: true,
-        // The first token comes with the prompt; DECODE_TOKENS decode steps follow.
-        max_tokens: DECODE_TOKENS + 1,
-        stop: vec![],
-        sampling: Sampling::Greedy,
-    };
+    let (req, warm) = bench_requests();
     let never = AtomicBool::new(false);
-    let warm = GenerateRequest {
-        max_tokens: 4,
-        ..req.clone()
-    };
     model.generate(&warm, &never, &mut |_| {})?;
     let (mut prompt_best, mut decode_best, mut prompt_tokens) = (0f64, 0f64, 0);
     for _ in 0..runs {
