@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use iris_core::AppCore;
-use iris_core::config::{Config, Sources};
+use iris_config::config::{Config, Sources};
 use iris_types::{LoginRequest, SearchPatientsRequest};
-use iris_vault::{ObsValue, Observation, Record, Unlock};
+use iris_vault::{Unlock};
+use iris_record::{ObsValue, Observation, Record};
 
 const RUNS: usize = 10;
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -28,9 +29,9 @@ fn prepare(dir: &std::path::Path) -> String {
     rt.block_on(async {
         let config = Config::resolve(&Sources::isolated(dir)).unwrap();
         let core = AppCore::open(config, Instant::now()).unwrap();
-        let unlock = Unlock::Passphrase(iris_core::DEMO_PASSPHRASE.into());
+        let unlock = Unlock::Passphrase(iris_config::demo::DEMO_PASSPHRASE.into());
         assert!(core.seed_demo(&unlock).await.unwrap(), "a fresh demo vault");
-        let (user, password, _) = iris_core::DEMO_ACCOUNTS[1];
+        let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[1];
         core.login(LoginRequest {
             user: user.into(),
             password: password.into(),
@@ -113,7 +114,7 @@ fn main() {
         .session(&PathBuf::from(env!("CARGO_BIN_EXE_iris-desktop")), &args)
         .expect("app launch");
     s.wait_for("#sign-in-form", TIMEOUT).unwrap();
-    let (user, password, _) = iris_core::DEMO_ACCOUNTS[1];
+    let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[1];
     s.type_into("#sign-in-user", user).unwrap();
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();

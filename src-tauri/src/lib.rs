@@ -317,7 +317,7 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
 /// passphrase unless `IRIS_PASSPHRASE` says otherwise; otherwise the environment decides.
 pub fn unlock_for(demo: bool) -> iris_core::Unlock {
     if demo && std::env::var_os("IRIS_PASSPHRASE").is_none() {
-        iris_core::Unlock::Passphrase(iris_core::DEMO_PASSPHRASE.into())
+        iris_core::Unlock::Passphrase(iris_config::demo::DEMO_PASSPHRASE.into())
     } else {
         iris_core::unlock_from_env()
     }

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use clap::Parser;
-use iris_core::args::ConfigArgs;
+use iris_config::args::ConfigArgs;
 
 /// Iris clinician workstation.
 #[derive(Debug, Parser)]

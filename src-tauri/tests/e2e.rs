@@ -335,7 +335,7 @@ fn demo_data_is_seeded_on_first_launch_and_marked_synthetic() {
     s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
     s.wait_for_text("#demo-badge", "synthetic", UI_TIMEOUT)
         .unwrap();
-    let (user, password, _) = iris_core::DEMO_ACCOUNTS[1];
+    let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[1];
     s.type_into("#sign-in-user", user).unwrap();
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();
@@ -354,7 +354,7 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     let tmp = tempfile::tempdir().unwrap();
     let s = launch(&h, tmp.path(), &["--demo"]);
     s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
-    let (user, password, _) = iris_core::DEMO_ACCOUNTS[1];
+    let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[1];
     s.type_into("#sign-in-user", user).unwrap();
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();
@@ -449,7 +449,7 @@ fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
     let tmp = tempfile::tempdir().unwrap();
     let s = launch(&h, tmp.path(), &["--demo"]);
     s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
-    let (user, password, _) = iris_core::DEMO_ACCOUNTS[2];
+    let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[2];
     s.type_into("#sign-in-user", user).unwrap();
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();
@@ -552,14 +552,14 @@ const ENTER: &str = "\u{E007}";
 
 fn sign_in(s: &Session, account: usize) {
     s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
-    let (user, password, _) = iris_core::DEMO_ACCOUNTS[account];
+    let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[account];
     s.type_into("#sign-in-user", user).unwrap();
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();
     s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
 }
 
-fn open_by_mrn(s: &Session, p: &iris_vault::PatientRecord) {
+fn open_by_mrn(s: &Session, p: &iris_record::PatientRecord) {
     s.type_into("#patient-search", &p.mrn).unwrap();
     s.click_on("#patient-search-submit").unwrap();
     s.wait_for_text("#search-results", &p.family, UI_TIMEOUT)
@@ -979,7 +979,7 @@ fn an_administrator_imports_fhir_and_sees_the_report() {
     .unwrap();
     let s = launch(&h, tmp.path(), &["--demo"]);
     s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
-    let (user, password, _) = iris_core::DEMO_ACCOUNTS[0];
+    let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[0];
     s.type_into("#sign-in-user", user).unwrap();
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();

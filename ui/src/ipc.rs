@@ -46,3 +46,44 @@ fn rejection_to_error(rejection: JsValue) -> ApiError {
         .unwrap_or_default();
     ApiError::from_transport(&text)
 }
+
+/// The sequencing rule for requests that supersede each other (a check re-run on every edit,
+/// a live transcript): each request takes a ticket, and only the reply to the newest ticket may
+/// change what the page shows. A late reply to an older request is dropped, so it can never
+/// overwrite a newer one, whatever order the backend answers in.
+#[derive(Debug, Clone, Copy)]
+pub struct Latest(leptos::prelude::StoredValue<u64>);
+
+/// One request's place in a [`Latest`] sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket(u64);
+
+impl Latest {
+    pub fn new() -> Latest {
+        Latest(leptos::prelude::StoredValue::new(0))
+    }
+
+    /// A ticket for a new request; every earlier ticket stops being current.
+    pub fn ticket(&self) -> Ticket {
+        use leptos::prelude::{GetValue, UpdateValue};
+        self.0.update_value(|n| *n += 1);
+        Ticket(self.0.get_value())
+    }
+
+    /// Whether `t` is still the newest request (its reply may be shown).
+    pub fn is_current(&self, t: Ticket) -> bool {
+        use leptos::prelude::GetValue;
+        self.0.get_value() == t.0
+    }
+
+    /// Makes every outstanding ticket stale (a form was submitted or cleared).
+    pub fn invalidate(&self) {
+        let _ = self.ticket();
+    }
+}
+
+impl Default for Latest {
+    fn default() -> Latest {
+        Latest::new()
+    }
+}

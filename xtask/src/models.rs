@@ -25,7 +25,7 @@ pub fn models_dir_for(app_args: &[String]) -> Result<PathBuf> {
     #[command(no_binary_name = true)]
     struct AppArgs {
         #[command(flatten)]
-        config: iris_core::args::ConfigArgs,
+        config: iris_config::args::ConfigArgs,
     }
     // Keep only the configuration flags (the app takes others too, e.g. --automation).
     const FLAGS: [&str; 4] = ["--data-dir", "--models-dir", "--config", "--set"];
@@ -43,13 +43,13 @@ pub fn models_dir_for(app_args: &[String]) -> Result<PathBuf> {
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .config;
     let config =
-        iris_core::Config::resolve(&parsed.sources()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        iris_config::Config::resolve(&parsed.sources()).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(config.models_dir().to_path_buf())
 }
 
 pub fn fetch_all(models_dir: &Path) -> Result<()> {
     // Owner-only like the app's own directories (the app creates it the same way).
-    iris_core::ensure_private_dir(models_dir)
+    iris_config::ensure_private_dir(models_dir)
         .with_context(|| format!("creating {}", models_dir.display()))?;
     let manifest = Manifest::builtin();
     for model in &manifest.models {

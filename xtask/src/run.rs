@@ -74,7 +74,7 @@ pub fn desktop(args: &[String]) -> Result<()> {
             demo_data_dir()?.display()
         );
         eprintln!("       sign in as:");
-        for (user, password, role) in iris_core::DEMO_ACCOUNTS {
+        for (user, password, role) in iris_config::demo::DEMO_ACCOUNTS {
             eprintln!("         {user:<12} {password:<26} ({role})");
         }
     }

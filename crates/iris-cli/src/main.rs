@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use iris_core::AppCore;
-use iris_core::args::ConfigArgs;
+use iris_config::args::ConfigArgs;
 use iris_types::{
     AboutDto, AboutRequest, AddUserRequest, ApiError, AuditEntryDto, AuditListRequest,
     AuditVerifyDto, ChangePasswordRequest, ChangeUserRequest, ErrorCode, InitDto, InitRequest,
@@ -891,7 +891,7 @@ where
 /// 2) but no data dir, vault or log is touched; `f` prints nothing itself and returns what goes
 /// to stdout.
 fn local_ai(cli: &Cli, f: impl FnOnce(&iris_core::ai::Ai) -> Result<String, ApiError>) -> ExitCode {
-    let config = match iris_core::config::Config::resolve(&cli.config.sources()) {
+    let config = match iris_config::config::Config::resolve(&cli.config.sources()) {
         Ok(c) => c,
         Err(e) => return report(&ApiError::from(e), cli.json),
     };
@@ -906,7 +906,7 @@ fn local_ai(cli: &Cli, f: impl FnOnce(&iris_core::ai::Ai) -> Result<String, ApiE
 }
 
 fn bench_inference(cli: &Cli, runs: usize, models: &[String]) -> ExitCode {
-    let config = match iris_core::config::Config::resolve(&cli.config.sources()) {
+    let config = match iris_config::config::Config::resolve(&cli.config.sources()) {
         Ok(c) => c,
         Err(e) => return report(&ApiError::from(e), cli.json),
     };

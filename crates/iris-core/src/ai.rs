@@ -11,7 +11,7 @@ use iris_types::{
     InferenceBenchDto, InferenceDto, ModelBenchDto, ModelStatusDto, SegmentDto, TranscriptDto,
 };
 
-use crate::config::Config;
+use iris_config::Config;
 
 pub use iris_inference::Cancel;
 

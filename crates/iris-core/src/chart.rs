@@ -6,7 +6,8 @@ use iris_types::{
     PatientInput, PatientSummaryDto, RecordVitalsRequest, RiskFlagDto, SearchPatientsRequest,
     UpdatePatientRequest,
 };
-use iris_vault::{Address, AllergyState, Date, ObsValue, PatientRecord, Record};
+use iris_vault::{AllergyState};
+use iris_record::{Address, Date, ObsValue, PatientRecord, Record};
 
 use crate::AppCore;
 use crate::vault::api_error;
@@ -210,7 +211,7 @@ impl AppCore {
             .vitals
             .into_iter()
             .map(|x| {
-                Record::Observation(iris_vault::Observation {
+                Record::Observation(iris_record::Observation {
                     display: vital_display(&x.code).to_string(),
                     // Bedside glucose is a laboratory measurement taken at the bedside.
                     category: if iris_vault::POINT_OF_CARE.contains(&x.code.as_str()) {
@@ -232,7 +233,7 @@ impl AppCore {
             })
             .collect();
         if let Some(level) = consciousness {
-            records.push(Record::Observation(iris_vault::Observation {
+            records.push(Record::Observation(iris_record::Observation {
                 code: RESPONSIVENESS.into(),
                 display: vital_display(RESPONSIVENESS).into(),
                 category: "vital-signs".into(),

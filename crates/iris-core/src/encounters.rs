@@ -5,7 +5,8 @@ use iris_types::{
     AddAddendumRequest, AddendumDto, ApiError, Empty, EnteredInErrorRequest, NoteRef,
     SaveNoteRequest, SoapDto, StartEncounterRequest, StartedEncounterDto,
 };
-use iris_vault::{NoteContent, Role, Soap};
+use iris_vault::{Role};
+use iris_record::{NoteContent, Soap};
 
 use crate::AppCore;
 use crate::vault::api_error;

@@ -13,7 +13,7 @@ impl AppCore {
     /// Every patient, with the fields a list shows (physicians and administrators).
     pub async fn list_patients(&self) -> Result<Vec<PatientSummaryDto>, ApiError> {
         let (v, actor) = self.actor().await?;
-        let today = iris_vault::Date::from_unix_ms(self.now_ms());
+        let today = iris_record::Date::from_unix_ms(self.now_ms());
         let mut out = Vec::new();
         let mut offset = 0;
         loop {

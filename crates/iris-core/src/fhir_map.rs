@@ -7,10 +7,7 @@ use std::path::{Path, PathBuf};
 use iris_fhir::normalize::{Normalized, ObsValue as FhirValue};
 use iris_fhir::read::{BundleType, Item};
 use iris_fhir::reference::Reference;
-use iris_vault::{
-    Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
-    Observation, PatientRecord, Procedure, Record,
-};
+use iris_record::{Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue, Observation, PatientRecord, Procedure, Record};
 
 use crate::import_pipeline::Event;
 
@@ -387,7 +384,7 @@ pub(crate) fn map(
                 pregnancy: None,
             };
             if let Err(e) =
-                iris_vault::patients::validate(&record, iris_vault::Date::from_unix_ms(now))
+                record.validate(iris_record::Date::from_unix_ms(now))
             {
                 return Err(vault_reason(&resource_type, e));
             }
@@ -474,7 +471,7 @@ pub(crate) fn map(
                     // Not given: recorded in Iris on the day of the import.
                     recorded: a
                         .recorded
-                        .unwrap_or_else(|| iris_vault::Date::from_unix_ms(now).to_string()),
+                        .unwrap_or_else(|| iris_record::Date::from_unix_ms(now).to_string()),
                 }),
             ));
             subject_of(&a.subject)
@@ -557,19 +554,13 @@ pub(crate) fn map(
 }
 
 /// A vault validation error as a quarantine reason: field and rule, never the value.
-fn vault_reason(resource_type: &str, e: iris_vault::VaultError) -> (String, String) {
-    match e {
-        iris_vault::VaultError::Invalid(fields) => {
-            let f = fields.into_iter().next();
-            match f {
-                Some(f) => (
-                    format!(".{}", f.field),
-                    format!("{resource_type}.{}: {}", f.field, f.rule.replace('_', " ")),
-                ),
-                None => (String::new(), format!("{resource_type}: not valid")),
-            }
-        }
-        _ => (String::new(), format!("{resource_type}: not valid")),
+fn vault_reason(resource_type: &str, fields: Vec<iris_record::FieldError>) -> (String, String) {
+    match fields.into_iter().next() {
+        Some(f) => (
+            format!(".{}", f.field),
+            format!("{resource_type}.{}: {}", f.field, f.rule.replace('_', " ")),
+        ),
+        None => (String::new(), format!("{resource_type}: not valid")),
     }
 }
 

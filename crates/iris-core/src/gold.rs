@@ -3,7 +3,7 @@
 
 use iris_clinical::features;
 use iris_clinical::flags::Measurement;
-use iris_vault::{ObsValue, Observation};
+use iris_record::{ObsValue, Observation};
 
 /// The features of one patient as JSON: `{"daily_vitals": [...], "lab_trends": [...],
 /// "flags": [{"kind", "rule", "evidence": [{"code", "value", "at"}]}]}`.

@@ -4,32 +4,26 @@
 //! hold no patient data.
 
 pub mod ai;
-pub mod args;
 pub mod cds;
 pub mod chart;
-pub mod config;
 pub mod encounters;
 pub mod fhir_import;
 mod fhir_map;
 pub mod gold;
 pub mod import_pipeline;
-pub mod logging;
 pub mod medications;
-mod private_dir;
 pub mod trends;
 pub mod vault;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use iris_config::{args, logging};
 use iris_types::{AboutDto, AboutRequest, ApiError, ErrorCode, PolicyDto, SettingDto};
 
-pub use config::{Config, ConfigError};
+pub use iris_config::{Config, ConfigError};
 pub use iris_vault::Unlock;
-pub use private_dir::{ensure_private_dir, restrict_new_files};
-pub use vault::{
-    Clock, DEMO_ACCOUNTS, DEMO_PASSPHRASE, DEMO_PATIENTS, SystemClock, api_error, unlock_from_env,
-};
+pub use vault::{Clock, SystemClock, api_error, unlock_from_env};
 
 /// Version of this build (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -51,8 +45,8 @@ impl AppCore {
     /// `started` is when the process started, so the first command can log how long start-up
     /// took (the desktop's first IPC marks the UI's first paint).
     pub fn open(config: Config, started: Instant) -> Result<AppCore, ApiError> {
-        restrict_new_files();
-        ensure_private_dir(config.data_dir()).map_err(|e| {
+        iris_config::restrict_new_files();
+        iris_config::ensure_private_dir(config.data_dir()).map_err(|e| {
             tracing::error!(dir = %config.data_dir().display(), error = %e, "cannot prepare data dir");
             ApiError::new(
                 ErrorCode::Internal,
@@ -147,13 +141,6 @@ pub fn inference_devices() -> Vec<String> {
     ai::compiled_devices()
 }
 
-impl From<ConfigError> for ApiError {
-    fn from(e: ConfigError) -> Self {
-        // Configuration holds no patient data, so its full text is safe and what IT needs.
-        ApiError::new(ErrorCode::Config, e.to_string())
-    }
-}
-
 /// Everything a face does at start-up: resolve configuration, start logging, open the core.
 /// On failure the error is returned for the face to show (the desktop shows it in the window,
 /// the CLI on stderr); logging may still be missing then, as the log dir may be the problem.
@@ -185,7 +172,7 @@ pub fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Sources;
+    use iris_config::config::Sources;
 
     fn core_in(dir: &std::path::Path, policy: &str) -> AppCore {
         std::fs::write(dir.join("policy.toml"), policy).unwrap();
@@ -222,24 +209,6 @@ mod tests {
         assert!(
             tmp.path().join("data").is_dir(),
             "open creates the data dir"
-        );
-    }
-
-    #[test]
-    fn config_errors_become_config_api_errors_with_the_location() {
-        let e = ConfigError {
-            origin: config::Origin::Policy {
-                path: "/etc/iris/policy.toml".into(),
-                line: Some(3),
-            },
-            key: Some("idle_lock_minutes".into()),
-            problem: "expected a whole number".into(),
-        };
-        let api: ApiError = e.into();
-        assert_eq!(api.code, ErrorCode::Config);
-        assert!(
-            api.message
-                .contains("/etc/iris/policy.toml, line 3, key `idle_lock_minutes`")
         );
     }
 }

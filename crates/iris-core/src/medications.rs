@@ -6,9 +6,8 @@ use iris_types::{
     AddMedicationRequest, AlertDto, ApiError, ChartDto, ErrorCode, FieldError, MedicationCheckDto,
     MedicationCheckRequest, SaveTriageRequest, SavedTriageDto,
 };
-use iris_vault::{
-    MedicationStatement, NoteContent, ObsValue, Observation, Record, SafetyOverride, VaultError,
-};
+use iris_vault::{VaultError};
+use iris_record::{MedicationStatement, NoteContent, ObsValue, Observation, Record, SafetyOverride};
 
 use crate::AppCore;
 use crate::chart::{RESPONSIVENESS, age_on};
@@ -33,7 +32,7 @@ pub fn latest_egfr(chart: &ChartDto) -> Option<f64> {
         let sex = iris_clinical::Sex::parse(&chart.patient.patient.sex)?;
         let age = age_on(
             &chart.patient.patient.birth_date,
-            iris_vault::Date::from_unix_ms(o.effective_at),
+            iris_record::Date::from_unix_ms(o.effective_at),
         );
         iris_clinical::ckd_epi_2021(o.value?, f64::from(age), sex)
             .ok()
@@ -150,7 +149,7 @@ impl AppCore {
             iris_meds::Resolution::Single(d) => d.rxcui.unwrap_or_default().to_string(),
             _ => String::new(),
         };
-        let today = iris_vault::Date::from_unix_ms(self.now_ms()).to_string();
+        let today = iris_record::Date::from_unix_ms(self.now_ms()).to_string();
         let med = MedicationStatement {
             code,
             display: req.name.trim().to_string(),

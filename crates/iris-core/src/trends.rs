@@ -24,7 +24,7 @@
 use iris_clinical::Sex;
 use iris_trends::{Point, Series, Trend};
 use iris_types::{ApiError, ObservationDto, TrendDto, TrendsRequest};
-use iris_vault::Date;
+use iris_record::Date;
 
 use crate::AppCore;
 use crate::chart::age_on;

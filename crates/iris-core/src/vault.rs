@@ -52,20 +52,6 @@ pub(crate) struct VaultState {
     pub(crate) import: Arc<Mutex<iris_types::ImportStatusDto>>,
 }
 
-/// The passphrase of demo vaults (`cargo xtask run`): demo data is synthetic, and a fixed,
-/// documented passphrase lets the demo open on machines without a keyring.
-pub const DEMO_PASSPHRASE: &str = "iris demo passphrase";
-
-/// Demo accounts: (user, password, role). Documented in the README; demo only.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str); 3] = [
-    ("admin", "demo admin password", "admin"),
-    ("dr.demo", "demo physician password", "physician"),
-    ("nurse.demo", "demo nurse password", "nurse"),
-];
-
-/// Patients in the demo cohort.
-pub const DEMO_PATIENTS: u32 = 60;
-
 /// How the vault key is reached, from the environment: `IRIS_PASSPHRASE` (the passphrase
 /// slot), `IRIS_RECOVERY_KEY` (the recovery slot), otherwise the OS keyring.
 pub fn unlock_from_env() -> Unlock {
@@ -201,7 +187,7 @@ impl AppCore {
             return Ok(false);
         }
         let now = self.now_ms();
-        let (admin_name, admin_pw, _) = DEMO_ACCOUNTS[0];
+        let (admin_name, admin_pw, _) = iris_config::demo::DEMO_ACCOUNTS[0];
         let (vault, _recovery) = Vault::init(
             self.config().data_dir(),
             InitArgs {
@@ -218,7 +204,7 @@ impl AppCore {
             .await
             .map_err(api_error)?;
         let mut doc = None;
-        for (name, pw, role) in &DEMO_ACCOUNTS[1..] {
+        for (name, pw, role) in &iris_config::demo::DEMO_ACCOUNTS[1..] {
             let role = Role::parse(role).expect("demo roles are valid");
             vault
                 .add_user(&admin, name, role, "temporary demo password", now)
@@ -234,7 +220,7 @@ impl AppCore {
         }
         vault.mark_demo().await.map_err(api_error)?;
         let doc = doc.expect("a demo physician");
-        let ids = iris_vault::demo::seed(&vault, &doc, DEMO_PATIENTS, now)
+        let ids = iris_vault::demo::seed(&vault, &doc, iris_config::demo::DEMO_PATIENTS, now)
             .await
             .map_err(api_error)?;
         tracing::info!(patients = ids.len(), "demo data seeded");
@@ -624,7 +610,7 @@ mod tests {
     use std::sync::atomic::{AtomicI64, Ordering};
 
     use super::*;
-    use crate::config::{Config, Sources};
+    use iris_config::config::{Config, Sources};
 
     /// A clock the test moves by hand.
     #[derive(Debug)]

@@ -1,31 +1,7 @@
-//! Code systems: canonical URIs and the syntactic checks applied to codes (shape and check
-//! digits only; whether a code exists in its code system is not checked here).
+//! Code systems: the URIs and checks of `iris_record::codes` (declared once there), plus the
+//! FHIR-only shape rules of resource ids and type names.
 
-pub const LOINC: &str = "http://loinc.org";
-pub const SNOMED: &str = "http://snomed.info/sct";
-pub const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
-pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
-pub const CVX: &str = "http://hl7.org/fhir/sid/cvx";
-pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
-pub const UCUM: &str = "http://unitsofmeasure.org";
-pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
-pub const OBSERVATION_INTERPRETATION: &str =
-    "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
-pub const CONDITION_CLINICAL: &str = "http://terminology.hl7.org/CodeSystem/condition-clinical";
-pub const CONDITION_VERIFICATION: &str =
-    "http://terminology.hl7.org/CodeSystem/condition-ver-status";
-pub const ALLERGY_CLINICAL: &str =
-    "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
-pub const ALLERGY_VERIFICATION: &str =
-    "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
-pub const V3_ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-pub const V3_MARITAL_STATUS: &str = "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus";
-pub const V2_IDENTIFIER_TYPE: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
-pub const US_SSN: &str = "http://hl7.org/fhir/sid/us-ssn";
-
-pub use iris_codes::{
-    cpt_valid, cvx_valid, icd10cm_valid, loinc_valid, rxnorm_valid, snomed_valid,
-};
+pub use iris_record::codes::*;
 
 /// A FHIR resource id: `[A-Za-z0-9\-\.]{1,64}`.
 pub fn id_valid(id: &str) -> bool {

@@ -53,14 +53,7 @@ const BAND: RGBColor = RGBColor(214, 236, 222);
 
 /// `YYYY-MM` of a Unix time in ms (UTC).
 fn month_label(ms: i64) -> String {
-    let z = ms.div_euclid(86_400_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, _) = iris_record::calendar::civil_from_days(ms.div_euclid(iris_record::calendar::DAY_MS));
     format!("{year:04}-{month:02}")
 }
 

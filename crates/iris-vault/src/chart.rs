@@ -4,45 +4,26 @@ use sqlx::Row;
 
 use crate::audit::{NewEntry, Outcome};
 use crate::crypto::Place;
-use crate::date::Date;
 use crate::error::VaultError;
-use crate::patients::PatientRecord;
-use crate::records::{
-    AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, NoteContent,
-    Observation, Procedure, date_ms,
-};
+use iris_record::{PatientRecord, Record};
+use iris_record::records::{Encounter, NoteContent, Observation};
 use crate::users::Action;
 use crate::{Actor, Authorized, Millis, Vault, begin_write, new_id};
 
 /// Laboratory codes measured at the bedside by nursing staff: LOINC 2339-0, glucose
 /// [mass/volume] in blood (a glucometer reading).
-pub const POINT_OF_CARE: [&str; 1] = ["2339-0"];
+pub const POINT_OF_CARE: [&str; 1] = [iris_record::codes::loinc::GLUCOSE_BLOOD];
 
-/// One clinical fact.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Record {
-    Observation(Observation),
-    Condition(Condition),
-    Medication(MedicationStatement),
-    Allergy(AllergyIntolerance),
-    Encounter(Encounter),
-    Procedure(Procedure),
-    Immunization(Immunization),
+/// What the vault does with a record beyond the model's own rules: the permission to write
+/// it, its sealed encoding, and validation as a vault error.
+pub(crate) trait Stored: Sized {
+    fn action(&self) -> Action;
+    fn prepare(&mut self, now: Millis) -> Result<Millis, VaultError>;
+    fn encode(&self) -> Vec<u8>;
+    fn decode(kind: &str, b: &[u8]) -> Result<Self, VaultError>;
 }
 
-impl Record {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Record::Observation(_) => "observation",
-            Record::Condition(_) => "condition",
-            Record::Medication(_) => "medication",
-            Record::Allergy(_) => "allergy",
-            Record::Encounter(_) => "encounter",
-            Record::Procedure(_) => "procedure",
-            Record::Immunization(_) => "immunization",
-        }
-    }
-
+impl Stored for Record {
     /// What a role needs to write this record: nurses record vitals, bedside (point-of-care)
     /// measurements and medications.
     fn action(&self) -> Action {
@@ -57,34 +38,12 @@ impl Record {
         }
     }
 
-    /// Validates (and normalizes units); returns the ordering time.
-    /// Validates and normalizes (units converted to the canonical ones); returns the time the
-    /// record is ordered by. Importers call it to quarantine what the vault would refuse.
-    pub fn check(&mut self, now: Millis) -> Result<Millis, VaultError> {
-        self.prepare(now)
-    }
-
+    /// Validates and normalizes ([`Record::check`]); returns the ordering time.
     fn prepare(&mut self, now: Millis) -> Result<Millis, VaultError> {
-        let today = Date::from_unix_ms(now);
-        let r = match self {
-            Record::Observation(o) => o.normalize(now).map(|()| o.effective_at),
-            Record::Condition(c) => c
-                .validate(today)
-                .map(|()| c.onset.as_deref().and_then(date_ms).unwrap_or(now)),
-            Record::Medication(m) => m
-                .validate(today)
-                .map(|()| m.start.as_deref().and_then(date_ms).unwrap_or(now)),
-            Record::Allergy(a) => a
-                .validate(today)
-                .map(|()| date_ms(&a.recorded).unwrap_or(now)),
-            Record::Encounter(e) => e.validate(now).map(|()| e.start),
-            Record::Procedure(p) => p.validate(now).map(|()| p.performed_at),
-            Record::Immunization(i) => i.validate(today).map(|()| date_ms(&i.date).unwrap_or(now)),
-        };
-        r.map_err(VaultError::Invalid)
+        self.check(now).map_err(VaultError::Invalid)
     }
 
-    pub(crate) fn encode(&self) -> Vec<u8> {
+    fn encode(&self) -> Vec<u8> {
         match self {
             Record::Observation(x) => serde_json::to_vec(x),
             Record::Condition(x) => serde_json::to_vec(x),
@@ -97,7 +56,7 @@ impl Record {
         .expect("records always encode")
     }
 
-    pub(crate) fn decode(kind: &str, b: &[u8]) -> Result<Record, VaultError> {
+    fn decode(kind: &str, b: &[u8]) -> Result<Record, VaultError> {
         let bad = |_| VaultError::Integrity;
         Ok(match kind {
             "observation" => Record::Observation(serde_json::from_slice(b).map_err(bad)?),

@@ -4,12 +4,13 @@
 //! these records follow that style so every identifier is distinctive and searchable as raw
 //! bytes, and none belongs to a real person.
 
-use crate::chart::Record;
+use iris_record::Record;
 use crate::error::VaultError;
-use crate::patients::{Address, PatientRecord};
-use crate::records::{
-    AllergyIntolerance, Condition, Encounter, ICD10CM, MedicationStatement, NoteContent, ObsValue,
-    Observation, RXNORM, SNOMED, Soap,
+use iris_record::{Address, PatientRecord};
+use iris_record::codes::{ICD10CM, RXNORM, SNOMED};
+use iris_record::records::{
+    AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue,
+    Observation, Soap,
 };
 use crate::{Actor, Millis, Vault};
 
@@ -251,7 +252,7 @@ fn obs(
 }
 
 fn date_of(ms: i64) -> String {
-    crate::date::Date::from_unix_ms(ms).to_string()
+    iris_record::Date::from_unix_ms(ms).to_string()
 }
 
 /// Demo patient `i`: clinically coherent (diabetics have a high HbA1c and glucose,
@@ -261,7 +262,7 @@ pub fn cohort_patient(i: u32, now: Millis) -> DemoPatient {
     let mut rng = Rng::new(u64::from(i));
     let mut patient = patient(i);
     let birth_year: i32 = patient.birth_date[..4].parse().expect("generated year");
-    let age = crate::date::Date::from_unix_ms(now).year - birth_year;
+    let age = iris_record::Date::from_unix_ms(now).year - birth_year;
     let older = (age as f64 / 90.0).clamp(0.0, 1.0);
     let profile = Profile {
         diabetes: rng.chance(0.15 + 0.25 * older),
@@ -802,12 +803,12 @@ mod tests {
 
     #[test]
     fn demo_patients_are_valid_and_distinct() {
-        let today = crate::date::Date::parse("2026-11-24").unwrap();
+        let today = iris_record::Date::parse("2026-11-24").unwrap();
         let mut mrns = std::collections::BTreeSet::new();
         let mut names = std::collections::BTreeSet::new();
         for i in 0..200 {
             let p = patient(i);
-            crate::patients::validate(&p, today).unwrap();
+            p.validate(today).unwrap();
             assert!(mrns.insert(p.mrn.clone()), "duplicate MRN {i}");
             names.insert((p.family.clone(), p.given.clone()));
             assert!(note(&p).validate().is_ok());

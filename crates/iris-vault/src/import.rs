@@ -10,11 +10,13 @@
 use sqlx::Row;
 
 use crate::audit::{NewEntry, Outcome};
-use crate::chart::Record;
+use crate::chart::Stored;
+use iris_record::Record;
 use crate::crypto::Place;
-use crate::date::Date;
+use iris_record::Date;
 use crate::error::VaultError;
-use crate::patients::{self, PatientRecord};
+use crate::patients;
+use iris_record::PatientRecord;
 use crate::users::Action;
 use crate::{Actor, Millis, Vault, begin_write, new_id};
 
@@ -183,11 +185,11 @@ impl Vault {
             .await?;
         let today = Date::from_unix_ms(now);
         for p in &batch.patients {
-            patients::validate(&p.record, today)?;
+            p.record.validate(today).map_err(VaultError::Invalid)?;
         }
         let mut times = Vec::with_capacity(batch.records.len());
         for r in &mut batch.records {
-            times.push(r.record.check(now)?);
+            times.push(r.record.prepare(now)?);
         }
         let mut out = BatchOutcome::default();
         let mut tx = begin_write(&self.pool).await?;
@@ -648,7 +650,7 @@ impl Vault {
         actor: &Actor,
         patient_id: &str,
         now: Millis,
-    ) -> Result<Vec<crate::records::Observation>, VaultError> {
+    ) -> Result<Vec<iris_record::Observation>, VaultError> {
         self.authorize(actor, Action::ImportExport, None, now)
             .await?;
         let mut out = Vec::new();

@@ -14,16 +14,13 @@
 
 pub mod audit;
 pub mod chart;
-pub mod codes;
 pub mod crypto;
-pub mod date;
 pub mod demo;
 pub mod error;
 pub mod import;
 pub mod keys;
 pub mod maintenance;
 pub mod patients;
-pub mod records;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -37,17 +34,14 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqliteConnection};
 
 pub use audit::{Entry as AuditEntry, SignedHead, Verdict};
-pub use chart::{Addendum, AllergyState, Chart, Note, POINT_OF_CARE, Record, StoredRecord};
+pub use chart::{Addendum, AllergyState, Chart, Note, POINT_OF_CARE, StoredRecord};
 pub use crypto::{DataKeys, Place};
-pub use date::Date;
-pub use error::{FieldError, VaultError};
+pub use error::VaultError;
 pub use keys::{RecoveryKey, SlotKind, Unlock};
-pub use patients::{Address, PatientRecord};
-pub use records::{
-    AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, NoteContent,
-    ObsValue, Observation, Procedure, SafetyOverride, Soap,
-};
 pub use users::{Action, Lockout, Role};
+
+// The record model is iris-record's; the vault seals and stores it.
+use iris_record::{Address, Date, PatientRecord};
 
 use audit::{NewEntry, Outcome};
 
@@ -905,7 +899,7 @@ impl Vault {
         now: Millis,
     ) -> Result<String, VaultError> {
         let auth = self.authorize(actor, Action::WriteChart, None, now).await?;
-        patients::validate(p, Date::from_unix_ms(now))?;
+        p.validate(Date::from_unix_ms(now)).map_err(VaultError::Invalid)?;
         let id = new_id();
         let mut tx = begin_write(&self.pool).await?;
         self.write_patient(&mut tx, &id, p, now, true).await?;
@@ -929,7 +923,7 @@ impl Vault {
         let auth = self
             .authorize(actor, Action::WriteChart, Some(id), now)
             .await?;
-        patients::validate(p, Date::from_unix_ms(now))?;
+        p.validate(Date::from_unix_ms(now)).map_err(VaultError::Invalid)?;
         self.require_patient(id).await?;
         let mut tx = begin_write(&self.pool).await?;
         self.write_patient(&mut tx, id, p, now, false).await?;

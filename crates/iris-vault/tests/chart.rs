@@ -1,11 +1,8 @@
 //! Charts: records by role, unit normalization on input, batches that are all-or-nothing,
 //! "no known allergies" vs "not recorded", signed-note immutability, addenda, entered-in-error.
 
-use iris_vault::{
-    Actor, AllergyIntolerance, AllergyState, Condition, Encounter, InitArgs, MedicationStatement,
-    NoteContent, ObsValue, Observation, PatientRecord, Record, Role, Soap, Unlock, Vault,
-    VaultError,
-};
+use iris_vault::{Actor, AllergyState, InitArgs, Role, Unlock, Vault, VaultError};
+use iris_record::{AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue, Observation, PatientRecord, Record, Soap};
 
 const T0: i64 = 1_795_000_000_000;
 
@@ -138,7 +135,7 @@ async fn nurses_record_vitals_and_medications_but_not_diagnoses_and_analysts_not
     });
     v.add_record(&fx.nurse, &fx.pid, med, T0).await.unwrap();
     let dx = Record::Condition(Condition {
-        system: iris_vault::records::ICD10CM.into(),
+        system: iris_record::codes::ICD10CM.into(),
         code: "E11.9".into(),
         display: "Type 2 diabetes mellitus without complications".into(),
         onset: Some("2015-06-01".into()),
@@ -273,7 +270,7 @@ async fn no_known_allergies_is_distinct_from_not_recorded() {
     );
     // A real allergy supersedes it; NKA cannot then be recorded over a listed allergy.
     let allergy = Record::Allergy(AllergyIntolerance {
-        system: iris_vault::records::SNOMED.into(),
+        system: iris_record::codes::SNOMED.into(),
         code: "764146007".into(),
         display: "Penicillin".into(),
         reaction: Some("Hives".into()),

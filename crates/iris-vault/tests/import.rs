@@ -6,10 +6,8 @@
 use iris_vault::import::{
     ImportBatch, ImportPatient, ImportRaw, ImportRecord, PatientRef, Quarantined,
 };
-use iris_vault::{
-    AuditFilter, Condition, Immunization, InitArgs, ObsValue, Observation, PatientRecord,
-    Procedure, Record, Unlock, Vault, VaultError,
-};
+use iris_vault::{AuditFilter, InitArgs, Unlock, Vault, VaultError};
+use iris_record::{Condition, Immunization, ObsValue, Observation, PatientRecord, Procedure, Record};
 
 const T0: i64 = 1_795_000_000_000;
 
@@ -60,7 +58,7 @@ fn batch(i: u32) -> ImportBatch {
         patient: PatientRef::New(0),
         source: format!("Condition/p{i}-dm"),
         record: Record::Condition(Condition {
-            system: iris_vault::records::ICD10CM.into(),
+            system: iris_record::codes::ICD10CM.into(),
             code: "E11.9".into(),
             display: "Type 2 diabetes mellitus without complications".into(),
             onset: Some("2015-06-01".into()),
@@ -71,7 +69,7 @@ fn batch(i: u32) -> ImportBatch {
         patient: PatientRef::New(0),
         source: format!("Procedure/p{i}-colo"),
         record: Record::Procedure(Procedure {
-            system: iris_vault::records::SNOMED.into(),
+            system: iris_record::codes::SNOMED.into(),
             code: "73761001".into(),
             display: "Colonoscopy".into(),
             performed_at: T0 - 400 * 86_400_000,

@@ -131,15 +131,23 @@ pub fn TriagePanel(patient: PatientDto) -> impl IntoView {
             ..TriageRequest::default()
         })
     };
-    // Recomputed on every change: the engine is local and fast.
+    // Recomputed on every change: the engine is local and fast. Only the reply to the newest
+    // request is shown, so a slow answer to an older edit never overwrites a newer one.
+    let latest = ipc::Latest::new();
     Effect::new(move |_| match request() {
         Err(e) => {
+            latest.invalidate();
             result.set(None);
             problem.set(Some(e));
         }
         Ok(req) => {
+            let ticket = latest.ticket();
             spawn_local(async move {
-                match ipc::call::<Triage>(&req).await {
+                let reply = ipc::call::<Triage>(&req).await;
+                if !latest.is_current(ticket) {
+                    return;
+                }
+                match reply {
                     Ok(t) => {
                         problem.set(None);
                         assigned.set(t.esi.to_string());
@@ -338,6 +346,9 @@ pub fn AddMedicationForm(patient_id: String) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let check = RwSignal::new(None::<MedicationCheckDto>);
     let checking = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    // Checks re-run on every change of the name: only the newest one's reply is shown.
+    let latest = ipc::Latest::new();
     let error = RwSignal::new(None::<ApiError>);
     let patient_id = StoredValue::new(patient_id);
     let fail = move |e: ApiError| {
@@ -349,7 +360,9 @@ pub fn AddMedicationForm(patient_id: String) -> impl IntoView {
         let n = name.get_untracked();
         check.set(None);
         error.set(None);
+        let ticket = latest.ticket();
         if n.trim().is_empty() {
+            checking.set(false);
             return;
         }
         checking.set(true);
@@ -358,7 +371,11 @@ pub fn AddMedicationForm(patient_id: String) -> impl IntoView {
             name: n,
         };
         spawn_local(async move {
-            match ipc::call::<MedicationCheck>(&req).await {
+            let reply = ipc::call::<MedicationCheck>(&req).await;
+            if !latest.is_current(ticket) {
+                return;
+            }
+            match reply {
                 Ok(c) => check.set(Some(c)),
                 Err(e) => fail(e),
             }
@@ -387,7 +404,9 @@ pub fn AddMedicationForm(patient_id: String) -> impl IntoView {
             frequency: frequency.get_untracked(),
             override_reason: Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
         };
-        checking.set(true);
+        // Saving does not wait for a check still running: the backend runs the same engines
+        // again and refuses a major alert without a reason.
+        saving.set(true);
         spawn_local(async move {
             match ipc::call::<AddMedication>(&req).await {
                 Ok(_) => {
@@ -399,7 +418,7 @@ pub fn AddMedicationForm(patient_id: String) -> impl IntoView {
                 }
                 Err(e) => fail(e),
             }
-            checking.set(false);
+            saving.set(false);
         });
     };
     view! {
@@ -445,7 +464,7 @@ pub fn AddMedicationForm(patient_id: String) -> impl IntoView {
                         <label for="med-override">"Override reason (required to save with these alerts)"</label>
                         <input id="med-override" maxlength="500" autocomplete="off" bind:value=reason/>
                     })}
-                    <button id="med-submit" class="primary" type="submit" disabled=move || checking.get()>
+                    <button id="med-submit" class="primary" type="submit" disabled=move || saving.get()>
                         {move || if check.get().is_some_and(|c| c.needs_override) { "Override and save" } else { "Save medication" }}
                     </button>
                 </div>

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use iris_core::AppCore;
-use iris_core::config::{Config, Sources};
+use iris_config::config::{Config, Sources};
 use iris_types::{AddUserRequest, ChangePasswordRequest, InitRequest, LoginRequest};
 
 pub const ADMIN_PASSWORD: &str = "admin password 1";

@@ -19,9 +19,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes;
-use crate::date::Date;
-use crate::error::FieldError;
+use crate::codes::{self, CPT, ICD10CM, RXNORM, SNOMED};
+use crate::units;
+use crate::calendar::Date;
+use crate::field::FieldError;
 
 /// 1900-01-01T00:00:00Z in Unix milliseconds.
 pub const MIN_TIME_MS: i64 = -2_208_988_800_000;
@@ -151,15 +152,12 @@ pub struct Immunization {
     pub status: String,
 }
 
-pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
-pub const CVX: &str = "http://hl7.org/fhir/sid/cvx";
-
 impl Procedure {
     pub fn validate(&self, now: i64) -> Result<(), Vec<FieldError>> {
         let mut c = check("");
         match self.system.as_str() {
             SNOMED if !codes::snomed_valid(&self.code) => c.err("code", "snomed"),
-            CPT if !iris_codes::cpt_valid(&self.code) => c.err("code", "cpt"),
+            CPT if !codes::cpt_valid(&self.code) => c.err("code", "cpt"),
             SNOMED | CPT => {}
             _ => c.err("system", "snomed_or_cpt"),
         }
@@ -185,7 +183,7 @@ impl Procedure {
 impl Immunization {
     pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
         let mut c = check("");
-        if !iris_codes::cvx_valid(&self.code) {
+        if !codes::cvx_valid(&self.code) {
             c.err("code", "cvx");
         }
         c.text("display", &self.display, 300, true);
@@ -209,11 +207,6 @@ pub struct NoteContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soap: Option<Soap>,
 }
-
-pub const SNOMED: &str = "http://snomed.info/sct";
-pub const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
-pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
-pub const LOINC: &str = "http://loinc.org";
 
 struct Check<'a> {
     prefix: &'a str,
@@ -311,7 +304,7 @@ impl Observation {
             ObsValue::Quantity { value, unit } => {
                 if !value.is_finite() {
                     c.err("value", "number");
-                } else if let Some(canon) = codes::canonical(&self.code) {
+                } else if let Some(canon) = units::canonical(&self.code) {
                     match canon.normalize(*value, unit) {
                         Ok(v) => {
                             let from = unit.clone();
@@ -324,10 +317,10 @@ impl Observation {
                                 .reference_high
                                 .and_then(|x| canon.convert_bound(x, &from));
                         }
-                        Err(codes::UnitProblem::Unit) => c.err("value.unit", "unit"),
-                        Err(codes::UnitProblem::Impossible) => c.err("value", "impossible"),
+                        Err(units::UnitProblem::Unit) => c.err("value.unit", "unit"),
+                        Err(units::UnitProblem::Impossible) => c.err("value", "impossible"),
                     }
-                } else if !codes::ucum_plausible(unit) {
+                } else if !units::ucum_plausible(unit) {
                     c.err("value.unit", "unit");
                 }
             }
@@ -417,7 +410,7 @@ impl MedicationStatement {
                 if !v.is_finite() || v <= 0.0 || v > 100_000.0 {
                     c.err("dose_value", "impossible");
                 }
-                if !codes::ucum_plausible(u) {
+                if !units::ucum_plausible(u) {
                     c.err("dose_unit", "unit");
                 }
             }
@@ -547,17 +540,58 @@ impl NoteContent {
     }
 }
 
+/// One clinical fact of a chart: any of the record kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Observation(Observation),
+    Condition(Condition),
+    Medication(MedicationStatement),
+    Allergy(AllergyIntolerance),
+    Encounter(Encounter),
+    Procedure(Procedure),
+    Immunization(Immunization),
+}
+
+impl Record {
+    /// The kind's name, as stored and audited.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Observation(_) => "observation",
+            Record::Condition(_) => "condition",
+            Record::Medication(_) => "medication",
+            Record::Allergy(_) => "allergy",
+            Record::Encounter(_) => "encounter",
+            Record::Procedure(_) => "procedure",
+            Record::Immunization(_) => "immunization",
+        }
+    }
+
+    /// Validates and normalizes (units converted to the canonical ones); returns the time the
+    /// record is ordered by. The vault calls it before storing, importers to quarantine what
+    /// the vault would refuse.
+    pub fn check(&mut self, now: i64) -> Result<i64, Vec<FieldError>> {
+        let today = Date::from_unix_ms(now);
+        match self {
+            Record::Observation(o) => o.normalize(now).map(|()| o.effective_at),
+            Record::Condition(c) => c
+                .validate(today)
+                .map(|()| c.onset.as_deref().and_then(date_ms).unwrap_or(now)),
+            Record::Medication(m) => m
+                .validate(today)
+                .map(|()| m.start.as_deref().and_then(date_ms).unwrap_or(now)),
+            Record::Allergy(a) => a
+                .validate(today)
+                .map(|()| date_ms(&a.recorded).unwrap_or(now)),
+            Record::Encounter(e) => e.validate(now).map(|()| e.start),
+            Record::Procedure(p) => p.validate(now).map(|()| p.performed_at),
+            Record::Immunization(i) => i.validate(today).map(|()| date_ms(&i.date).unwrap_or(now)),
+        }
+    }
+}
+
 /// Milliseconds at the start of a `YYYY-MM-DD` day (UTC), for ordering.
 pub fn date_ms(d: &str) -> Option<i64> {
-    let d = Date::parse(d)?;
-    // days_from_civil (Howard Hinnant)
-    let y = i64::from(d.year) - i64::from(d.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(d.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400_000)
+    Date::parse(d).map(Date::to_unix_ms)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 
 use crate::config::Config;
-use crate::private_dir::{ensure_private_dir, restrict_new_files};
+use crate::{ensure_private_dir, restrict_new_files};
 
 /// Keeps the background log writer alive; dropping it flushes the remaining lines.
 #[derive(Debug)]

@@ -1,6 +1,7 @@
-//! Clinical code systems: their canonical URIs and the syntactic checks Iris applies to codes
-//! wherever they enter (the vault's validation and the FHIR importer use these same functions).
-//! Shape and check digits only: whether a code exists in its code system is not checked.
+//! Clinical code systems: their canonical URIs (one declaration each, used by the vault, the
+//! FHIR reader and writer, and decision support), named codes ([`loinc`]), and the syntactic
+//! checks Iris applies to codes wherever they enter. Shape and check digits only: whether a
+//! code exists in its code system is not checked.
 
 pub const LOINC: &str = "http://loinc.org";
 pub const SNOMED: &str = "http://snomed.info/sct";
@@ -8,6 +9,81 @@ pub const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
 pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
 pub const CVX: &str = "http://hl7.org/fhir/sid/cvx";
 pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
+pub const UCUM: &str = "http://unitsofmeasure.org";
+pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+pub const OBSERVATION_INTERPRETATION: &str =
+    "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+pub const CONDITION_CLINICAL: &str = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+pub const CONDITION_VERIFICATION: &str =
+    "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+pub const ALLERGY_CLINICAL: &str =
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
+pub const ALLERGY_VERIFICATION: &str =
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+pub const V3_ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+pub const V3_MARITAL_STATUS: &str = "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus";
+pub const V2_IDENTIFIER_TYPE: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
+pub const US_SSN: &str = "http://hl7.org/fhir/sid/us-ssn";
+
+/// LOINC codes Iris gives meaning to (names from the LOINC table's short names). Every use of
+/// one of these codes names it here instead of spelling the digits.
+pub mod loinc {
+    // Vital signs (the FHIR vital-signs profile codes and what NEWS2 reads).
+    pub const VITAL_SIGNS_PANEL: &str = "85353-1";
+    pub const BLOOD_PRESSURE_PANEL: &str = "85354-9";
+    pub const SYSTOLIC_BP: &str = "8480-6";
+    pub const DIASTOLIC_BP: &str = "8462-4";
+    pub const MEAN_BP: &str = "8478-0";
+    pub const HEART_RATE: &str = "8867-4";
+    pub const RESPIRATORY_RATE: &str = "9279-1";
+    pub const BODY_TEMPERATURE: &str = "8310-5";
+    /// Oxygen saturation in arterial blood by pulse oximetry.
+    pub const SPO2: &str = "59408-5";
+    /// Oxygen saturation in arterial blood.
+    pub const SAO2: &str = "2708-6";
+    /// Inhaled oxygen flow rate (0 = room air).
+    pub const OXYGEN_FLOW: &str = "3151-8";
+    /// Level of responsiveness (ACVPU).
+    pub const RESPONSIVENESS: &str = "67775-7";
+    pub const BODY_WEIGHT: &str = "29463-7";
+    pub const BODY_WEIGHT_MEASURED: &str = "3141-9";
+    pub const BODY_HEIGHT: &str = "8302-2";
+    pub const BMI: &str = "39156-5";
+    pub const HEAD_CIRCUMFERENCE: &str = "9843-4";
+    pub const HEAD_CIRCUMFERENCE_TAPE: &str = "8287-5";
+    // Laboratory.
+    pub const GLUCOSE: &str = "2345-7";
+    pub const GLUCOSE_FASTING: &str = "1558-6";
+    pub const GLUCOSE_BLOOD: &str = "2339-0";
+    pub const HBA1C: &str = "4548-4";
+    pub const CREATININE: &str = "2160-0";
+    pub const CHOLESTEROL_TOTAL: &str = "2093-3";
+    pub const HDL: &str = "2085-9";
+    /// LDL cholesterol by direct assay.
+    pub const LDL_DIRECT: &str = "18262-6";
+    /// LDL cholesterol, calculated.
+    pub const LDL_CALCULATED: &str = "13457-7";
+    pub const LDL: &str = "2089-1";
+    pub const TRIGLYCERIDES: &str = "2571-8";
+    /// eGFR by CKD-EPI 2021 (race-free).
+    pub const EGFR_CKD_EPI_2021: &str = "98979-8";
+    /// eGFR by CKD-EPI (2009).
+    pub const EGFR_CKD_EPI: &str = "62238-1";
+    /// eGFR by MDRD.
+    pub const EGFR_MDRD: &str = "33914-3";
+    /// eGFR by MDRD among black patients.
+    pub const EGFR_MDRD_BLACK: &str = "48643-1";
+    // Social history and surveys.
+    pub const TOBACCO_SMOKING_STATUS: &str = "72166-2";
+    pub const PHQ2_TOTAL: &str = "55758-7";
+    /// Pregnancy status (answers: pregnant, not pregnant, unknown).
+    pub const PREGNANCY_STATUS: &str = "82810-3";
+
+    /// Every eGFR code a chart may carry, newest equation first.
+    pub const EGFR: [&str; 4] = [EGFR_CKD_EPI_2021, EGFR_CKD_EPI, EGFR_MDRD, EGFR_MDRD_BLACK];
+    /// Every LDL cholesterol code.
+    pub const LDL_ANY: [&str; 3] = [LDL_DIRECT, LDL_CALCULATED, LDL];
+}
 
 /// LOINC: 1–7 digits, a dash and the mod-10 (Luhn) check digit LOINC documents.
 pub fn loinc_valid(code: &str) -> bool {
@@ -127,6 +203,22 @@ pub fn cpt_valid(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_named_loinc_code_has_a_valid_check_digit() {
+        use super::loinc::*;
+        for c in [
+            VITAL_SIGNS_PANEL, BLOOD_PRESSURE_PANEL, SYSTOLIC_BP, DIASTOLIC_BP, MEAN_BP,
+            HEART_RATE, RESPIRATORY_RATE, BODY_TEMPERATURE, SPO2, SAO2, OXYGEN_FLOW,
+            RESPONSIVENESS, BODY_WEIGHT, BODY_WEIGHT_MEASURED, BODY_HEIGHT, BMI,
+            HEAD_CIRCUMFERENCE, HEAD_CIRCUMFERENCE_TAPE, GLUCOSE, GLUCOSE_FASTING, GLUCOSE_BLOOD,
+            HBA1C, CREATININE, CHOLESTEROL_TOTAL, HDL, LDL_DIRECT, LDL_CALCULATED, LDL,
+            TRIGLYCERIDES, EGFR_CKD_EPI_2021, EGFR_CKD_EPI, EGFR_MDRD, EGFR_MDRD_BLACK,
+            TOBACCO_SMOKING_STATUS, PHQ2_TOTAL, PREGNANCY_STATUS,
+        ] {
+            assert!(loinc_valid(c), "{c}");
+        }
+    }
 
     /// LOINC codes from the LOINC table (check digit by the documented mod-10 algorithm).
     #[test]

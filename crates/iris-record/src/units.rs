@@ -1,5 +1,4 @@
-//! Code systems and units: format and check-digit validation for LOINC, SNOMED CT, ICD-10-CM and
-//! RxNorm codes, and the canonical-unit table for observations.
+//! Units: the canonical-unit table for observations and the conversions Iris accepts.
 //!
 //! Canonical units (one per LOINC code; other units are converted on input):
 //!
@@ -23,7 +22,7 @@
 //! Each also has a physiologically possible range (in the canonical unit); values outside it are
 //! rejected as impossible rather than stored (`observation.value` rule `impossible`).
 
-pub use iris_codes::{icd10cm_valid, loinc_valid, rxnorm_valid, snomed_valid};
+use crate::codes::loinc;
 
 /// UCUM unit strings as written in FHIR: printable ASCII without spaces, 1–30 characters.
 pub fn ucum_plausible(unit: &str) -> bool {
@@ -59,35 +58,35 @@ const CHOLESTEROL: Canonical = Canonical {
     conversions: &[("mmol/L", Conv::Mul(38.67))],
 };
 
-pub fn canonical(loinc: &str) -> Option<Canonical> {
-    Some(match loinc {
-        "2345-7" | "1558-6" | "2339-0" => GLUCOSE,
-        "2093-3" | "2085-9" | "18262-6" | "13457-7" => CHOLESTEROL,
-        "2571-8" => Canonical {
+pub fn canonical(code: &str) -> Option<Canonical> {
+    Some(match code {
+        loinc::GLUCOSE | loinc::GLUCOSE_FASTING | loinc::GLUCOSE_BLOOD => GLUCOSE,
+        loinc::CHOLESTEROL_TOTAL | loinc::HDL | loinc::LDL_DIRECT | loinc::LDL_CALCULATED => CHOLESTEROL,
+        loinc::TRIGLYCERIDES => Canonical {
             unit: "mg/dL",
             min: 1.0,
             max: 10_000.0,
             conversions: &[("mmol/L", Conv::Mul(88.57))],
         },
-        "4548-4" => Canonical {
+        loinc::HBA1C => Canonical {
             unit: "%",
             min: 2.0,
             max: 25.0,
             conversions: &[("mmol/mol", Conv::Affine(0.09148, 2.152))],
         },
-        "2160-0" => Canonical {
+        loinc::CREATININE => Canonical {
             unit: "mg/dL",
             min: 0.05,
             max: 40.0,
             conversions: &[("umol/L", Conv::Mul(1.0 / 88.42))],
         },
-        "8310-5" => Canonical {
+        loinc::BODY_TEMPERATURE => Canonical {
             unit: "Cel",
             min: 20.0,
             max: 46.0,
             conversions: &[("[degF]", Conv::FahrenheitToCelsius)],
         },
-        "29463-7" => Canonical {
+        loinc::BODY_WEIGHT => Canonical {
             unit: "kg",
             min: 0.2,
             max: 650.0,
@@ -96,50 +95,50 @@ pub fn canonical(loinc: &str) -> Option<Canonical> {
                 ("[lb_av]", Conv::Mul(0.453_592_37)),
             ],
         },
-        "8302-2" => Canonical {
+        loinc::BODY_HEIGHT => Canonical {
             unit: "cm",
             min: 20.0,
             max: 275.0,
             conversions: &[("m", Conv::Mul(100.0)), ("[in_i]", Conv::Mul(2.54))],
         },
-        "8480-6" => Canonical {
+        loinc::SYSTOLIC_BP => Canonical {
             unit: "mm[Hg]",
             min: 20.0,
             max: 320.0,
             conversions: &[("kPa", Conv::Mul(7.500_62))],
         },
-        "8462-4" => Canonical {
+        loinc::DIASTOLIC_BP => Canonical {
             unit: "mm[Hg]",
             min: 5.0,
             max: 220.0,
             conversions: &[("kPa", Conv::Mul(7.500_62))],
         },
-        "8867-4" => Canonical {
+        loinc::HEART_RATE => Canonical {
             unit: "/min",
             min: 0.0,
             max: 350.0,
             conversions: &[],
         },
-        "9279-1" => Canonical {
+        loinc::RESPIRATORY_RATE => Canonical {
             unit: "/min",
             min: 0.0,
             max: 90.0,
             conversions: &[],
         },
-        "59408-5" | "2708-6" => Canonical {
+        loinc::SPO2 | loinc::SAO2 => Canonical {
             unit: "%",
             min: 0.0,
             max: 100.0,
             conversions: &[],
         },
-        "39156-5" => Canonical {
+        loinc::BMI => Canonical {
             unit: "kg/m2",
             min: 5.0,
             max: 200.0,
             conversions: &[],
         },
         // Inhaled oxygen flow rate; 0 is room air. High-flow nasal cannula reaches 60–70 L/min.
-        "3151-8" => Canonical {
+        loinc::OXYGEN_FLOW => Canonical {
             unit: "L/min",
             min: 0.0,
             max: 80.0,
