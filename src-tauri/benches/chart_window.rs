@@ -10,11 +10,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use iris_core::AppCore;
 use iris_config::config::{Config, Sources};
-use iris_types::{LoginRequest, SearchPatientsRequest};
-use iris_vault::{Unlock};
+use iris_core::AppCore;
 use iris_record::{ObsValue, Observation, Record};
+use iris_types::{LoginRequest, SearchPatientsRequest};
+use iris_vault::Unlock;
 
 const RUNS: usize = 10;
 const TIMEOUT: Duration = Duration::from_secs(60);

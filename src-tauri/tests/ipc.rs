@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use iris_core::AppCore;
 use iris_config::config::{Config, Sources};
+use iris_core::AppCore;
 use iris_types::{AboutDto, ApiError, Command, ErrorCode};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};

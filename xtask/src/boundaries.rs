@@ -114,7 +114,15 @@ pub fn check(root: &Path) -> Result<()> {
 /// `cargo xtask fetch-models` on a fresh clone compiles.
 fn xtask_tree_violations(cargo: &str, root: &Path) -> Result<Vec<String>> {
     let out = Command::new(cargo)
-        .args(["tree", "-p", "xtask", "--prefix", "none", "--locked", "--manifest-path"])
+        .args([
+            "tree",
+            "-p",
+            "xtask",
+            "--prefix",
+            "none",
+            "--locked",
+            "--manifest-path",
+        ])
         .arg(root.join("Cargo.toml"))
         .output()
         .context("cargo tree -p xtask")?;
@@ -136,7 +144,11 @@ fn tree_violations(tree: &str) -> Vec<String> {
         .collect();
     found
         .into_iter()
-        .map(|n| format!("cargo tree -p xtask lists {n}; the build tool compiles no candle, sqlx or keyring"))
+        .map(|n| {
+            format!(
+                "cargo tree -p xtask lists {n}; the build tool compiles no candle, sqlx or keyring"
+            )
+        })
         .collect()
 }
 
@@ -314,7 +326,8 @@ mod tests {
 
     #[test]
     fn heavy_crates_in_cargo_tree_output_are_reported() {
-        let clean = "xtask v0.0.0 (/w/xtask)\niris-config v0.0.0 (/w/crates/iris-config)\nclap v4.6.0\n";
+        let clean =
+            "xtask v0.0.0 (/w/xtask)\niris-config v0.0.0 (/w/crates/iris-config)\nclap v4.6.0\n";
         assert_eq!(tree_violations(clean), Vec::<String>::new());
         let broken = format!("{clean}candle-core v0.11.0\nsqlx-core v0.9.0\nkeyring v4.2.0\n");
         let v = tree_violations(&broken);
@@ -393,7 +406,11 @@ mod tests {
                 "xtask depends on iris-core; domain crates sit below it",
             ),
             (
-                &[("xtask", "iris-config"), ("iris-config", "helper"), ("helper", "sqlx-sqlite")],
+                &[
+                    ("xtask", "iris-config"),
+                    ("iris-config", "helper"),
+                    ("helper", "sqlx-sqlite"),
+                ],
                 "xtask depends on sqlx-sqlite (xtask -> iris-config -> helper -> sqlx-sqlite)",
             ),
             (

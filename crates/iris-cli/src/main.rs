@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use iris_core::AppCore;
 use iris_config::args::ConfigArgs;
+use iris_core::AppCore;
 use iris_types::{
     AboutDto, AboutRequest, AddUserRequest, ApiError, AuditEntryDto, AuditListRequest,
     AuditVerifyDto, ChangePasswordRequest, ChangeUserRequest, ErrorCode, InitDto, InitRequest,

@@ -437,8 +437,8 @@ fn phi_is_in_no_file_under_the_data_dir_after_a_scenario() {
         .build()
         .unwrap();
     rt.block_on(async {
+        use iris_record::Record;
         use iris_vault::{Lockout, Unlock, Vault};
-use iris_record::{Record};
         let v = Vault::open(
             &env.data(),
             &Unlock::Passphrase(PASSPHRASE.into()),

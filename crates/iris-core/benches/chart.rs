@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use iris_core::AppCore;
 use iris_config::config::{Config, Sources};
+use iris_core::AppCore;
+use iris_record::{ObsValue, Observation, Record};
 use iris_types::{
     AddUserRequest, ChangePasswordRequest, InitRequest, LoginRequest, PatientInput, TrendsRequest,
 };
-use iris_record::{ObsValue, Observation, Record};
 
 fn main() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chart-bench");

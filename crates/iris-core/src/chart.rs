@@ -1,13 +1,13 @@
 //! Patients and charts through AppCore: domain records in, DTOs out.
 
+use iris_record::{Address, Date, ObsValue, PatientRecord, Record};
 use iris_types::{
     AddendumDto, AddressDto, AllergyDto, AllergyStatus, ApiError, ChartDto, ConditionDto,
     EarlyWarningDto, EncounterDto, EvidenceDto, MedicationDto, NoteDto, ObservationDto, PatientDto,
     PatientInput, PatientSummaryDto, RecordVitalsRequest, RiskFlagDto, SearchPatientsRequest,
     UpdatePatientRequest,
 };
-use iris_vault::{AllergyState};
-use iris_record::{Address, Date, ObsValue, PatientRecord, Record};
+use iris_vault::AllergyState;
 
 use crate::AppCore;
 use crate::vault::api_error;

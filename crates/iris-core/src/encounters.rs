@@ -1,12 +1,12 @@
 //! Encounters and notes through AppCore: start an encounter with its draft SOAP note, save the
 //! draft, sign it, add signed addenda, mark notes and records entered in error.
 
+use iris_record::{NoteContent, Soap};
 use iris_types::{
     AddAddendumRequest, AddendumDto, ApiError, Empty, EnteredInErrorRequest, NoteRef,
     SaveNoteRequest, SoapDto, StartEncounterRequest, StartedEncounterDto,
 };
-use iris_vault::{Role};
-use iris_record::{NoteContent, Soap};
+use iris_vault::Role;
 
 use crate::AppCore;
 use crate::vault::api_error;

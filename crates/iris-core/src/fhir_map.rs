@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use iris_fhir::normalize::{Normalized, ObsValue as FhirValue};
 use iris_fhir::read::{BundleType, Item};
 use iris_fhir::reference::Reference;
-use iris_record::{Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue, Observation, PatientRecord, Procedure, Record};
+use iris_record::{
+    Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
+    Observation, PatientRecord, Procedure, Record,
+};
 
 use crate::import_pipeline::Event;
 
@@ -383,9 +386,7 @@ pub(crate) fn map(
                 email: p.email,
                 pregnancy: None,
             };
-            if let Err(e) =
-                record.validate(iris_record::Date::from_unix_ms(now))
-            {
+            if let Err(e) = record.validate(iris_record::Date::from_unix_ms(now)) {
                 return Err(vault_reason(&resource_type, e));
             }
             return Ok(Mapped::Patient {

@@ -2,12 +2,14 @@
 //! the context (active medications, allergies, eGFR, age), the engines decide, the vault
 //! stores, and an override needs a reason that is kept encrypted and audited.
 
+use iris_record::{
+    MedicationStatement, NoteContent, ObsValue, Observation, Record, SafetyOverride,
+};
 use iris_types::{
     AddMedicationRequest, AlertDto, ApiError, ChartDto, ErrorCode, FieldError, MedicationCheckDto,
     MedicationCheckRequest, SaveTriageRequest, SavedTriageDto,
 };
-use iris_vault::{VaultError};
-use iris_record::{MedicationStatement, NoteContent, ObsValue, Observation, Record, SafetyOverride};
+use iris_vault::VaultError;
 
 use crate::AppCore;
 use crate::chart::{RESPONSIVENESS, age_on};

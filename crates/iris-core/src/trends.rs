@@ -22,9 +22,9 @@
 //! the day of the sample), and the series says so.
 
 use iris_clinical::Sex;
+use iris_record::Date;
 use iris_trends::{Point, Series, Trend};
 use iris_types::{ApiError, ObservationDto, TrendDto, TrendsRequest};
-use iris_record::Date;
 
 use crate::AppCore;
 use crate::chart::age_on;

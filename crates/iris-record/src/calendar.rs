@@ -68,7 +68,7 @@ impl Date {
         ((1..=12).contains(&month)
             && day >= 1
             && u32::from(day) <= days_in_month(i64::from(year), u32::from(month)))
-            .then_some(Date { year, month, day })
+        .then_some(Date { year, month, day })
     }
 
     /// The UTC calendar date of a Unix time in milliseconds.
@@ -83,7 +83,11 @@ impl Date {
 
     /// Unix milliseconds at midnight UTC of this date.
     pub fn to_unix_ms(self) -> i64 {
-        days_from_civil(i64::from(self.year), u32::from(self.month), u32::from(self.day)) * DAY_MS
+        days_from_civil(
+            i64::from(self.year),
+            u32::from(self.month),
+            u32::from(self.day),
+        ) * DAY_MS
     }
 }
 

@@ -127,11 +127,7 @@ fn validate(p: &PatientRecord, today: Date) -> Result<(), Vec<FieldError>> {
     {
         err("pregnancy", "code");
     }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(errs)
-    }
+    if errs.is_empty() { Ok(()) } else { Err(errs) }
 }
 
 #[cfg(test)]

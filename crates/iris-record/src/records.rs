@@ -19,10 +19,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{self, CPT, ICD10CM, RXNORM, SNOMED};
-use crate::units;
 use crate::calendar::Date;
+use crate::codes::{self, CPT, ICD10CM, RXNORM, SNOMED};
 use crate::field::FieldError;
+use crate::units;
 
 /// 1900-01-01T00:00:00Z in Unix milliseconds.
 pub const MIN_TIME_MS: i64 = -2_208_988_800_000;

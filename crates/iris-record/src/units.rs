@@ -61,7 +61,9 @@ const CHOLESTEROL: Canonical = Canonical {
 pub fn canonical(code: &str) -> Option<Canonical> {
     Some(match code {
         loinc::GLUCOSE | loinc::GLUCOSE_FASTING | loinc::GLUCOSE_BLOOD => GLUCOSE,
-        loinc::CHOLESTEROL_TOTAL | loinc::HDL | loinc::LDL_DIRECT | loinc::LDL_CALCULATED => CHOLESTEROL,
+        loinc::CHOLESTEROL_TOTAL | loinc::HDL | loinc::LDL_DIRECT | loinc::LDL_CALCULATED => {
+            CHOLESTEROL
+        }
         loinc::TRIGLYCERIDES => Canonical {
             unit: "mg/dL",
             min: 1.0,

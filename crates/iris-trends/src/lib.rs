@@ -53,7 +53,8 @@ const BAND: RGBColor = RGBColor(214, 236, 222);
 
 /// `YYYY-MM` of a Unix time in ms (UTC).
 fn month_label(ms: i64) -> String {
-    let (year, month, _) = iris_record::calendar::civil_from_days(ms.div_euclid(iris_record::calendar::DAY_MS));
+    let (year, month, _) =
+        iris_record::calendar::civil_from_days(ms.div_euclid(iris_record::calendar::DAY_MS));
     format!("{year:04}-{month:02}")
 }
 

@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use iris_vault::{Actor, InitArgs, Place, Role, Unlock, Vault};
 use iris_record::{ObsValue, Observation, PatientRecord, Record};
+use iris_vault::{Actor, InitArgs, Place, Role, Unlock, Vault};
 
 const T0: i64 = 1_795_000_000_000;
 

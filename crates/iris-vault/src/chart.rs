@@ -5,10 +5,10 @@ use sqlx::Row;
 use crate::audit::{NewEntry, Outcome};
 use crate::crypto::Place;
 use crate::error::VaultError;
-use iris_record::{PatientRecord, Record};
-use iris_record::records::{Encounter, NoteContent, Observation};
 use crate::users::Action;
 use crate::{Actor, Authorized, Millis, Vault, begin_write, new_id};
+use iris_record::records::{Encounter, NoteContent, Observation};
+use iris_record::{PatientRecord, Record};
 
 /// Laboratory codes measured at the bedside by nursing staff: LOINC 2339-0, glucose
 /// [mass/volume] in blood (a glucometer reading).

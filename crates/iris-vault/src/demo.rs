@@ -4,15 +4,15 @@
 //! these records follow that style so every identifier is distinctive and searchable as raw
 //! bytes, and none belongs to a real person.
 
-use iris_record::Record;
 use crate::error::VaultError;
-use iris_record::{Address, PatientRecord};
+use crate::{Actor, Millis, Vault};
+use iris_record::Record;
 use iris_record::codes::{ICD10CM, RXNORM, SNOMED};
 use iris_record::records::{
     AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue,
     Observation, Soap,
 };
-use crate::{Actor, Millis, Vault};
+use iris_record::{Address, PatientRecord};
 
 const GIVEN_F: [&str; 8] = [
     "Ana", "Chiara", "Elif", "Farah", "Hana", "Ingrid", "Lucia", "Mei",

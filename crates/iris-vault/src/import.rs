@@ -11,14 +11,14 @@ use sqlx::Row;
 
 use crate::audit::{NewEntry, Outcome};
 use crate::chart::Stored;
-use iris_record::Record;
 use crate::crypto::Place;
-use iris_record::Date;
 use crate::error::VaultError;
 use crate::patients;
-use iris_record::PatientRecord;
 use crate::users::Action;
 use crate::{Actor, Millis, Vault, begin_write, new_id};
+use iris_record::Date;
+use iris_record::PatientRecord;
+use iris_record::Record;
 
 /// Which patient a record belongs to: one already in the vault, or one of this batch.
 #[derive(Debug, Clone, PartialEq, Eq)]

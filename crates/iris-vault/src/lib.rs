@@ -899,7 +899,8 @@ impl Vault {
         now: Millis,
     ) -> Result<String, VaultError> {
         let auth = self.authorize(actor, Action::WriteChart, None, now).await?;
-        p.validate(Date::from_unix_ms(now)).map_err(VaultError::Invalid)?;
+        p.validate(Date::from_unix_ms(now))
+            .map_err(VaultError::Invalid)?;
         let id = new_id();
         let mut tx = begin_write(&self.pool).await?;
         self.write_patient(&mut tx, &id, p, now, true).await?;
@@ -923,7 +924,8 @@ impl Vault {
         let auth = self
             .authorize(actor, Action::WriteChart, Some(id), now)
             .await?;
-        p.validate(Date::from_unix_ms(now)).map_err(VaultError::Invalid)?;
+        p.validate(Date::from_unix_ms(now))
+            .map_err(VaultError::Invalid)?;
         self.require_patient(id).await?;
         let mut tx = begin_write(&self.pool).await?;
         self.write_patient(&mut tx, id, p, now, false).await?;

@@ -1,8 +1,11 @@
 //! Charts: records by role, unit normalization on input, batches that are all-or-nothing,
 //! "no known allergies" vs "not recorded", signed-note immutability, addenda, entered-in-error.
 
+use iris_record::{
+    AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue,
+    Observation, PatientRecord, Record, Soap,
+};
 use iris_vault::{Actor, AllergyState, InitArgs, Role, Unlock, Vault, VaultError};
-use iris_record::{AllergyIntolerance, Condition, Encounter, MedicationStatement, NoteContent, ObsValue, Observation, PatientRecord, Record, Soap};
 
 const T0: i64 = 1_795_000_000_000;
 

@@ -12,8 +12,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use iris_record::PatientRecord;
 use iris_vault::{InitArgs, Lockout, Role, Unlock, Vault, Verdict};
-use iris_record::{PatientRecord};
 
 const CHILD: &str = "IRIS_TEST_CRASH_CHILD";
 const PASS: &str = "crash test passphrase";

@@ -3,11 +3,13 @@
 //! token, quarantined input sealed; and erasure that leaves none of a patient's ciphertexts in
 //! any file (database, WAL, free pages).
 
+use iris_record::{
+    Condition, Immunization, ObsValue, Observation, PatientRecord, Procedure, Record,
+};
 use iris_vault::import::{
     ImportBatch, ImportPatient, ImportRaw, ImportRecord, PatientRef, Quarantined,
 };
 use iris_vault::{AuditFilter, InitArgs, Unlock, Vault, VaultError};
-use iris_record::{Condition, Immunization, ObsValue, Observation, PatientRecord, Procedure, Record};
 
 const T0: i64 = 1_795_000_000_000;
 

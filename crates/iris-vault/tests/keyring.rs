@@ -9,8 +9,8 @@
 
 use std::process::Command;
 
+use iris_record::PatientRecord;
 use iris_vault::{InitArgs, Lockout, Role, Unlock, Vault, VaultError};
-use iris_record::{PatientRecord};
 
 const CHILD: &str = "IRIS_TEST_KEYRING_CHILD";
 const T0: i64 = 1_795_000_000_000;

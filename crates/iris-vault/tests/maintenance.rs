@@ -1,7 +1,7 @@
 //! Re-encryption (resumable), online backup and restore.
 
-use iris_vault::{Actor, InitArgs, Lockout, Role, Unlock, Vault, VaultError, Verdict};
 use iris_record::{NoteContent, ObsValue, Observation, PatientRecord, Record};
+use iris_vault::{Actor, InitArgs, Lockout, Role, Unlock, Vault, VaultError, Verdict};
 
 const T0: i64 = 1_795_000_000_000;
 const PASS: &str = "maintenance passphrase";

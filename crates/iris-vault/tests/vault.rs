@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use iris_vault::{Actor, AuditFilter, InitArgs, Lockout, Role, Unlock, Vault, VaultError, Verdict};
 use iris_record::{Address, PatientRecord};
+use iris_vault::{Actor, AuditFilter, InitArgs, Lockout, Role, Unlock, Vault, VaultError, Verdict};
 use proptest::prelude::*;
 
 const T0: i64 = 1_795_000_000_000; // 2026-11-18

@@ -6,8 +6,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use iris_core::AppCore;
 use iris_config::config::{Config, Sources};
+use iris_core::AppCore;
 use iris_types::{AddUserRequest, ChangePasswordRequest, InitRequest, LoginRequest};
 
 pub const ADMIN_PASSWORD: &str = "admin password 1";
