@@ -385,6 +385,13 @@ fn check_along_path(model: &mut TextModel, name: &str, label: &str) -> Vec<Strin
                     "{label} {} step {step}: we pick {pick}, llama.cpp {t0} by {theirs:?} (its margin {ll_margin:.3})",
                     c["name"]
                 );
+                // A near-tie both ways: our own preference for the other token is as slight.
+                assert!(
+                    ours[pick] - ours[t0] < TIE,
+                    "{label} {} step {step}: we pick {pick} over llama.cpp's {t0} by {:.3}",
+                    c["name"],
+                    ours[pick] - ours[t0]
+                );
                 flips.push(format!(
                     "{} step {step}: llama.cpp {t0} over {pick} by {:.3}, ours {pick} by {:.3}",
                     c["name"],
@@ -447,8 +454,11 @@ fn smollm2_greedy_matches_llama_cpp() {
     let flips = check_along_path(&mut m, "smollm2", "Q8_0");
     drop(m);
     println!("smollm2 Q8_0 near-tie flips: {flips:#?}");
-    // The two near-ties listed above; a third flip is a regression even when it is a near-tie.
-    assert!(flips.len() <= 2, "{flips:?}");
+    // The near-ties listed above, plus one that depends on the host's f32 matmul kernels
+    // (gemm picks AVX-512 or AVX2/FMA at run time): on AMD EPYC hosts without AVX-512,
+    // "The capital of France is" step 14 also flips (llama.cpp 33 over 34 by 0.190, ours 34
+    // by 0.032). A fourth flip is a regression even when it is a near-tie.
+    assert!(flips.len() <= 3, "{flips:?}");
     let mut m = load(
         "smollm2",
         &LoadOptions {
