@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
 use crate::error::VaultError;
+use crate::users::Action;
+use crate::{Actor, AuditFilter, Millis, Vault, begin_write};
 
 pub const GENESIS: [u8; 32] = [0; 32];
 
@@ -309,6 +311,134 @@ pub fn verify_chain(
     Verdict::Intact {
         entries: last,
         head_seq,
+    }
+}
+
+impl Vault {
+    async fn stored_head(&self) -> Result<(i64, Vec<u8>, Vec<u8>), VaultError> {
+        let r = sqlx::query("SELECT head_seq, head_hash, head_sig FROM vault_meta WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((r.get(0), r.get(1), r.get(2)))
+    }
+
+    /// Verifies the whole chain against the signed head (and an exported head if given).
+    /// The check itself is audited after it ran.
+    pub async fn audit_verify(
+        &self,
+        actor: &Actor,
+        exported: Option<&SignedHead>,
+        now: Millis,
+    ) -> Result<Verdict, VaultError> {
+        self.authorize(actor, Action::ReadAudit, None, now).await?;
+        let verdict = self.verify_chain(exported).await?;
+        let (outcome, detail) = match &verdict {
+            Verdict::Intact { .. } => (Outcome::Ok, "intact".to_string()),
+            Verdict::Tampered { first_bad_seq, .. } => (
+                Outcome::Failed,
+                format!("tampered first_bad_seq={first_bad_seq}"),
+            ),
+        };
+        // A tampered chain cannot be appended to meaningfully; record only intact checks.
+        if outcome == Outcome::Ok {
+            self.audit_alone(
+                now,
+                NewEntry {
+                    user: &actor.name,
+                    role: actor.role.as_str(),
+                    action: "audit.verify",
+                    patient: None,
+                    outcome,
+                    count: 0,
+                    detail: Some(detail),
+                },
+            )
+            .await?;
+        }
+        Ok(verdict)
+    }
+
+    /// Verification without an actor or audit entry (used by tests and crash recovery checks).
+    pub async fn verify_chain(&self, exported: Option<&SignedHead>) -> Result<Verdict, VaultError> {
+        let rows = sqlx::query("SELECT * FROM audit ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await?;
+        let entries: Vec<Entry> = rows.iter().map(entry_from_row).collect();
+        let (seq, hash, sig) = self.stored_head().await?;
+        Ok(verify_chain(
+            &entries,
+            &self.signer.verifying_key(),
+            &self.vault_id,
+            (seq, &hash, &sig),
+            exported,
+        ))
+    }
+
+    /// The current signed head, for safekeeping outside the workstation.
+    pub async fn audit_head(&self, actor: &Actor, now: Millis) -> Result<SignedHead, VaultError> {
+        self.authorize(actor, Action::ReadAudit, None, now).await?;
+        let mut tx = begin_write(&self.pool).await?;
+        let e = self
+            .audit(
+                &mut tx,
+                now,
+                NewEntry {
+                    user: &actor.name,
+                    role: actor.role.as_str(),
+                    action: "audit.head",
+                    patient: None,
+                    outcome: Outcome::Ok,
+                    count: 0,
+                    detail: None,
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(SignedHead {
+            vault_id: self.vault_id.clone(),
+            seq: e.seq,
+            signature: sign_head(&self.signer, &self.vault_id, e.seq, &e.hash),
+            hash: e.hash,
+            public_key: self.signer.verifying_key().to_bytes().to_vec(),
+        })
+    }
+
+    /// Accounting of disclosures: entries for one patient or one user, oldest first.
+    pub async fn audit_list(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        now: Millis,
+    ) -> Result<Vec<Entry>, VaultError> {
+        self.authorize(actor, Action::ReadAudit, None, now).await?;
+        let q = match filter {
+            AuditFilter::All => sqlx::query("SELECT * FROM audit ORDER BY seq"),
+            AuditFilter::Patient(p) => {
+                sqlx::query("SELECT * FROM audit WHERE patient = ? ORDER BY seq").bind(p)
+            }
+            AuditFilter::User(u) => {
+                sqlx::query("SELECT * FROM audit WHERE user_name = ? ORDER BY seq").bind(u)
+            }
+        };
+        let rows = q.fetch_all(&self.pool).await?;
+        let out: Vec<Entry> = rows.iter().map(entry_from_row).collect();
+        self.audit_alone(
+            now,
+            NewEntry {
+                user: &actor.name,
+                role: actor.role.as_str(),
+                action: "audit.list",
+                patient: match filter {
+                    AuditFilter::Patient(p) => Some(p),
+                    _ => None,
+                },
+                outcome: Outcome::Ok,
+                count: out.len() as i64,
+                detail: None,
+            },
+        )
+        .await?;
+        Ok(out)
     }
 }
 
