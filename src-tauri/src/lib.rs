@@ -315,11 +315,11 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
 
 /// How this launch reaches the vault key: a demo launch (`--demo`) uses the documented demo
 /// passphrase unless `IRIS_PASSPHRASE` says otherwise; otherwise the environment decides.
-pub fn unlock_for(demo: bool) -> iris_core::Unlock {
+pub fn key_source_for(demo: bool) -> iris_core::KeySource {
     if demo && std::env::var_os("IRIS_PASSPHRASE").is_none() {
-        iris_core::Unlock::Passphrase(iris_config::demo::DEMO_PASSPHRASE.into())
+        iris_core::KeySource::Passphrase(iris_config::demo::DEMO_PASSPHRASE.into())
     } else {
-        iris_core::unlock_from_env()
+        iris_config::env::key_source()
     }
 }
 

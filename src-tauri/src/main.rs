@@ -26,12 +26,13 @@ struct Args {
 fn main() {
     let started = Instant::now();
     let args = Args::parse();
-    let (core, _log) = iris_core::start(&args.config, "iris-desktop", true, started);
+    let key = iris_desktop::key_source_for(args.demo);
+    let (core, _log) = iris_core::start(&args.config, "iris-desktop", true, started, key.clone());
     if let Err(e) = &core {
         eprintln!("iris-desktop: {e}");
     }
     let core = iris_desktop::Core::new(core);
-    let unlock = iris_desktop::unlock_for(args.demo);
+    let unlock = iris_core::unlock_of(&key);
     if args.demo {
         iris_desktop::seed_demo(&core, &unlock);
     }

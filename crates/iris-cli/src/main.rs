@@ -329,7 +329,13 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let (core, _log) = iris_core::start(&cli.config, "iris-cli", false, started);
+    let (core, _log) = iris_core::start(
+        &cli.config,
+        "iris-cli",
+        false,
+        started,
+        iris_config::env::key_source(),
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -401,7 +407,7 @@ fn acting_user(cli: &Cli) -> Result<String, ApiError> {
 async fn sign_in(core: &AppCore, cli: &Cli, secrets: &mut Secrets) -> Result<(), ApiError> {
     let user = acting_user(cli)?;
     let password = secrets.get("IRIS_PASSWORD", "the acting user's password")?;
-    core.open_vault(&iris_core::unlock_from_env()).await?;
+    core.open_vault(&core.default_unlock()).await?;
     core.login(LoginRequest { user, password }).await?;
     Ok(())
 }
@@ -425,7 +431,7 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
         Cmd::Vault(VaultCmd::Status) => {
             if iris_vault_exists(core) {
                 // Status tries the key but needs no user: it says whether the key works.
-                let _ = core.open_vault(&iris_core::unlock_from_env()).await;
+                let _ = core.open_vault(&core.default_unlock()).await;
             }
             Ok(Output::Status(core.vault_status()))
         }
@@ -525,7 +531,7 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
         | Cmd::Generate { .. }
         | Cmd::Bench(_) => Err(ApiError::internal()),
         Cmd::Restore { file } => {
-            let unlock = iris_core::unlock_from_env();
+            let unlock = core.default_unlock();
             if matches!(unlock, iris_core::Unlock::Keyring) {
                 return Err(ApiError::new(
                     ErrorCode::Validation,
@@ -542,7 +548,7 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
             let user = acting_user(cli)?;
             let current = secrets.get("IRIS_PASSWORD", "the current password")?;
             let new = secrets.get("IRIS_NEW_PASSWORD", "the new password")?;
-            core.open_vault(&iris_core::unlock_from_env()).await?;
+            core.open_vault(&core.default_unlock()).await?;
             // A user whose password must change may still sign in to change it.
             core.login(LoginRequest {
                 user,

@@ -1,7 +1,8 @@
 //! Configuration of an Iris workstation, shared by both faces (desktop and CLI) and the build
 //! tool: the layered settings and system policy ([`config`]), the flags every face accepts
 //! ([`args`]), owner-only directories ([`ensure_private_dir`]), logging ([`logging`]) and the
-//! demo mode's documented credentials ([`demo`]).
+//! demo mode's documented credentials ([`demo`]) and what a face reads from its environment
+//! about the vault key ([`env`]).
 //!
 //! Nothing here touches the vault, models or the network, so `cargo xtask` builds on it
 //! without compiling candle, sqlx or keyring (checked by `cargo xtask check-boundaries`).
@@ -9,6 +10,7 @@
 pub mod args;
 pub mod config;
 pub mod demo;
+pub mod env;
 pub mod logging;
 mod private_dir;
 

@@ -1,16 +1,16 @@
 //! Patients and charts through AppCore: domain records in, DTOs out.
 
-use iris_record::{Address, Date, ObsValue, PatientRecord, Record};
+use iris_record::{Date, ObsValue, Record};
 use iris_types::{
-    AddendumDto, AddressDto, AllergyDto, AllergyStatus, ApiError, ChartDto, ConditionDto,
-    EarlyWarningDto, EncounterDto, EvidenceDto, MedicationDto, NoteDto, ObservationDto, PatientDto,
+    AllergyStatus, ApiError, ChartDto, EarlyWarningDto, EvidenceDto, ObservationDto, PatientDto,
     PatientInput, PatientSummaryDto, RecordVitalsRequest, RiskFlagDto, SearchPatientsRequest,
     UpdatePatientRequest,
 };
 use iris_vault::AllergyState;
 
 use crate::AppCore;
-use crate::vault::api_error;
+use crate::dto::{self, patient_dto, record_of, summary};
+use crate::errors::api_error;
 
 /// LOINC 67775-7, level of responsiveness (ACVPU).
 pub const RESPONSIVENESS: &str = "67775-7";
@@ -20,31 +20,6 @@ pub const O2_FLOW: &str = "3151-8";
 /// Search results are capped; a longer list is not readable anyway.
 pub const SEARCH_LIMIT: u32 = 50;
 pub const RECENT_LIMIT: u32 = 10;
-
-fn record_of(p: PatientInput) -> PatientRecord {
-    PatientRecord {
-        family: p.family.trim().to_string(),
-        given: p
-            .given
-            .into_iter()
-            .map(|g| g.trim().to_string())
-            .filter(|g| !g.is_empty())
-            .collect(),
-        birth_date: p.birth_date.trim().to_string(),
-        sex: p.sex,
-        mrn: p.mrn.trim().to_string(),
-        address: p.address.map(|a| Address {
-            lines: a.lines,
-            city: a.city,
-            state: a.state,
-            postal_code: a.postal_code,
-            country: a.country,
-        }),
-        phone: p.phone.filter(|s| !s.trim().is_empty()),
-        email: p.email.filter(|s| !s.trim().is_empty()),
-        pregnancy: p.pregnancy.filter(|s| !s.is_empty()),
-    }
-}
 
 /// Whole years between `birth` and `today` (0 for a birth date today or in the future).
 pub fn age_on(birth: &str, today: Date) -> u32 {
@@ -57,46 +32,6 @@ pub fn age_on(birth: &str, today: Date) -> u32 {
             years.max(0) as u32
         }
         None => 0,
-    }
-}
-
-fn patient_dto(id: String, p: PatientRecord, today: Date) -> PatientDto {
-    let age = age_on(&p.birth_date, today);
-    PatientDto {
-        id,
-        age,
-        patient: PatientInput {
-            family: p.family,
-            given: p.given,
-            birth_date: p.birth_date,
-            sex: p.sex,
-            mrn: p.mrn,
-            address: p.address.map(|a| AddressDto {
-                lines: a.lines,
-                city: a.city,
-                state: a.state,
-                postal_code: a.postal_code,
-                country: a.country,
-            }),
-            phone: p.phone,
-            email: p.email,
-            pregnancy: p.pregnancy,
-        },
-    }
-}
-
-pub(crate) fn summary(id: String, p: PatientRecord, today: Date) -> PatientSummaryDto {
-    PatientSummaryDto {
-        id,
-        name: if p.given.is_empty() {
-            p.family.clone()
-        } else {
-            format!("{}, {}", p.family, p.given.join(" "))
-        },
-        age: age_on(&p.birth_date, today),
-        birth_date: p.birth_date,
-        sex: p.sex,
-        mrn: p.mrn,
     }
 }
 
@@ -284,80 +219,7 @@ impl AppCore {
             risk_flags: Vec::new(),
         };
         for r in chart.records {
-            let id = r.id;
-            match r.record {
-                Record::Observation(o) => {
-                    let (value, unit, text) = match o.value {
-                        ObsValue::Quantity { value, unit } => (Some(value), Some(unit), None),
-                        ObsValue::Text { text } => (None, None, Some(text)),
-                    };
-                    dto.observations.push(ObservationDto {
-                        id,
-                        code: o.code,
-                        display: o.display,
-                        category: o.category,
-                        value,
-                        unit,
-                        text,
-                        reference_low: o.reference_low,
-                        reference_high: o.reference_high,
-                        effective_at: o.effective_at,
-                        interpretation: o.interpretation,
-                    });
-                }
-                Record::Condition(c) => dto.problems.push(ConditionDto {
-                    id,
-                    system: c.system,
-                    code: c.code,
-                    display: c.display,
-                    onset: c.onset,
-                    clinical_status: c.clinical_status,
-                }),
-                Record::Medication(m) => dto.medications.push(MedicationDto {
-                    id,
-                    code: m.code,
-                    display: m.display,
-                    dose_value: m.dose_value,
-                    dose_unit: m.dose_unit,
-                    route: m.route,
-                    frequency: m.frequency,
-                    status: m.status,
-                    start: m.start,
-                    end: m.end,
-                }),
-                Record::Allergy(a) => dto.allergies.push(AllergyDto {
-                    id,
-                    system: a.system,
-                    code: a.code,
-                    display: a.display,
-                    reaction: a.reaction,
-                    criticality: a.criticality,
-                    recorded: a.recorded,
-                }),
-                Record::Procedure(p) => dto.procedures.push(iris_types::ProcedureDto {
-                    id,
-                    system: p.system,
-                    code: p.code,
-                    display: p.display,
-                    performed_at: p.performed_at,
-                    status: p.status,
-                }),
-                Record::Immunization(i) => dto.immunizations.push(iris_types::ImmunizationDto {
-                    id,
-                    code: i.code,
-                    display: i.display,
-                    date: i.date,
-                    status: i.status,
-                }),
-                Record::Encounter(e) => dto.encounters.push(EncounterDto {
-                    id,
-                    class: e.class,
-                    status: e.status,
-                    start: e.start,
-                    end: e.end,
-                    reason: e.reason,
-                }),
-            }
+            dto::add_record(&mut dto, r);
         }
         dto.allergies
             .sort_by_key(|a| (criticality_rank(&a.criticality), a.display.clone()));
@@ -372,32 +234,7 @@ impl AppCore {
         dto.latest_vitals.sort_by_key(|o| vital_rank(&o.code));
         dto.early_warning = early_warning(&dto.observations, &dto.patient);
         dto.risk_flags = risk_flags(&dto.observations);
-        dto.notes = chart
-            .notes
-            .into_iter()
-            .map(|n| NoteDto {
-                id: n.id,
-                encounter_id: n.encounter_id,
-                kind: n.content.kind,
-                title: n.content.title,
-                text: n.content.text,
-                soap: n.content.soap.map(crate::encounters::soap_dto),
-                author: n.author,
-                created_at: n.created_at,
-                signed_at: n.signed_at,
-                signed_by: n.signed_by,
-                addenda: n
-                    .addenda
-                    .into_iter()
-                    .map(|a| AddendumDto {
-                        id: a.id,
-                        author: a.author,
-                        signed_at: a.signed_at,
-                        text: a.text,
-                    })
-                    .collect(),
-            })
-            .collect();
+        dto.notes = chart.notes.into_iter().map(dto::note_dto).collect();
         Ok(dto)
     }
 }

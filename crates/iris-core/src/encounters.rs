@@ -4,12 +4,13 @@
 use iris_record::{NoteContent, Soap};
 use iris_types::{
     AddAddendumRequest, AddendumDto, ApiError, Empty, EnteredInErrorRequest, NoteRef,
-    SaveNoteRequest, SoapDto, StartEncounterRequest, StartedEncounterDto,
+    SaveNoteRequest, StartEncounterRequest, StartedEncounterDto,
 };
 use iris_vault::Role;
 
 use crate::AppCore;
-use crate::vault::api_error;
+use crate::dto::soap_of;
+use crate::errors::api_error;
 
 /// The title a new encounter note starts with (the clinician may change it).
 pub fn encounter_title(class: &str) -> &'static str {
@@ -19,24 +20,6 @@ pub fn encounter_title(class: &str) -> &'static str {
         "IMP" => "Inpatient progress note",
         "HH" => "Home visit",
         _ => "Visit",
-    }
-}
-
-fn soap_of(s: SoapDto) -> Soap {
-    Soap {
-        subjective: s.subjective,
-        objective: s.objective,
-        assessment: s.assessment,
-        plan: s.plan,
-    }
-}
-
-pub fn soap_dto(s: Soap) -> SoapDto {
-    SoapDto {
-        subjective: s.subjective,
-        objective: s.objective,
-        assessment: s.assessment,
-        plan: s.plan,
     }
 }
 

@@ -4,7 +4,7 @@
 use iris_types::{ApiError, PatientSummaryDto};
 
 use crate::AppCore;
-use crate::vault::api_error;
+use crate::api_error;
 
 /// Patients listed per page by `list_patients`.
 pub const LIST_PAGE: u32 = 10_000;
@@ -24,7 +24,7 @@ impl AppCore {
             let n = page.len() as u32;
             out.extend(
                 page.into_iter()
-                    .map(|(id, p)| crate::chart::summary(id, p, today)),
+                    .map(|(id, p)| crate::dto::summary(id, p, today)),
             );
             if n < LIST_PAGE {
                 return Ok(out);

@@ -19,8 +19,8 @@ use iris_vault::import::{
 };
 
 use crate::AppCore;
+use crate::api_error;
 use crate::fhir_map::{self, Mapped};
-use crate::vault::api_error;
 
 /// Resources per batch (per transaction and audit entry) outside transaction bundles.
 pub const BATCH: usize = 10_000;
@@ -152,17 +152,13 @@ struct Run {
 impl AppCore {
     /// Progress of the import running now (or of the last one).
     pub fn import_status(&self) -> iris_types::ImportStatusDto {
-        self.vault_state
-            .import
-            .lock()
-            .expect("not poisoned")
-            .clone()
+        self.state.lock().import.clone()
     }
 
     /// A reader of [`AppCore::import_status`] for another thread (a progress display).
     pub fn clone_status(&self) -> impl Fn() -> iris_types::ImportStatusDto + Send + 'static {
-        let s = self.vault_state.import.clone();
-        move || s.lock().expect("not poisoned").clone()
+        let s = self.state.clone();
+        move || s.lock().import.clone()
     }
 
     /// Imports files and folders of FHIR (administrators). An invalid resource is reported
@@ -177,8 +173,7 @@ impl AppCore {
         let files = expand(&req.paths)?;
         let import_id = format!("imp-{:x}", self.now_ms());
         {
-            let mut s = self.vault_state.import.lock().expect("not poisoned");
-            *s = iris_types::ImportStatusDto {
+            self.state.lock().import = iris_types::ImportStatusDto {
                 running: true,
                 files_total: files.len() as u64,
                 ..Default::default()
@@ -191,11 +186,7 @@ impl AppCore {
         if result.is_ok() {
             result = self.recompute_features(&v, &actor, &run.touched).await;
         }
-        self.vault_state
-            .import
-            .lock()
-            .expect("not poisoned")
-            .running = false;
+        self.state.lock().import.running = false;
         result?;
         run.report.seconds = started.elapsed().as_secs_f64();
         Ok(run.report)
@@ -336,7 +327,8 @@ impl AppCore {
     }
 
     fn progress(&self, files_done: u64, run: &Run) {
-        let mut s = self.vault_state.import.lock().expect("not poisoned");
+        let mut s = self.state.lock();
+        let s = &mut s.import;
         s.files_done = files_done;
         s.resources_read = run.report.resources_read;
         s.quarantined = run.report.quarantined;

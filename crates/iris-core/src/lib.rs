@@ -3,17 +3,31 @@
 //! a command does happens here, returning DTOs from `iris-types` and `ApiError`s whose messages
 //! hold no patient data.
 
+//!
+//! Modules by command group: [`session`] (opening the vault, signing in, the idle lock),
+//! [`users`], [`audit`], [`maintenance`], [`chart`], [`encounters`], [`medications`] and
+//! [`cds`] (decision support), [`trends`], the FHIR [`import_pipeline`] and [`fhir_import`]
+//! (listing, export, erasure), and [`ai`]. [`dto`] is the one boundary between records and
+//! wire DTOs, [`errors`] the one place storage errors become API errors, [`state`] the one lock.
+
 pub mod ai;
+pub mod audit;
 pub mod cds;
 pub mod chart;
+pub mod clock;
+mod dto;
 pub mod encounters;
+pub mod errors;
 pub mod fhir_import;
 mod fhir_map;
 pub mod gold;
 pub mod import_pipeline;
+pub mod maintenance;
 pub mod medications;
+pub mod session;
+mod state;
 pub mod trends;
-pub mod vault;
+pub mod users;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -21,9 +35,12 @@ use std::time::Instant;
 use iris_config::{args, logging};
 use iris_types::{AboutDto, AboutRequest, ApiError, ErrorCode, PolicyDto, SettingDto};
 
+pub use clock::{Clock, SystemClock};
+pub use errors::api_error;
+pub use iris_config::env::KeySource;
 pub use iris_config::{Config, ConfigError};
 pub use iris_vault::Unlock;
-pub use vault::{Clock, SystemClock, api_error, unlock_from_env};
+pub use session::unlock_of;
 
 /// Version of this build (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -35,7 +52,9 @@ pub struct AppCore {
     started: Instant,
     first_call_logged: AtomicBool,
     clock: std::sync::Arc<dyn Clock>,
-    vault_state: vault::VaultState,
+    /// How the face said to reach the vault key (read from its environment, not here).
+    key_source: KeySource,
+    state: state::Shared,
     ai: ai::Ai,
 }
 
@@ -62,13 +81,21 @@ impl AppCore {
             started,
             first_call_logged: AtomicBool::new(false),
             clock: std::sync::Arc::new(SystemClock),
-            vault_state: vault::VaultState::default(),
+            key_source: KeySource::Keyring,
+            state: state::Shared::default(),
         })
     }
 
     /// Replaces the clock (tests move time instead of sleeping).
     pub fn with_clock(mut self, clock: std::sync::Arc<dyn Clock>) -> AppCore {
         self.clock = clock;
+        self
+    }
+
+    /// Sets how the vault key is reached when a command does not say (the faces read it from
+    /// their environment with [`iris_config::env::key_source`]).
+    pub fn with_key_source(mut self, key_source: KeySource) -> AppCore {
+        self.key_source = key_source;
         self
     }
 
@@ -141,7 +168,8 @@ pub fn inference_devices() -> Vec<String> {
     ai::compiled_devices()
 }
 
-/// Everything a face does at start-up: resolve configuration, start logging, open the core.
+/// Everything a face does at start-up: resolve configuration, start logging, open the core
+/// with the key source the face read from its environment.
 /// On failure the error is returned for the face to show (the desktop shows it in the window,
 /// the CLI on stderr); logging may still be missing then, as the log dir may be the problem.
 pub fn start(
@@ -149,6 +177,7 @@ pub fn start(
     face: &str,
     mirror_stderr: bool,
     started: Instant,
+    key_source: KeySource,
 ) -> (Result<AppCore, ApiError>, Option<logging::LogGuard>) {
     let config = match Config::resolve(&args.sources()) {
         Ok(c) => c,
@@ -166,7 +195,10 @@ pub fn start(
         }
     };
     tracing::info!(version = VERSION, face, "starting");
-    (AppCore::open(config, started), Some(guard))
+    (
+        AppCore::open(config, started).map(|c| c.with_key_source(key_source)),
+        Some(guard),
+    )
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use iris_types::{
 use iris_vault::VaultError;
 
 use crate::AppCore;
+use crate::api_error;
 use crate::chart::{RESPONSIVENESS, age_on};
-use crate::vault::api_error;
 
 /// Reported eGFR codes (CKD-EPI 2021, CKD-EPI 2009, MDRD) and serum creatinine.
 const EGFR_CODES: [&str; 4] = ["98979-8", "62238-1", "33914-3", "48643-1"];
