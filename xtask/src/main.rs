@@ -1,8 +1,9 @@
 //! `cargo xtask <task>`: everything around the Rust build that a fresh Debian/Ubuntu machine needs.
 //!
 //! - `run`: install what is missing, build the UI and the desktop app, fetch the models, open Iris.
-//! - `test`: install what is missing, build the UI, fetch the models, check crate boundaries, and
-//!   run the whole test suite (unit, IPC wiring, CLI, end-to-end through the real window).
+//! - `test`: install what is missing, build the UI, fetch the models, check crate boundaries,
+//!   formatting and clippy (`-D warnings`), and run the whole test suite (unit, IPC wiring, CLI,
+//!   end-to-end through the real window).
 //! - `setup`, `build-ui`, `fetch-models`, `check-boundaries`, `screenshot`, `bench-startup`:
 //!   the steps on their own.
 
@@ -44,6 +45,8 @@ fn real_main() -> Result<()> {
             boundaries::check(&root)?;
             step("cargo fmt --check");
             cargo(&["fmt", "--all", "--check"])?;
+            step("cargo clippy (all host crates and targets, warnings are errors)");
+            cargo(&["clippy", "--all-targets", "--", "-D", "warnings"])?;
             step("cargo test (unit, IPC wiring, CLI, end-to-end, real-model inference)");
             // The real-model tests read the weights from where they were just fetched.
             let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -36,7 +36,7 @@ pub const TAURI_DRIVER_VERSION: &str = "2.1.0";
 pub fn ensure_all() -> Result<()> {
     ensure_apt_packages()?;
     ensure_wasm_target()?;
-    ensure_rustfmt()?;
+    ensure_rust_components()?;
     ensure_tauri_driver()?;
     Ok(())
 }
@@ -133,19 +133,22 @@ fn ensure_wasm_target() -> Result<()> {
     }
 }
 
-/// The test command checks formatting; minimal rustup profiles lack rustfmt.
-fn ensure_rustfmt() -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let ok = Command::new(cargo)
-        .args(["fmt", "--version"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ok {
-        return Ok(());
+/// The test command checks formatting and lints; minimal rustup profiles lack rustfmt and
+/// clippy.
+fn ensure_rust_components() -> Result<()> {
+    for (subcommand, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let ok = Command::new(cargo)
+            .args([subcommand, "--version"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        if !ok {
+            step(&format!("adding the {component} component"));
+            run_checked(Command::new("rustup").args(["component", "add", component]))?;
+        }
     }
-    step("adding the rustfmt component");
-    run_checked(Command::new("rustup").args(["component", "add", "rustfmt"]))
+    Ok(())
 }
 
 /// Whether `cargo install` has tauri-driver at the pinned version (it has no `--version` flag,

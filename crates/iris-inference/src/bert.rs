@@ -45,7 +45,7 @@ impl Shape {
             positions: n("max_position_embeddings").unwrap_or(512),
             types: n("type_vocab_size").unwrap_or(2),
         };
-        (s.heads > 0 && s.d % s.heads == 0).then_some(s)
+        (s.heads > 0 && s.d.is_multiple_of(s.heads)).then_some(s)
     }
 }
 

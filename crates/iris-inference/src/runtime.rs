@@ -315,7 +315,7 @@ fn mem_available() -> Option<u64> {
 }
 
 enum Loaded {
-    Embedder(Embedder),
+    Embedder(Box<Embedder>),
     Whisper(Box<Whisper>),
     Text(Box<TextModel>),
 }
@@ -444,11 +444,11 @@ fn load(inner: &Inner, name: &str, state: &Mutex<WorkerState>) -> Result<Loaded>
         .map(|m| m.task.clone())
         .map_err(|_| InferenceError::UnknownModel(name.to_string()))?;
     let loaded = match task.as_str() {
-        "embedding" => Loaded::Embedder(Embedder::load(
+        "embedding" => Loaded::Embedder(Box::new(Embedder::load(
             &inner.config.models_dir,
             name,
             &chosen.device,
-        )?),
+        )?)),
         "speech-to-text" => Loaded::Whisper(Box::new(Whisper::load(
             &inner.config.models_dir,
             &chosen.device,

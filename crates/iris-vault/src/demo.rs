@@ -49,7 +49,7 @@ const CITIES: [(&str, &str, &str); 4] = [
 
 /// Patient number `i` (stable across runs).
 pub fn patient(i: u32) -> PatientRecord {
-    let female = i % 2 == 0;
+    let female = i.is_multiple_of(2);
     let k = (i as usize / 2) % 8;
     let given = if female { GIVEN_F[k] } else { GIVEN_M[k] };
     let family = FAMILY[(i as usize * 7 + i as usize / 2 + 3) % FAMILY.len()];

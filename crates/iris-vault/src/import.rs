@@ -9,6 +9,9 @@
 
 use sqlx::Row;
 
+/// A record ready to insert: (id, patient id, kind, effective time, sealed body, source key).
+type PreparedRow = (String, String, &'static str, i64, Vec<u8>, Vec<u8>);
+
 use crate::audit::{NewEntry, Outcome};
 use crate::chart::Stored;
 use crate::crypto::Place;
@@ -299,7 +302,7 @@ impl Vault {
                     .ok_or(VaultError::invalid("patient", "batch_index")),
             }
         };
-        let prepared: Vec<(String, String, &'static str, i64, Vec<u8>, Vec<u8>)> = batch
+        let prepared: Vec<PreparedRow> = batch
             .records
             .iter()
             .zip(times)
