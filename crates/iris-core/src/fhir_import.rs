@@ -4,7 +4,7 @@
 use iris_types::{ApiError, PatientSummaryDto};
 
 use crate::AppCore;
-use crate::vault::api_error;
+use crate::api_error;
 
 /// Patients listed per page by `list_patients`.
 pub const LIST_PAGE: u32 = 10_000;

@@ -19,8 +19,8 @@ use iris_vault::import::{
 };
 
 use crate::AppCore;
+use crate::api_error;
 use crate::fhir_map::{self, Mapped};
-use crate::vault::api_error;
 
 /// Resources per batch (per transaction and audit entry) outside transaction bundles.
 pub const BATCH: usize = 10_000;
