@@ -5,21 +5,26 @@
 
 use std::ops::ControlFlow;
 
-use iris_fhir::{Item, NPatient, Normalized, export_bundle, normalize};
+use iris_fhir::{Item, Normalized, SourcedPatient, export_bundle, normalize};
+use iris_record::PatientRecord;
 use libfuzzer_sys::fuzz_target;
 
-fn patient() -> NPatient {
-    NPatient {
+fn patient() -> SourcedPatient {
+    SourcedPatient {
         source_id: Some("0b6b6d4e-4cc2-4d3a-a4a5-0c1d2e3f4a5b".into()),
         identifiers: vec![],
-        family: "F".into(),
-        given: vec![],
-        birth_date: "2000-01-01".into(),
-        sex: "unknown".into(),
-        mrn: None,
-        address: None,
-        phone: None,
-        email: None,
+        record: PatientRecord {
+            family: "F".into(),
+            given: vec![],
+            birth_date: "2000-01-01".into(),
+            sex: "unknown".into(),
+            // No MRN.
+            mrn: String::new(),
+            address: None,
+            phone: None,
+            email: None,
+            pregnancy: None,
+        },
         deceased: None,
         marital_status: None,
     }

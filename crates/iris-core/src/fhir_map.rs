@@ -1,16 +1,18 @@
-//! Between iris-fhir and the vault: the reader thread's adapter, and normalized FHIR resources
-//! mapped onto vault records (and back, for export).
+//! Between iris-fhir and the vault: the reader thread's adapter, and what the import adds to
+//! a normalized resource (its source, the vault's checks, the quarantine reasons, patient
+//! lookups), and a vault export handed to iris-fhir's writer. iris-fhir normalizes into the
+//! record types the vault stores, so nothing is copied field by field here.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use iris_fhir::normalize::{Normalized, ObsValue as FhirValue};
+use iris_fhir::normalize::{
+    AllergyExtra, ConditionExtra, Normalized, ObservationExtra, ProcedureExtra, Sourced,
+    SourcedPatient,
+};
 use iris_fhir::read::{BundleType, Item};
 use iris_fhir::reference::Reference;
-use iris_record::{
-    Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
-    Observation, PatientRecord, Procedure, Record,
-};
+use iris_record::{PatientRecord, Record};
 
 use crate::import_pipeline::Event;
 
@@ -365,28 +367,17 @@ pub(crate) fn map(
     let resource_type = resource_type.to_string();
     let id = id.map(str::to_string);
     let source = source_of(&resource_type, id.as_deref(), json);
-    let subject_of = |r: &Reference| r.to_fhir();
-    let mut records = Vec::new();
-    let subject = match normalized {
+    let today = || iris_record::Date::from_unix_ms(now);
+    let one =
+        |subject: Reference, record: Record| (subject.to_fhir(), vec![(source.clone(), record)]);
+    let (subject, mut records) = match normalized {
         Normalized::Patient(p) => {
-            let record = PatientRecord {
-                family: p.family,
-                given: p.given,
-                birth_date: p.birth_date,
-                sex: p.sex,
-                mrn: p.mrn.unwrap_or_else(|| source.clone()),
-                address: p.address.map(|a| Address {
-                    lines: a.lines,
-                    city: a.city,
-                    state: a.state,
-                    postal_code: a.postal_code,
-                    country: a.country,
-                }),
-                phone: p.phone,
-                email: p.email,
-                pregnancy: None,
-            };
-            if let Err(e) = record.validate(iris_record::Date::from_unix_ms(now)) {
+            let mut record = p.record;
+            // No identifier: the source names the patient.
+            if record.mrn.is_empty() {
+                record.mrn = source.clone();
+            }
+            if let Err(e) = record.validate(today()) {
                 return Err(vault_reason(&resource_type, e));
             }
             return Ok(Mapped::Patient {
@@ -399,128 +390,43 @@ pub(crate) fn map(
         Normalized::Observation(list) => {
             let subject = list
                 .first()
-                .map(|o| subject_of(&o.subject))
+                .map(|o| o.subject.to_fhir())
                 .unwrap_or_default();
             let n = list.len();
-            for o in list {
-                let src = if n > 1 {
-                    format!("{source}#{}", o.code)
-                } else {
-                    source.clone()
-                };
-                records.push((
-                    src,
-                    Record::Observation(Observation {
-                        code: o.code,
-                        display: o.display,
-                        category: o.category,
-                        value: match o.value {
-                            FhirValue::Quantity { value, unit } => {
-                                ObsValue::Quantity { value, unit }
-                            }
-                            FhirValue::Text { text } => ObsValue::Text { text },
-                        },
-                        reference_low: o.reference_low,
-                        reference_high: o.reference_high,
-                        effective_at: o.effective_at,
-                        interpretation: o.interpretation,
-                    }),
-                ));
-            }
-            subject
+            let records = list
+                .into_iter()
+                .map(|o| {
+                    let src = if n > 1 {
+                        format!("{source}#{}", o.record.code)
+                    } else {
+                        source.clone()
+                    };
+                    (src, Record::Observation(o.record))
+                })
+                .collect();
+            (subject, records)
         }
-        Normalized::Condition(c) => {
-            records.push((
-                source.clone(),
-                Record::Condition(Condition {
-                    system: c.system,
-                    code: c.code,
-                    display: c.display,
-                    onset: c.onset,
-                    clinical_status: c.clinical_status,
-                }),
-            ));
-            subject_of(&c.subject)
-        }
-        Normalized::Medication(m) => {
-            records.push((
-                source.clone(),
-                Record::Medication(MedicationStatement {
-                    code: m.code,
-                    display: m.display,
-                    dose_value: m.dose_value,
-                    dose_unit: m.dose_unit,
-                    route: m.route,
-                    frequency: m.frequency,
-                    status: m.status,
-                    start: m.start,
-                    end: m.end,
-                    safety_override: None,
-                }),
-            ));
-            subject_of(&m.subject)
-        }
+        Normalized::Condition(c) => one(c.subject, Record::Condition(c.record)),
+        Normalized::Medication(m) => one(m.subject, Record::Medication(m.record)),
         Normalized::Allergy(a) => {
-            records.push((
-                source.clone(),
-                Record::Allergy(AllergyIntolerance {
-                    system: a.system,
-                    code: a.code,
-                    display: a.display,
-                    reaction: a.reaction,
-                    criticality: a.criticality,
-                    // Not given: recorded in Iris on the day of the import.
-                    recorded: a
-                        .recorded
-                        .unwrap_or_else(|| iris_record::Date::from_unix_ms(now).to_string()),
-                }),
-            ));
-            subject_of(&a.subject)
+            let mut record = a.record;
+            // Not given: recorded in Iris on the day of the import.
+            if record.recorded.is_empty() {
+                record.recorded = today().to_string();
+            }
+            one(a.subject, Record::Allergy(record))
         }
-        Normalized::Encounter(e) => {
-            records.push((
-                source.clone(),
-                Record::Encounter(Encounter {
-                    class: e.class,
-                    status: e.status,
-                    start: e.start,
-                    end: e.end,
-                    reason: e.reason,
-                }),
-            ));
-            subject_of(&e.subject)
-        }
+        Normalized::Encounter(e) => one(e.subject, Record::Encounter(e.record)),
         Normalized::Procedure(p) => {
-            let Some(performed_at) = p.performed_at else {
+            if !p.extra.performed {
                 return Err((
                     ".performed".into(),
                     "Procedure.performed[x]: required (a date or period)".into(),
                 ));
-            };
-            records.push((
-                source.clone(),
-                Record::Procedure(Procedure {
-                    system: p.system,
-                    code: p.code,
-                    display: p.display,
-                    performed_at,
-                    status: p.status,
-                }),
-            ));
-            subject_of(&p.subject)
+            }
+            one(p.subject, Record::Procedure(p.record))
         }
-        Normalized::Immunization(i) => {
-            records.push((
-                source.clone(),
-                Record::Immunization(Immunization {
-                    code: i.code,
-                    display: i.display,
-                    date: i.occurrence,
-                    status: i.status,
-                }),
-            ));
-            subject_of(&i.subject)
-        }
+        Normalized::Immunization(i) => one(i.subject, Record::Immunization(i.record)),
         Normalized::Other {
             resource_type,
             patient,
@@ -537,7 +443,7 @@ pub(crate) fn map(
             return Ok(Mapped::Raw {
                 resource_type,
                 source,
-                subject: patient.as_ref().map(subject_of),
+                subject: patient.as_ref().map(Reference::to_fhir),
                 json: json.to_vec(),
             });
         }
@@ -565,32 +471,17 @@ fn vault_reason(resource_type: &str, fields: Vec<iris_record::FieldError>) -> (S
     }
 }
 
-/// A vault export as the normalized items iris-fhir writes (ids are Iris ids).
-pub(crate) fn to_fhir(
-    x: &iris_vault::import::PatientExport,
-) -> (iris_fhir::NPatient, Vec<Normalized>) {
-    let p = &x.patient;
+/// A vault export as the items iris-fhir writes (ids are Iris ids; nothing beyond the stored
+/// records, so no FHIR extras).
+pub(crate) fn to_fhir(x: &iris_vault::import::PatientExport) -> (SourcedPatient, Vec<Normalized>) {
     let mut identifiers = x.identifiers.clone();
     if identifiers.is_empty() {
-        identifiers.push((String::new(), p.mrn.clone()));
+        identifiers.push((String::new(), x.patient.mrn.clone()));
     }
-    let patient = iris_fhir::NPatient {
+    let patient = SourcedPatient {
         source_id: Some(x.id.clone()),
         identifiers,
-        family: p.family.clone(),
-        given: p.given.clone(),
-        birth_date: p.birth_date.clone(),
-        sex: p.sex.clone(),
-        mrn: Some(p.mrn.clone()),
-        address: p.address.as_ref().map(|a| iris_fhir::NAddress {
-            lines: a.lines.clone(),
-            city: a.city.clone(),
-            state: a.state.clone(),
-            postal_code: a.postal_code.clone(),
-            country: a.country.clone(),
-        }),
-        phone: p.phone.clone(),
-        email: p.email.clone(),
+        record: x.patient.clone(),
         deceased: None,
         marital_status: None,
     };
@@ -598,105 +489,37 @@ pub(crate) fn to_fhir(
         resource_type: "Patient".into(),
         id: x.id.clone(),
     };
+    fn sourced<T, X>(id: &str, subject: &Reference, record: T, extra: X) -> Sourced<T, X> {
+        Sourced {
+            source_id: Some(id.to_string()),
+            identifiers: Vec::new(),
+            subject: subject.clone(),
+            encounter: None,
+            record,
+            extra,
+        }
+    }
     let items = x
         .records
         .iter()
         .map(|r| {
-            let source_id = Some(r.id.clone());
-            let subject = subject.clone();
-            match &r.record {
-                Record::Observation(o) => Normalized::Observation(vec![iris_fhir::NObservation {
-                    source_id,
-                    identifiers: Vec::new(),
-                    subject,
-                    encounter: None,
-                    code: o.code.clone(),
-                    display: o.display.clone(),
-                    category: o.category.clone(),
-                    value: match &o.value {
-                        ObsValue::Quantity { value, unit } => FhirValue::Quantity {
-                            value: *value,
-                            unit: unit.clone(),
-                        },
-                        ObsValue::Text { text } => FhirValue::Text { text: text.clone() },
-                    },
-                    reference_low: o.reference_low,
-                    reference_high: o.reference_high,
-                    effective_at: o.effective_at,
-                    interpretation: o.interpretation.clone(),
-                    panel: None,
-                }]),
-                Record::Condition(c) => Normalized::Condition(iris_fhir::NCondition {
-                    source_id,
-                    identifiers: Vec::new(),
-                    subject,
-                    encounter: None,
-                    system: c.system.clone(),
-                    code: c.code.clone(),
-                    display: c.display.clone(),
-                    onset: c.onset.clone(),
-                    clinical_status: c.clinical_status.clone(),
-                    abatement: None,
-                }),
-                Record::Medication(m) => Normalized::Medication(iris_fhir::NMedication {
-                    source_id,
-                    identifiers: Vec::new(),
-                    subject,
-                    encounter: None,
-                    code: m.code.clone(),
-                    display: m.display.clone(),
-                    dose_value: m.dose_value,
-                    dose_unit: m.dose_unit.clone(),
-                    route: m.route.clone(),
-                    frequency: m.frequency.clone(),
-                    status: m.status.clone(),
-                    start: m.start.clone(),
-                    end: m.end.clone(),
-                }),
-                Record::Allergy(a) => Normalized::Allergy(iris_fhir::NAllergy {
-                    source_id,
-                    identifiers: Vec::new(),
-                    subject,
-                    encounter: None,
-                    system: a.system.clone(),
-                    code: a.code.clone(),
-                    display: a.display.clone(),
-                    reaction: a.reaction.clone(),
-                    criticality: a.criticality.clone(),
-                    recorded: Some(a.recorded.clone()),
-                    clinical_status: None,
-                }),
-                Record::Encounter(e) => Normalized::Encounter(iris_fhir::NEncounter {
-                    source_id,
-                    identifiers: Vec::new(),
-                    subject,
-                    class: e.class.clone(),
-                    status: e.status.clone(),
-                    start: e.start,
-                    end: e.end,
-                    reason: e.reason.clone(),
-                }),
-                Record::Procedure(p) => Normalized::Procedure(iris_fhir::NProcedure {
-                    source_id,
-                    identifiers: Vec::new(),
-                    subject,
-                    encounter: None,
-                    system: p.system.clone(),
-                    code: p.code.clone(),
-                    display: p.display.clone(),
-                    performed_at: Some(p.performed_at),
-                    status: p.status.clone(),
-                }),
-                Record::Immunization(i) => Normalized::Immunization(iris_fhir::NImmunization {
-                    source_id,
-                    identifiers: Vec::new(),
-                    subject,
-                    encounter: None,
-                    code: i.code.clone(),
-                    display: i.display.clone(),
-                    occurrence: i.date.clone(),
-                    status: i.status.clone(),
-                }),
+            let (id, s) = (r.id.as_str(), &subject);
+            match r.record.clone() {
+                Record::Observation(o) => {
+                    Normalized::Observation(vec![sourced(id, s, o, ObservationExtra::default())])
+                }
+                Record::Condition(c) => {
+                    Normalized::Condition(sourced(id, s, c, ConditionExtra::default()))
+                }
+                Record::Medication(m) => Normalized::Medication(sourced(id, s, m, ())),
+                Record::Allergy(a) => {
+                    Normalized::Allergy(sourced(id, s, a, AllergyExtra::default()))
+                }
+                Record::Encounter(e) => Normalized::Encounter(sourced(id, s, e, ())),
+                Record::Procedure(p) => {
+                    Normalized::Procedure(sourced(id, s, p, ProcedureExtra { performed: true }))
+                }
+                Record::Immunization(i) => Normalized::Immunization(sourced(id, s, i, ())),
             }
         })
         .collect();

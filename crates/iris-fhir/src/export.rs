@@ -1,7 +1,9 @@
-//! Writing normalized records back as a FHIR R4 `collection` Bundle.
+//! Writing records back as a FHIR R4 `collection` Bundle.
 //!
-//! The inverse of [`crate::normalize()`]: `normalize` of every resource written here gives back
-//! the item it was written from (see the round-trip tests), given that
+//! The inverse of [`crate::normalize()`], from the same types ([`SourcedPatient`] and the
+//! [`Normalized`] items, i.e. `iris_record` records with their FHIR wrapper): `normalize` of
+//! every resource written here gives back the item it was written from (see the round-trip
+//! tests), given that
 //! - ids are the items' `source_id`s (the caller puts the Iris record ids there) and the
 //!   patient's id is `patient_id`; an item without one gets a UUID derived from the patient
 //!   id and its position;
@@ -10,12 +12,16 @@
 //! - a medication is written as a MedicationStatement, whatever it was read from;
 //! - [`Normalized::Other`] items carry no content and are not written.
 
+use iris_record::{
+    AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
+    Observation, Procedure,
+};
 use serde_json::{Map, Value, json};
 
 use crate::codes::*;
 use crate::normalize::{
-    Deceased, NAllergy, NCondition, NEncounter, NImmunization, NMedication, NObservation, NPatient,
-    NProcedure, Normalized, ObsValue, ROUTES,
+    AllergyExtra, ConditionExtra, Deceased, Normalized, ObservationExtra, ProcedureExtra, ROUTES,
+    Sourced, SourcedPatient,
 };
 use crate::reference::{Reference, is_uuid};
 use crate::time::format_ms;
@@ -154,8 +160,9 @@ impl Writer {
         m
     }
 
-    fn encounter(&self, e: &NEncounter, id: &str) -> Value {
-        let mut m = self.base("Encounter", id, &e.identifiers, "subject", "", None);
+    fn encounter(&self, x: &Sourced<Encounter>, id: &str) -> Value {
+        let mut m = self.base("Encounter", id, &x.identifiers, "subject", "", None);
+        let e = &x.record;
         m.insert("status".into(), s(&e.status));
         m.insert(
             "class".into(),
@@ -173,11 +180,11 @@ impl Writer {
         Value::Object(m)
     }
 
-    fn observation(&self, obs: &[NObservation], id: &str) -> Vec<Value> {
+    fn observation(&self, obs: &[Sourced<Observation, ObservationExtra>], id: &str) -> Vec<Value> {
         let Some(first) = obs.first() else {
             return Vec::new();
         };
-        let value_members = |m: &mut Map<String, Value>, o: &NObservation| {
+        let value_members = |m: &mut Map<String, Value>, o: &Observation| {
             match &o.value {
                 ObsValue::Quantity { value, unit } => {
                     m.insert("valueQuantity".into(), quantity(*value, unit));
@@ -207,15 +214,16 @@ impl Writer {
                 );
             }
         };
-        let header = |o: &NObservation, id: &str, code: Value| {
+        let header = |x: &Sourced<Observation, ObservationExtra>, id: &str, code: Value| {
             let mut m = self.base(
                 "Observation",
                 id,
-                &o.identifiers,
+                &x.identifiers,
                 "subject",
                 "encounter",
-                o.encounter.as_ref(),
+                x.encounter.as_ref(),
             );
+            let o = &x.record;
             m.insert("status".into(), s("final"));
             m.insert(
                 "category".into(),
@@ -225,7 +233,7 @@ impl Writer {
             m.insert("effectiveDateTime".into(), s(&format_ms(o.effective_at)));
             m
         };
-        match &first.panel {
+        match &first.extra.panel {
             Some(panel) => {
                 let display = PANELS
                     .iter()
@@ -234,7 +242,8 @@ impl Writer {
                 let mut m = header(first, id, concept(LOINC, panel, display));
                 let comps: Vec<Value> = obs
                     .iter()
-                    .map(|o| {
+                    .map(|x| {
+                        let o = &x.record;
                         let mut c = Map::new();
                         c.insert("code".into(), concept(LOINC, &o.code, &o.display));
                         value_members(&mut c, o);
@@ -247,13 +256,14 @@ impl Writer {
             None => obs
                 .iter()
                 .enumerate()
-                .map(|(k, o)| {
+                .map(|(k, x)| {
                     let oid = if k == 0 {
                         id.to_string()
                     } else {
                         derived_id(id, k)
                     };
-                    let mut m = header(o, &oid, concept(LOINC, &o.code, &o.display));
+                    let o = &x.record;
+                    let mut m = header(x, &oid, concept(LOINC, &o.code, &o.display));
                     value_members(&mut m, o);
                     Value::Object(m)
                 })
@@ -261,15 +271,16 @@ impl Writer {
         }
     }
 
-    fn condition(&self, c: &NCondition, id: &str) -> Value {
+    fn condition(&self, x: &Sourced<Condition, ConditionExtra>, id: &str) -> Value {
         let mut m = self.base(
             "Condition",
             id,
-            &c.identifiers,
+            &x.identifiers,
             "subject",
             "encounter",
-            c.encounter.as_ref(),
+            x.encounter.as_ref(),
         );
+        let c = &x.record;
         m.insert(
             "clinicalStatus".into(),
             concept(CONDITION_CLINICAL, &c.clinical_status, ""),
@@ -278,21 +289,22 @@ impl Writer {
         if let Some(o) = &c.onset {
             m.insert("onsetDateTime".into(), s(o));
         }
-        if let Some(a) = &c.abatement {
+        if let Some(a) = &x.extra.abatement {
             m.insert("abatementDateTime".into(), s(a));
         }
         Value::Object(m)
     }
 
-    fn medication(&self, x: &NMedication, id: &str) -> Value {
+    fn medication(&self, w: &Sourced<MedicationStatement>, id: &str) -> Value {
         let mut m = self.base(
             "MedicationStatement",
             id,
-            &x.identifiers,
+            &w.identifiers,
             "subject",
             "context",
-            x.encounter.as_ref(),
+            w.encounter.as_ref(),
         );
+        let x = &w.record;
         m.insert("status".into(), s(&x.status));
         let med = if x.code.is_empty() {
             json!({ "text": x.display })
@@ -330,21 +342,22 @@ impl Writer {
         Value::Object(m)
     }
 
-    fn allergy(&self, a: &NAllergy, id: &str) -> Value {
+    fn allergy(&self, x: &Sourced<AllergyIntolerance, AllergyExtra>, id: &str) -> Value {
         let mut m = self.base(
             "AllergyIntolerance",
             id,
-            &a.identifiers,
+            &x.identifiers,
             "patient",
             "encounter",
-            a.encounter.as_ref(),
+            x.encounter.as_ref(),
         );
-        if let Some(c) = &a.clinical_status {
+        let a = &x.record;
+        if let Some(c) = &x.extra.clinical_status {
             m.insert("clinicalStatus".into(), concept(ALLERGY_CLINICAL, c, ""));
         }
         m.insert("criticality".into(), s(&a.criticality));
         m.insert("code".into(), concept(&a.system, &a.code, &a.display));
-        if let Some(r) = &a.recorded {
+        if let Some(r) = x.recorded() {
             m.insert("recordedDate".into(), s(r));
         }
         if let Some(r) = &a.reaction {
@@ -356,47 +369,50 @@ impl Writer {
         Value::Object(m)
     }
 
-    fn procedure(&self, p: &NProcedure, id: &str) -> Value {
+    fn procedure(&self, x: &Sourced<Procedure, ProcedureExtra>, id: &str) -> Value {
         let mut m = self.base(
             "Procedure",
             id,
-            &p.identifiers,
+            &x.identifiers,
             "subject",
             "encounter",
-            p.encounter.as_ref(),
+            x.encounter.as_ref(),
         );
+        let p = &x.record;
         m.insert("status".into(), s(&p.status));
         m.insert("code".into(), concept(&p.system, &p.code, &p.display));
-        if let Some(t) = p.performed_at {
+        if let Some(t) = x.performed_at() {
             m.insert("performedDateTime".into(), s(&format_ms(t)));
         }
         Value::Object(m)
     }
 
-    fn immunization(&self, i: &NImmunization, id: &str) -> Value {
+    fn immunization(&self, x: &Sourced<Immunization>, id: &str) -> Value {
         let mut m = self.base(
             "Immunization",
             id,
-            &i.identifiers,
+            &x.identifiers,
             "patient",
             "encounter",
-            i.encounter.as_ref(),
+            x.encounter.as_ref(),
         );
+        let i = &x.record;
         m.insert("status".into(), s(&i.status));
         m.insert("vaccineCode".into(), concept(CVX, &i.code, &i.display));
-        m.insert("occurrenceDateTime".into(), s(&i.occurrence));
+        m.insert("occurrenceDateTime".into(), s(&i.date));
         Value::Object(m)
     }
 }
 
-/// The Patient resource for `p` with id `patient_id`.
-pub fn patient_resource(p: &NPatient, patient_id: &str) -> Value {
+/// The Patient resource for `x` with id `patient_id`.
+pub fn patient_resource(x: &SourcedPatient, patient_id: &str) -> Value {
     let mut m = Map::new();
     m.insert("resourceType".into(), s("Patient"));
     m.insert("id".into(), s(patient_id));
-    if let Some(v) = identifiers(&p.identifiers, p.mrn.as_deref()) {
+    if let Some(v) = identifiers(&x.identifiers, x.mrn()) {
         m.insert("identifier".into(), v);
     }
+    let p = &x.record;
     let mut name = Map::new();
     name.insert("use".into(), s("official"));
     name.insert("family".into(), s(&p.family));
@@ -416,7 +432,7 @@ pub fn patient_resource(p: &NPatient, patient_id: &str) -> Value {
     }
     m.insert("gender".into(), s(&p.sex));
     m.insert("birthDate".into(), s(&p.birth_date));
-    match p.deceased {
+    match x.deceased {
         Some(Deceased::Flag(b)) => {
             m.insert("deceasedBoolean".into(), Value::Bool(b));
         }
@@ -443,7 +459,7 @@ pub fn patient_resource(p: &NPatient, patient_id: &str) -> Value {
         }
         m.insert("address".into(), json!([am]));
     }
-    if let Some(ms) = &p.marital_status {
+    if let Some(ms) = &x.marital_status {
         let v = if MARITAL.contains(&ms.as_str()) {
             json!({ "coding": [{ "system": V3_MARITAL_STATUS, "code": ms }] })
         } else {
@@ -455,7 +471,7 @@ pub fn patient_resource(p: &NPatient, patient_id: &str) -> Value {
 }
 
 /// A `collection` Bundle with the patient and every clinical item (see the module docs).
-pub fn export_bundle(patient: &NPatient, patient_id: &str, items: &[Normalized]) -> Value {
+pub fn export_bundle(patient: &SourcedPatient, patient_id: &str, items: &[Normalized]) -> Value {
     let ids: Vec<String> = items
         .iter()
         .enumerate()

@@ -1,6 +1,6 @@
 //! FHIR R4 for Iris: streaming readers (Bundle and NDJSON), validation, normalization into
-//! plain structs, export back to a Bundle, and a synthetic-patient generator. Pure library
-//! code: no database, no vault, no network.
+//! the record model of Iris (`iris_record`), export back to a Bundle, and a synthetic-patient
+//! generator. Pure library code: no database, no vault, no network.
 //!
 //! # Models
 //!
@@ -10,6 +10,27 @@
 //! and elements this crate does not model survive byte for byte; [`model`] holds the typed
 //! subset, in which every element is a [`model::Field`] that records a wrong JSON type instead
 //! of failing the whole resource.
+//!
+//! # Normalized values
+//!
+//! One record model: a resource normalizes into the `iris_record` type the vault stores
+//! (`Observation`, `Condition`, `MedicationStatement`, `AllergyIntolerance`, `Encounter`,
+//! `Procedure`, `Immunization`, `PatientRecord`), and [`export_bundle`] writes from the same
+//! types. What FHIR knows beyond the stored record travels around it:
+//!
+//! - [`Sourced<T, X>`](Sourced): the record (`record`), the resource's `source_id`, its
+//!   `identifiers`, the `subject` (patient) and `encounter` references, and `extra`, what a
+//!   kind knows beyond those: [`ObservationExtra`] (the panel a component came from),
+//!   [`ConditionExtra`] (the abatement date), [`AllergyExtra`] (the clinical status),
+//!   [`ProcedureExtra`] (whether a performed time was given); `()` for the others.
+//! - [`SourcedPatient`]: a `PatientRecord` with the resource id, every identifier,
+//!   `deceased[x]` and the marital status.
+//!
+//! The vault does not store the extras today. Where FHIR may omit what the record requires,
+//! the record holds a value its own check refuses and an accessor says it is absent: an empty
+//! MRN ([`SourcedPatient::mrn`]), an empty allergy `recorded` date ([`Sourced::recorded`]), a
+//! procedure without a performed time ([`Sourced::performed_at`]). The importer fills or
+//! quarantines those.
 //!
 //! # Pipeline
 //!
@@ -60,11 +81,17 @@
 //! - Encounter class: `AMB`, `EMER`, `IMP`, `HH` and their v3 relatives (`VR`, `PRENC`, `FLD` →
 //!   AMB; `ACUTE`, `NONAC`, `SS`, `OBSENC` → IMP) and Synthea's words (`ambulatory`, `wellness`,
 //!   `outpatient`, `urgentcare` → AMB, `emergency` → EMER, `inpatient` → IMP, `home` → HH).
-//!   Status: `arrived`, `triaged`, `onleave` → `in-progress`.
+//!   Status: `arrived`, `triaged`, `onleave` → `in-progress`. Reason: `reasonCode[0]` text or
+//!   display, else `type[0]`'s, else empty.
+//! - Patient: the home address, else the first; phone and email from `telecom`.
+//! - Allergy reaction: the manifestations of every reaction, joined with `; `; recorded:
+//!   `recordedDate`, else `onsetDateTime`.
 //! - Observation interpretation: N, L, H, LL, HH, A (HU → HH, LU → LL, AA → A; others dropped).
-//!   Reference range: `referenceRange[0]`; a range in another unit than the value is an issue.
-//! - Components (blood pressure 85354-9 → 8480-6 and 8462-4): one [`NObservation`] each, with
-//!   `panel` set to the panel's code.
+//!   Reference range: `referenceRange[0]` low/high values, in the value's unit (a range in
+//!   another unit than the value is an issue). Value unit: `valueQuantity.code`, else `.unit`;
+//!   `1` for a `valueInteger`.
+//! - Components (blood pressure 85354-9 → 8480-6 and 8462-4): one observation each, with
+//!   [`ObservationExtra::panel`] set to the panel's code.
 //! - Dates (`YYYY-MM-DD`) are the calendar date as written; times (Unix ms) apply the offset.
 
 pub mod codes;
@@ -78,8 +105,8 @@ pub mod time;
 
 pub use export::{export_bundle, patient_resource};
 pub use normalize::{
-    Deceased, Issue, NAddress, NAllergy, NCondition, NEncounter, NImmunization, NMedication,
-    NObservation, NPatient, NProcedure, Normalized, ObsValue, normalize, normalize_value,
+    AllergyExtra, ConditionExtra, Deceased, Issue, Normalized, ObservationExtra, ProcedureExtra,
+    Sourced, SourcedPatient, normalize, normalize_value,
 };
 pub use read::{
     BundleType, Entry, Item, ReadError, ReadErrorKind, Request, Summary, read_bundle, read_json,

@@ -1,7 +1,13 @@
-//! Validation and normalization of single resources into plain structs.
+//! Validation and normalization of single resources into the record model of Iris
+//! (`iris_record`), each wrapped with what FHIR says around it ([`Sourced`],
+//! [`SourcedPatient`]).
 //!
 //! See the crate documentation for what each type requires and how values are mapped.
 
+use iris_record::{
+    Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
+    Observation, PatientRecord, Procedure,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::*;
@@ -34,16 +40,6 @@ impl Issue {
     }
 }
 
-/// `Patient.address` (the home address, else the first).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct NAddress {
-    pub lines: Vec<String>,
-    pub city: String,
-    pub state: String,
-    pub postal_code: String,
-    pub country: String,
-}
-
 /// `Patient.deceased[x]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -53,189 +49,116 @@ pub enum Deceased {
     At(i64),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NPatient {
+/// A clinical record as FHIR carries it: the record itself, in the one record model of Iris
+/// (`iris_record`), and what the resource says around it. None of the wrapper is part of the
+/// stored record: the vault keys an imported record by its source and files it under the
+/// patient it resolves `subject` to, and keeps neither identifiers nor encounter links today.
+/// `extra` is what a kind knows beyond that ([`ObservationExtra`], [`ConditionExtra`],
+/// [`AllergyExtra`], [`ProcedureExtra`]; `()` for encounters, medications and immunizations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sourced<T, X = ()> {
+    /// The resource's `id` (on export: the Iris record id).
     pub source_id: Option<String>,
-    /// Every identifier with a value, as `(system, value)` (`system` empty when absent): MRN,
-    /// SSN, driver's licence, passport, insurance numbers … all of them.
+    /// Every identifier with a value, as `(system, value)` (`system` empty when absent).
     pub identifiers: Vec<(String, String)>,
-    pub family: String,
-    pub given: Vec<String>,
-    /// `YYYY-MM-DD`.
-    pub birth_date: String,
-    /// male | female | other | unknown
-    pub sex: String,
-    /// The identifier typed `MR` (v2-0203), else the first identifier's value.
-    pub mrn: Option<String>,
-    pub address: Option<NAddress>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub deceased: Option<Deceased>,
-    /// v3 MaritalStatus code (or the text when there is no coding).
-    pub marital_status: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NEncounter {
-    pub source_id: Option<String>,
-    pub identifiers: Vec<(String, String)>,
+    /// The patient: `subject`, or `patient` (AllergyIntolerance, Immunization).
     pub subject: Reference,
-    /// AMB | EMER | IMP | HH
-    pub class: String,
-    /// planned | in-progress | finished | cancelled
-    pub status: String,
-    /// Unix ms.
-    pub start: i64,
-    pub end: Option<i64>,
-    /// `reasonCode[0]` text or display, else `type[0]` text or display, else empty.
-    pub reason: String,
-}
-
-/// An observation's value, as the vault stores it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ObsValue {
-    /// `unit` is the UCUM code (`valueQuantity.code`, else `.unit`; `1` for a bare integer).
-    Quantity {
-        value: f64,
-        unit: String,
-    },
-    Text {
-        text: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NObservation {
-    pub source_id: Option<String>,
-    pub identifiers: Vec<(String, String)>,
-    pub subject: Reference,
+    /// `encounter` (`context` of a MedicationStatement); always `None` for an Encounter.
     pub encounter: Option<Reference>,
-    /// LOINC.
-    pub code: String,
-    pub display: String,
-    /// vital-signs | laboratory | survey | social-history | exam
-    pub category: String,
-    pub value: ObsValue,
-    /// `referenceRange[0].low/high.value`, in the value's unit.
-    pub reference_low: Option<f64>,
-    pub reference_high: Option<f64>,
-    /// Unix ms.
-    pub effective_at: i64,
-    /// N | L | H | LL | HH | A
-    pub interpretation: Option<String>,
-    /// The LOINC code of the panel this value was a component of (`85354-9` for the
-    /// systolic and diastolic values of a blood-pressure panel).
+    pub record: T,
+    pub extra: X,
+}
+
+/// What an Observation says beyond [`Observation`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObservationExtra {
+    /// The LOINC code of the panel this value was a component of (`85354-9` for the systolic
+    /// and diastolic values of a blood-pressure panel). Not stored: the vault keeps each
+    /// component as an observation of its own (its source says which panel it came from).
     pub panel: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NCondition {
-    pub source_id: Option<String>,
-    pub identifiers: Vec<(String, String)>,
-    pub subject: Reference,
-    pub encounter: Option<Reference>,
-    /// [`ICD10CM`] or [`SNOMED`].
-    pub system: String,
-    pub code: String,
-    pub display: String,
-    /// `YYYY-MM-DD`.
-    pub onset: Option<String>,
-    /// active | recurrence | relapse | inactive | remission | resolved
-    pub clinical_status: String,
-    /// `YYYY-MM-DD`.
+/// What a Condition says beyond [`Condition`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConditionExtra {
+    /// `abatementDateTime` as `YYYY-MM-DD`. Not stored: the vault keeps the clinical status
+    /// (`resolved` when abated without one), not when it ended.
     pub abatement: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NMedication {
-    pub source_id: Option<String>,
-    pub identifiers: Vec<(String, String)>,
-    pub subject: Reference,
-    pub encounter: Option<Reference>,
-    /// RxNorm; empty for a medication given by text only.
-    pub code: String,
-    pub display: String,
-    pub dose_value: Option<f64>,
-    /// UCUM (`doseQuantity.code`, else `.unit`, else `1` for a bare number).
-    pub dose_unit: Option<String>,
-    /// oral | sublingual | intravenous | intramuscular | subcutaneous | inhalation | topical |
-    /// transdermal | rectal | nasal | ophthalmic | otic | other
-    pub route: String,
-    pub frequency: String,
-    /// active | completed | intended | stopped | on-hold | unknown | not-taken
-    pub status: String,
-    /// `YYYY-MM-DD`.
-    pub start: Option<String>,
-    pub end: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NAllergy {
-    pub source_id: Option<String>,
-    pub identifiers: Vec<(String, String)>,
-    pub subject: Reference,
-    pub encounter: Option<Reference>,
-    /// [`RXNORM`] or [`SNOMED`].
-    pub system: String,
-    pub code: String,
-    pub display: String,
-    /// The manifestations of every reaction, joined with `; `.
-    pub reaction: Option<String>,
-    /// low | high | unable-to-assess
-    pub criticality: String,
-    /// `YYYY-MM-DD`: `recordedDate`, else `onsetDateTime`.
-    pub recorded: Option<String>,
-    /// active | inactive | resolved
+/// What an AllergyIntolerance says beyond [`AllergyIntolerance`]. Its `record.recorded` is
+/// `recordedDate`, else `onsetDateTime` (`YYYY-MM-DD`), and empty when neither gives a full
+/// date ([`Sourced::recorded`]); the importer then records it on the day of the import.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AllergyExtra {
+    /// active | inactive | resolved. Not stored: the vault lists allergies without a status.
     pub clinical_status: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NProcedure {
-    pub source_id: Option<String>,
-    pub identifiers: Vec<(String, String)>,
-    pub subject: Reference,
-    pub encounter: Option<Reference>,
-    /// [`SNOMED`] or [`CPT`].
-    pub system: String,
-    pub code: String,
-    pub display: String,
-    /// Unix ms.
-    pub performed_at: Option<i64>,
-    /// preparation | in-progress | not-done | on-hold | stopped | completed | unknown
-    pub status: String,
+/// What a Procedure says beyond [`Procedure`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureExtra {
+    /// Whether `performed[x]` gave a time. FHIR may leave it out; the vault requires it (the
+    /// importer quarantines a procedure without one). When false, `record.performed_at` is
+    /// [`i64::MIN`], which the record's own check refuses ([`Sourced::performed_at`]).
+    pub performed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NImmunization {
+/// A Patient resource: the identifying record and what FHIR says beyond it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcedPatient {
+    /// The resource's `id` (on export: the Iris patient id).
     pub source_id: Option<String>,
+    /// Every identifier with a value, as `(system, value)` (`system` empty when absent): MRN,
+    /// SSN, driver's licence, passport, insurance numbers … all of them (the vault stores
+    /// them next to the record).
     pub identifiers: Vec<(String, String)>,
-    pub subject: Reference,
-    pub encounter: Option<Reference>,
-    /// CVX.
-    pub code: String,
-    pub display: String,
-    /// `YYYY-MM-DD`.
-    pub occurrence: String,
-    /// completed | not-done
-    pub status: String,
+    /// `mrn` is the identifier typed `MR` (v2-0203), else the first identifier's value, and
+    /// empty when there is none ([`SourcedPatient::mrn`]; the importer then uses the source).
+    /// `pregnancy` is not read from FHIR: always `None`.
+    pub record: PatientRecord,
+    /// `deceased[x]`. Not stored by the vault today.
+    pub deceased: Option<Deceased>,
+    /// v3 MaritalStatus code (or the text when there is no coding). Not stored by the vault
+    /// today.
+    pub marital_status: Option<String>,
+}
+
+impl SourcedPatient {
+    /// The MRN, when the resource has one.
+    pub fn mrn(&self) -> Option<&str> {
+        Some(self.record.mrn.as_str()).filter(|m| !m.is_empty())
+    }
+}
+
+impl Sourced<AllergyIntolerance, AllergyExtra> {
+    /// The recorded date, when the resource gives one.
+    pub fn recorded(&self) -> Option<&str> {
+        Some(self.record.recorded.as_str()).filter(|r| !r.is_empty())
+    }
+}
+
+impl Sourced<Procedure, ProcedureExtra> {
+    /// When it was performed (Unix ms), when the resource says.
+    pub fn performed_at(&self) -> Option<i64> {
+        self.extra.performed.then_some(self.record.performed_at)
+    }
 }
 
 /// A normalized resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Normalized {
-    Patient(NPatient),
-    Encounter(NEncounter),
+    Patient(SourcedPatient),
+    Encounter(Sourced<Encounter>),
     /// Usually one; a blood-pressure panel (or any component panel) gives one per component,
     /// and a panel that only groups other Observations (`hasMember`) gives none.
-    Observation(Vec<NObservation>),
-    Condition(NCondition),
+    Observation(Vec<Sourced<Observation, ObservationExtra>>),
+    Condition(Sourced<Condition, ConditionExtra>),
     /// From a MedicationRequest or a MedicationStatement.
-    Medication(NMedication),
-    Allergy(NAllergy),
-    Procedure(NProcedure),
-    Immunization(NImmunization),
+    Medication(Sourced<MedicationStatement>),
+    Allergy(Sourced<AllergyIntolerance, AllergyExtra>),
+    Procedure(Sourced<Procedure, ProcedureExtra>),
+    Immunization(Sourced<Immunization>),
     /// A resource type this crate does not normalize (kept raw by the reader).
     Other {
         resource_type: String,
@@ -821,7 +744,7 @@ impl Ck {
 
     // ---------------------------------------------------------------- resources
 
-    fn patient(&mut self, p: &model::Patient) -> Option<NPatient> {
+    fn patient(&mut self, p: &model::Patient) -> Option<SourcedPatient> {
         let identifiers = self.identifiers(&p.identifier);
         let ids = p.identifier.items();
         let mrn = ids
@@ -901,7 +824,7 @@ impl Ck {
                 .map(|l| l.trim().to_string())
                 .filter(|l| !l.is_empty())
                 .collect();
-            let addr = NAddress {
+            let addr = Address {
                 lines,
                 city: self.text(&a.city, &format!("{p}.city")).unwrap_or_default(),
                 state: self
@@ -914,7 +837,11 @@ impl Ck {
                     .text(&a.country, &format!("{p}.country"))
                     .unwrap_or_default(),
             };
-            (addr != NAddress::default()).then_some(addr)
+            let empty = addr.lines.is_empty()
+                && [&addr.city, &addr.state, &addr.postal_code, &addr.country]
+                    .iter()
+                    .all(|s| s.is_empty());
+            (!empty).then_some(addr)
         });
         let telecom = self.arr(&p.telecom, ".telecom");
         let mut contact = |system: &str| {
@@ -956,23 +883,26 @@ impl Ck {
                     .next()
                     .or_else(|| self.text(&cc.text, ".maritalStatus.text"))
             });
-        Some(NPatient {
+        Some(SourcedPatient {
             source_id: p.id.get().cloned(),
             identifiers,
-            family: family?,
-            given,
-            birth_date: birth_date?,
-            sex,
-            mrn,
-            address,
-            phone,
-            email,
+            record: PatientRecord {
+                family: family?,
+                given,
+                birth_date: birth_date?,
+                sex,
+                mrn: mrn.unwrap_or_default(),
+                address,
+                phone,
+                email,
+                pregnancy: None,
+            },
             deceased,
             marital_status,
         })
     }
 
-    fn encounter_resource(&mut self, e: &model::Encounter) -> Option<NEncounter> {
+    fn encounter_resource(&mut self, e: &model::Encounter) -> Option<Sourced<Encounter>> {
         let identifiers = self.identifiers(&e.identifier);
         let subject = self.subject(&e.subject, ".subject");
         let class = match self.obj(&e.class, ".class") {
@@ -1042,15 +972,19 @@ impl Ck {
                 }
             }
         }
-        Some(NEncounter {
+        Some(Sourced {
             source_id: e.id.get().cloned(),
             identifiers,
             subject: subject?,
-            class: class?,
-            status: status?.to_string(),
-            start: start?,
-            end,
-            reason: reason.unwrap_or_default(),
+            encounter: None,
+            record: Encounter {
+                class: class?,
+                status: status?.to_string(),
+                start: start?,
+                end,
+                reason: reason.unwrap_or_default(),
+            },
+            extra: (),
         })
     }
 
@@ -1152,7 +1086,10 @@ impl Ck {
         (low, high, interpretation.map(str::to_string))
     }
 
-    fn observation(&mut self, o: &model::Observation) -> Option<Vec<NObservation>> {
+    fn observation(
+        &mut self,
+        o: &model::Observation,
+    ) -> Option<Vec<Sourced<Observation, ObservationExtra>>> {
         let identifiers = self.identifiers(&o.identifier);
         if let Some(s) = self.text(&o.status, ".status")
             && matches!(s.as_str(), "entered-in-error" | "cancelled")
@@ -1270,27 +1207,31 @@ impl Ck {
             parts
                 .into_iter()
                 .map(
-                    |(code, display, value, low, high, interpretation)| NObservation {
+                    |(code, display, value, low, high, interpretation)| Sourced {
                         source_id: o.id.get().cloned(),
                         identifiers: identifiers.clone(),
                         subject: subject.clone(),
                         encounter: encounter.clone(),
-                        code,
-                        display,
-                        category: category.clone(),
-                        value,
-                        reference_low: low,
-                        reference_high: high,
-                        effective_at,
-                        interpretation,
-                        panel: panel.clone(),
+                        record: Observation {
+                            code,
+                            display,
+                            category: category.clone(),
+                            value,
+                            reference_low: low,
+                            reference_high: high,
+                            effective_at,
+                            interpretation,
+                        },
+                        extra: ObservationExtra {
+                            panel: panel.clone(),
+                        },
                     },
                 )
                 .collect(),
         )
     }
 
-    fn condition(&mut self, c: &model::Condition) -> Option<NCondition> {
+    fn condition(&mut self, c: &model::Condition) -> Option<Sourced<Condition, ConditionExtra>> {
         let identifiers = self.identifiers(&c.identifier);
         let subject = self.subject(&c.subject, ".subject");
         let encounter = self.encounter(&c.encounter, ".encounter");
@@ -1331,17 +1272,19 @@ impl Ck {
             }
         };
         let (system, code, display) = code?;
-        Some(NCondition {
+        Some(Sourced {
             source_id: c.id.get().cloned(),
             identifiers,
             subject: subject?,
             encounter,
-            system: system.to_string(),
-            code,
-            display,
-            onset,
-            clinical_status: clinical_status?,
-            abatement,
+            record: Condition {
+                system: system.to_string(),
+                code,
+                display,
+                onset,
+                clinical_status: clinical_status?,
+            },
+            extra: ConditionExtra { abatement },
         })
     }
 
@@ -1395,7 +1338,7 @@ impl Ck {
         status: Option<&str>,
         start: Option<String>,
         end: Option<String>,
-    ) -> Option<NMedication> {
+    ) -> Option<Sourced<MedicationStatement>> {
         let identifiers = self.identifiers(identifier);
         let (code, display) = match concept {
             None => (None, None),
@@ -1481,24 +1424,31 @@ impl Ck {
                 frequency = "as needed".into();
             }
         }
-        Some(NMedication {
+        Some(Sourced {
             source_id: id.get().cloned(),
             identifiers,
             subject: subject?,
             encounter,
-            code: code?,
-            display: display.unwrap_or_default(),
-            dose_value,
-            dose_unit,
-            route,
-            frequency,
-            status: status?.to_string(),
-            start,
-            end,
+            record: MedicationStatement {
+                code: code?,
+                display: display.unwrap_or_default(),
+                dose_value,
+                dose_unit,
+                route,
+                frequency,
+                status: status?.to_string(),
+                start,
+                end,
+                safety_override: None,
+            },
+            extra: (),
         })
     }
 
-    fn medication_request(&mut self, m: &model::MedicationRequest) -> Option<NMedication> {
+    fn medication_request(
+        &mut self,
+        m: &model::MedicationRequest,
+    ) -> Option<Sourced<MedicationStatement>> {
         let subject = self.subject(&m.subject, ".subject");
         let encounter = self.encounter(&m.encounter, ".encounter");
         let status = self.status(
@@ -1548,7 +1498,10 @@ impl Ck {
         )
     }
 
-    fn medication_statement(&mut self, m: &model::MedicationStatement) -> Option<NMedication> {
+    fn medication_statement(
+        &mut self,
+        m: &model::MedicationStatement,
+    ) -> Option<Sourced<MedicationStatement>> {
         let subject = self.subject(&m.subject, ".subject");
         let encounter = self.encounter(&m.context, ".context");
         let status = self.status(
@@ -1595,7 +1548,10 @@ impl Ck {
         )
     }
 
-    fn allergy(&mut self, a: &model::AllergyIntolerance) -> Option<NAllergy> {
+    fn allergy(
+        &mut self,
+        a: &model::AllergyIntolerance,
+    ) -> Option<Sourced<AllergyIntolerance, AllergyExtra>> {
         let identifiers = self.identifiers(&a.identifier);
         let subject = self.subject(&a.patient, ".patient");
         let encounter = self.encounter(&a.encounter, ".encounter");
@@ -1639,22 +1595,24 @@ impl Ck {
             .opt_date(&a.recorded_date, ".recordedDate")
             .or_else(|| self.opt_date(&a.onset_date_time, ".onsetDateTime"));
         let (system, code, display) = code?;
-        Some(NAllergy {
+        Some(Sourced {
             source_id: a.id.get().cloned(),
             identifiers,
             subject: subject?,
             encounter,
-            system: system.to_string(),
-            code,
-            display,
-            reaction,
-            criticality: criticality?,
-            recorded,
-            clinical_status,
+            record: AllergyIntolerance {
+                system: system.to_string(),
+                code,
+                display,
+                reaction,
+                criticality: criticality?,
+                recorded: recorded.unwrap_or_default(),
+            },
+            extra: AllergyExtra { clinical_status },
         })
     }
 
-    fn procedure(&mut self, p: &model::Procedure) -> Option<NProcedure> {
+    fn procedure(&mut self, p: &model::Procedure) -> Option<Sourced<Procedure, ProcedureExtra>> {
         let identifiers = self.identifiers(&p.identifier);
         let subject = self.subject(&p.subject, ".subject");
         let encounter = self.encounter(&p.encounter, ".encounter");
@@ -1684,20 +1642,25 @@ impl Ck {
                 .and_then(|pp| self.datetime(&pp.start, ".performedPeriod.start"))
         };
         let (system, code, display) = code?;
-        Some(NProcedure {
+        Some(Sourced {
             source_id: p.id.get().cloned(),
             identifiers,
             subject: subject?,
             encounter,
-            system: system.to_string(),
-            code,
-            display,
-            performed_at,
-            status: status?.to_string(),
+            record: Procedure {
+                system: system.to_string(),
+                code,
+                display,
+                performed_at: performed_at.unwrap_or(i64::MIN),
+                status: status?.to_string(),
+            },
+            extra: ProcedureExtra {
+                performed: performed_at.is_some(),
+            },
         })
     }
 
-    fn immunization(&mut self, im: &model::Immunization) -> Option<NImmunization> {
+    fn immunization(&mut self, im: &model::Immunization) -> Option<Sourced<Immunization>> {
         let identifiers = self.identifiers(&im.identifier);
         let subject = self.subject(&im.patient, ".patient");
         let encounter = self.encounter(&im.encounter, ".encounter");
@@ -1720,15 +1683,18 @@ impl Ck {
             self.required_date(&im.occurrence_date_time, ".occurrenceDateTime")
         };
         let (_, code, display) = code?;
-        Some(NImmunization {
+        Some(Sourced {
             source_id: im.id.get().cloned(),
             identifiers,
             subject: subject?,
             encounter,
-            code,
-            display,
-            occurrence: occurrence?,
-            status: status?.to_string(),
+            record: Immunization {
+                code,
+                display,
+                date: occurrence?,
+                status: status?.to_string(),
+            },
+            extra: (),
         })
     }
 }

@@ -1,7 +1,8 @@
 //! Normalization and validation, resource by resource.
 
 use iris_fhir::codes::{ICD10CM, RXNORM, SNOMED};
-use iris_fhir::{Deceased, Issue, Normalized, ObsValue, Reference, normalize};
+use iris_fhir::{Deceased, Issue, Normalized, ObservationExtra, Reference, Sourced, normalize};
+use iris_record::{MedicationStatement, ObsValue, Observation};
 use serde_json::{Value, json};
 
 const PID: &str = "6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f";
@@ -92,24 +93,24 @@ fn patient_fields() {
         panic!()
     };
     assert_eq!(p.source_id.as_deref(), Some("p1"));
-    assert_eq!(p.family, "Synthetic");
-    assert_eq!(p.given, ["Jane", "Q"]);
-    assert_eq!(p.birth_date, "1961-07-04");
-    assert_eq!(p.sex, "female");
-    assert_eq!(p.mrn.as_deref(), Some("MRN-42"));
+    assert_eq!(p.record.family, "Synthetic");
+    assert_eq!(p.record.given, ["Jane", "Q"]);
+    assert_eq!(p.record.birth_date, "1961-07-04");
+    assert_eq!(p.record.sex, "female");
+    assert_eq!(p.mrn(), Some("MRN-42"));
     assert_eq!(p.identifiers.len(), 6);
     assert!(p.identifiers.contains(&("".into(), "X1234X".into())));
     assert!(p.identifiers.contains(&(
         "http://hl7.org/fhir/sid/us-ssn".into(),
         "999-12-3456".into()
     )));
-    let a = p.address.unwrap();
+    let a = p.record.address.unwrap();
     assert_eq!(
         (a.lines, a.city.as_str(), a.postal_code.as_str()),
         (vec!["1 Main St".to_string()], "Town", "01000")
     );
-    assert_eq!(p.phone.as_deref(), Some("555-0100"));
-    assert_eq!(p.email.as_deref(), Some("j@example.org"));
+    assert_eq!(p.record.phone.as_deref(), Some("555-0100"));
+    assert_eq!(p.record.email.as_deref(), Some("j@example.org"));
     assert_eq!(p.deceased, Some(Deceased::At(1_577_930_645_000)));
     assert_eq!(p.marital_status.as_deref(), Some("M"));
 }
@@ -121,17 +122,17 @@ fn patient_defaults_and_fallbacks() {
     let Normalized::Patient(p) = ok(v) else {
         panic!()
     };
-    assert_eq!(
-        (p.mrn.as_deref(), p.sex.as_str()),
-        (Some("first"), "unknown")
-    );
+    assert_eq!((p.mrn(), p.record.sex.as_str()), (Some("first"), "unknown"));
     assert_eq!(p.deceased, Some(Deceased::Flag(false)));
-    assert_eq!((p.address, p.phone, p.source_id), (None, None, None));
+    assert_eq!(
+        (p.record.address, p.record.phone, p.source_id),
+        (None, None, None)
+    );
     let v = json!({ "resourceType": "Patient", "name": [{ "family": "F" }], "birthDate": "2000-01-01", "deceasedDateTime": "2019" });
     let Normalized::Patient(p) = ok(v) else {
         panic!()
     };
-    assert_eq!((p.mrn, p.deceased), (None, Some(Deceased::Flag(true))));
+    assert_eq!((p.mrn(), p.deceased), (None, Some(Deceased::Flag(true))));
 }
 
 #[test]
@@ -208,12 +209,15 @@ fn encounter_fields_and_mappings() {
     let Normalized::Encounter(e) = ok(encounter()) else {
         panic!()
     };
-    assert_eq!((e.class.as_str(), e.status.as_str()), ("AMB", "finished"));
     assert_eq!(
-        (e.start, e.end),
+        (e.record.class.as_str(), e.record.status.as_str()),
+        ("AMB", "finished")
+    );
+    assert_eq!(
+        (e.record.start, e.record.end),
         (1_710_075_600_000, Some(1_710_077_400_000))
     );
-    assert_eq!(e.reason, "Acute bronchitis");
+    assert_eq!(e.record.reason, "Acute bronchitis");
     assert_eq!(e.subject, Reference::Uuid(PID.into()));
     for (class, want) in [
         ("EMER", "EMER"),
@@ -227,7 +231,7 @@ fn encounter_fields_and_mappings() {
         else {
             panic!()
         };
-        assert_eq!(e.class, want);
+        assert_eq!(e.record.class, want);
     }
     for (status, want) in [
         ("arrived", "in-progress"),
@@ -239,13 +243,13 @@ fn encounter_fields_and_mappings() {
         let Normalized::Encounter(e) = ok(set(encounter(), &["status"], json!(status))) else {
             panic!()
         };
-        assert_eq!(e.status, want);
+        assert_eq!(e.record.status, want);
     }
     // No reasonCode: the type's text.
     let Normalized::Encounter(e) = ok(remove(encounter(), "reasonCode")) else {
         panic!()
     };
-    assert_eq!(e.reason, "Encounter for check up");
+    assert_eq!(e.record.reason, "Encounter for check up");
 }
 
 #[test]
@@ -325,7 +329,7 @@ fn observation() -> Value {
     })
 }
 
-fn one_obs(v: Value) -> iris_fhir::NObservation {
+fn one_obs(v: Value) -> Sourced<Observation, ObservationExtra> {
     match ok(v) {
         Normalized::Observation(mut o) if o.len() == 1 => o.remove(0),
         other => panic!("{other:?}"),
@@ -336,19 +340,26 @@ fn one_obs(v: Value) -> iris_fhir::NObservation {
 fn observation_fields() {
     let o = one_obs(observation());
     assert_eq!(
-        (o.code.as_str(), o.display.as_str(), o.category.as_str()),
+        (
+            o.record.code.as_str(),
+            o.record.display.as_str(),
+            o.record.category.as_str()
+        ),
         ("4548-4", "Hemoglobin A1c", "laboratory")
     );
     assert_eq!(
-        o.value,
+        o.record.value,
         ObsValue::Quantity {
             value: 7.2,
             unit: "%".into()
         }
     );
-    assert_eq!((o.reference_low, o.reference_high), (Some(4.0), Some(5.6)));
-    assert_eq!(o.effective_at, 1_710_075_600_000);
-    assert_eq!(o.interpretation.as_deref(), Some("H"));
+    assert_eq!(
+        (o.record.reference_low, o.record.reference_high),
+        (Some(4.0), Some(5.6))
+    );
+    assert_eq!(o.record.effective_at, 1_710_075_600_000);
+    assert_eq!(o.record.interpretation.as_deref(), Some("H"));
     assert_eq!(
         o.encounter,
         Some(Reference::Relative {
@@ -360,7 +371,7 @@ fn observation_fields() {
         o.identifiers,
         [("urn:lab".to_string(), "ACC-1".to_string())]
     );
-    assert_eq!(o.panel, None);
+    assert_eq!(o.extra.panel, None);
     // The unit when there is no code.
     let o = one_obs(set(
         observation(),
@@ -368,7 +379,7 @@ fn observation_fields() {
         json!({ "value": 7, "unit": "%" }),
     ));
     assert_eq!(
-        o.value,
+        o.record.value,
         ObsValue::Quantity {
             value: 7.0,
             unit: "%".into()
@@ -387,7 +398,9 @@ fn observation_times_with_offsets() {
         ("2024-03-11T00:30:00+14:00", 1_710_066_600_000),
     ] {
         assert_eq!(
-            one_obs(set(observation(), &["effectiveDateTime"], json!(t))).effective_at,
+            one_obs(set(observation(), &["effectiveDateTime"], json!(t)))
+                .record
+                .effective_at,
             ms,
             "{t}"
         );
@@ -397,7 +410,7 @@ fn observation_times_with_offsets() {
         &["effectivePeriod"],
         json!({ "start": "2024-03-10T09:00:00+01:00" }),
     );
-    assert_eq!(one_obs(v).effective_at, 1_710_057_600_000);
+    assert_eq!(one_obs(v).record.effective_at, 1_710_057_600_000);
 }
 
 #[test]
@@ -423,31 +436,37 @@ fn blood_pressure_panel_gives_two_observations() {
     };
     assert_eq!(obs.len(), 2);
     assert_eq!(
-        (obs[0].code.as_str(), obs[1].code.as_str()),
+        (obs[0].record.code.as_str(), obs[1].record.code.as_str()),
         ("8480-6", "8462-4")
     );
     assert_eq!(
-        obs[0].value,
+        obs[0].record.value,
         ObsValue::Quantity {
             value: 152.0,
             unit: "mm[Hg]".into()
         }
     );
     assert_eq!(
-        obs[1].value,
+        obs[1].record.value,
         ObsValue::Quantity {
             value: 95.0,
             unit: "mm[Hg]".into()
         }
     );
     assert_eq!(
-        (obs[0].interpretation.as_deref(), obs[1].reference_high),
+        (
+            obs[0].record.interpretation.as_deref(),
+            obs[1].record.reference_high
+        ),
         (Some("HH"), Some(80.0))
     );
-    assert!(obs.iter().all(|o| o.panel.as_deref() == Some("85354-9")
-        && o.effective_at == 1_710_075_600_000
-        && o.category == "vital-signs"
-        && o.source_id.as_deref() == Some("bp")));
+    assert!(
+        obs.iter()
+            .all(|o| o.extra.panel.as_deref() == Some("85354-9")
+                && o.record.effective_at == 1_710_075_600_000
+                && o.record.category == "vital-signs"
+                && o.source_id.as_deref() == Some("bp"))
+    );
 }
 
 #[test]
@@ -459,7 +478,7 @@ fn observation_text_values_and_inference() {
     );
     let v = remove(remove(v, "referenceRange"), "interpretation");
     assert_eq!(
-        one_obs(v.clone()).value,
+        one_obs(v.clone()).record.value,
         ObsValue::Text {
             text: "Never smoked tobacco".into()
         }
@@ -470,7 +489,7 @@ fn observation_text_values_and_inference() {
         json!("positive"),
     );
     assert_eq!(
-        one_obs(v).value,
+        one_obs(v).record.value,
         ObsValue::Text {
             text: "positive".into()
         }
@@ -482,7 +501,7 @@ fn observation_text_values_and_inference() {
         json!({ "coding": [{ "system": "http://loinc.org", "code": "8867-4" }] }),
     );
     let v = remove(remove(v, "referenceRange"), "interpretation");
-    assert_eq!(one_obs(v).category, "vital-signs");
+    assert_eq!(one_obs(v).record.category, "vital-signs");
     // A grouping panel: nothing to store, no issue.
     let v = set(
         remove(
@@ -672,10 +691,20 @@ fn condition_fields() {
     let Normalized::Condition(c) = ok(condition()) else {
         panic!()
     };
-    assert_eq!((c.system.as_str(), c.code.as_str()), (ICD10CM, "E11.9"));
-    assert_eq!(c.display, "Type 2 diabetes mellitus without complications");
     assert_eq!(
-        (c.onset.as_deref(), c.clinical_status.as_str(), c.abatement),
+        (c.record.system.as_str(), c.record.code.as_str()),
+        (ICD10CM, "E11.9")
+    );
+    assert_eq!(
+        c.record.display,
+        "Type 2 diabetes mellitus without complications"
+    );
+    assert_eq!(
+        (
+            c.record.onset.as_deref(),
+            c.record.clinical_status.as_str(),
+            c.extra.abatement
+        ),
         (Some("2015-06-01"), "active", None)
     );
     // SNOMED first.
@@ -688,7 +717,11 @@ fn condition_fields() {
         panic!()
     };
     assert_eq!(
-        (c.system.as_str(), c.code.as_str(), c.display.as_str()),
+        (
+            c.record.system.as_str(),
+            c.record.code.as_str(),
+            c.record.display.as_str()
+        ),
         (SNOMED, "38341003", "Hypertension")
     );
     // No clinical status: resolved when abated, else active.
@@ -701,18 +734,21 @@ fn condition_fields() {
         panic!()
     };
     assert_eq!(
-        (c.clinical_status.as_str(), c.abatement.as_deref()),
+        (
+            c.record.clinical_status.as_str(),
+            c.extra.abatement.as_deref()
+        ),
         ("resolved", Some("2016-01-01"))
     );
     let Normalized::Condition(c) = ok(remove(condition(), "clinicalStatus")) else {
         panic!()
     };
-    assert_eq!(c.clinical_status, "active");
+    assert_eq!(c.record.clinical_status, "active");
     // A partial onset is dropped.
     let Normalized::Condition(c) = ok(set(condition(), &["onsetDateTime"], json!("2015"))) else {
         panic!()
     };
-    assert_eq!(c.onset, None);
+    assert_eq!(c.record.onset, None);
 }
 
 #[test]
@@ -803,7 +839,7 @@ fn med_request() -> Value {
     })
 }
 
-fn med(v: Value) -> iris_fhir::NMedication {
+fn med(v: Value) -> Sourced<MedicationStatement> {
     match ok(v) {
         Normalized::Medication(m) => m,
         other => panic!("{other:?}"),
@@ -814,19 +850,23 @@ fn med(v: Value) -> iris_fhir::NMedication {
 fn medication_request_fields() {
     let m = med(med_request());
     assert_eq!(
-        (m.code.as_str(), m.display.as_str()),
+        (m.record.code.as_str(), m.record.display.as_str()),
         ("860975", "metformin 500 MG")
     );
     assert_eq!(
-        (m.dose_value, m.dose_unit.as_deref()),
+        (m.record.dose_value, m.record.dose_unit.as_deref()),
         (Some(500.0), Some("mg"))
     );
     assert_eq!(
-        (m.route.as_str(), m.frequency.as_str(), m.status.as_str()),
+        (
+            m.record.route.as_str(),
+            m.record.frequency.as_str(),
+            m.record.status.as_str()
+        ),
         ("oral", "twice daily", "active")
     );
     assert_eq!(
-        (m.start.as_deref(), m.end.as_deref()),
+        (m.record.start.as_deref(), m.record.end.as_deref()),
         (Some("2024-01-05"), Some("2024-06-30"))
     );
     assert_eq!(
@@ -849,7 +889,9 @@ fn medication_status_mapping() {
         ("unknown", "unknown"),
     ] {
         assert_eq!(
-            med(set(med_request(), &["status"], json!(from))).status,
+            med(set(med_request(), &["status"], json!(from)))
+                .record
+                .status,
             to,
             "{from}"
         );
@@ -866,7 +908,11 @@ fn medication_status_mapping() {
 
 #[test]
 fn medication_route_mapping() {
-    let route = |r: Value| med(set(med_request(), &["dosageInstruction", "0", "route"], r)).route;
+    let route = |r: Value| {
+        med(set(med_request(), &["dosageInstruction", "0", "route"], r))
+            .record
+            .route
+    };
     for (code, want) in [
         ("26643006", "oral"),
         ("37839007", "sublingual"),
@@ -909,7 +955,7 @@ fn medication_route_mapping() {
         .as_object_mut()
         .unwrap()
         .remove("route");
-    assert_eq!(med(v).route, "other");
+    assert_eq!(med(v).record.route, "other");
 }
 
 #[test]
@@ -921,19 +967,20 @@ fn medication_dose_and_frequency() {
     };
     let m = di(&["doseAndRate", "0", "doseQuantity"], json!({ "value": 1 }));
     assert_eq!(
-        (m.dose_value, m.dose_unit.as_deref()),
+        (m.record.dose_value, m.record.dose_unit.as_deref()),
         (Some(1.0), Some("1"))
     );
     let m = di(
         &["doseAndRate", "0", "doseQuantity"],
         json!({ "value": 2, "unit": "tablet" }),
     );
-    assert_eq!(m.dose_unit.as_deref(), Some("tablet"));
+    assert_eq!(m.record.dose_unit.as_deref(), Some("tablet"));
     assert_eq!(
         di(
             &["timing", "repeat"],
             json!({ "frequency": 1, "period": 8, "periodUnit": "h" })
         )
+        .record
         .frequency,
         "every 8 hours"
     );
@@ -942,6 +989,7 @@ fn medication_dose_and_frequency() {
             &["timing", "repeat"],
             json!({ "frequency": 3, "period": 1, "periodUnit": "d" })
         )
+        .record
         .frequency,
         "three times daily"
     );
@@ -950,18 +998,25 @@ fn medication_dose_and_frequency() {
             &["timing", "code"],
             json!({ "coding": [{ "code": "BID" }] })
         )
+        .record
         .frequency,
         "BID"
     );
     assert_eq!(
-        di(&["timing", "code"], json!({ "text": "at bedtime" })).frequency,
+        di(&["timing", "code"], json!({ "text": "at bedtime" }))
+            .record
+            .frequency,
         "at bedtime"
     );
     let mut v = med_request();
     v["dosageInstruction"][0] = json!({ "asNeededBoolean": true });
     let m = med(v);
     assert_eq!(
-        (m.frequency.as_str(), m.dose_value, m.route.as_str()),
+        (
+            m.record.frequency.as_str(),
+            m.record.dose_value,
+            m.record.route.as_str()
+        ),
         ("as needed", None, "other")
     );
     let i = issues(set(
@@ -992,7 +1047,7 @@ fn medication_concepts() {
         json!({ "text": "Grandma's tonic" }),
     ));
     assert_eq!(
-        (m.code.as_str(), m.display.as_str()),
+        (m.record.code.as_str(), m.record.display.as_str()),
         ("", "Grandma's tonic")
     );
     // Another code system only: no RxNorm code, its display kept.
@@ -1001,12 +1056,15 @@ fn medication_concepts() {
         &["medicationCodeableConcept"],
         json!({ "coding": [{ "system": "http://hl7.org/fhir/sid/ndc", "code": "0000", "display": "Thing" }] }),
     ));
-    assert_eq!((m.code.as_str(), m.display.as_str()), ("", "Thing"));
+    assert_eq!(
+        (m.record.code.as_str(), m.record.display.as_str()),
+        ("", "Thing")
+    );
     // A contained Medication.
     let mut v = remove(med_request(), "medicationCodeableConcept");
     v["medicationReference"] = json!({ "reference": "#med" });
     v["contained"] = json!([{ "resourceType": "Medication", "id": "med", "code": { "coding": [{ "system": RXNORM, "code": "314076", "display": "lisinopril 10 MG" }] } }]);
-    assert_eq!(med(v).code, "314076");
+    assert_eq!(med(v).record.code, "314076");
     let cases: Vec<(Value, &str, &str)> = vec![
         (
             set(
@@ -1064,11 +1122,15 @@ fn medication_statement() {
     });
     let m = med(v);
     assert_eq!(
-        (m.status.as_str(), m.route.as_str(), m.frequency.as_str()),
+        (
+            m.record.status.as_str(),
+            m.record.route.as_str(),
+            m.record.frequency.as_str()
+        ),
         ("not-taken", "oral", "daily")
     );
     assert_eq!(
-        (m.start.as_deref(), m.end.as_deref()),
+        (m.record.start.as_deref(), m.record.end.as_deref()),
         (Some("2023-01-01"), Some("2023-02-01"))
     );
     assert_eq!(
@@ -1101,22 +1163,26 @@ fn allergy_fields_and_failures() {
         panic!()
     };
     assert_eq!(
-        (a.system.as_str(), a.code.as_str(), a.display.as_str()),
+        (
+            a.record.system.as_str(),
+            a.record.code.as_str(),
+            a.record.display.as_str()
+        ),
         (RXNORM, "7980", "Penicillin G")
     );
     assert_eq!(
-        (a.criticality.as_str(), a.reaction.as_deref()),
+        (a.record.criticality.as_str(), a.record.reaction.as_deref()),
         ("high", Some("Hives; Anaphylaxis"))
     );
     assert_eq!(
-        (a.recorded.as_deref(), a.clinical_status.as_deref()),
+        (a.recorded(), a.extra.clinical_status.as_deref()),
         (Some("2020-05-01"), Some("active"))
     );
     let Normalized::Allergy(a) = ok(remove(remove(allergy(), "criticality"), "reaction")) else {
         panic!()
     };
     assert_eq!(
-        (a.criticality.as_str(), a.reaction),
+        (a.record.criticality.as_str(), a.record.reaction),
         ("unable-to-assess", None)
     );
     let v = set(
@@ -1127,7 +1193,7 @@ fn allergy_fields_and_failures() {
     let Normalized::Allergy(a) = ok(v) else {
         panic!()
     };
-    assert_eq!(a.system, SNOMED);
+    assert_eq!(a.record.system, SNOMED);
     let cases: Vec<(Value, &str, &str)> = vec![
         (
             set(allergy(), &["criticality"], json!("severe")),
@@ -1173,7 +1239,11 @@ fn procedure_and_immunization() {
         panic!()
     };
     assert_eq!(
-        (x.code.as_str(), x.performed_at, x.status.as_str()),
+        (
+            x.record.code.as_str(),
+            x.performed_at(),
+            x.record.status.as_str()
+        ),
         ("99213", Some(1_710_075_600_000), "completed")
     );
     let i = issues(set(
@@ -1194,7 +1264,11 @@ fn procedure_and_immunization() {
         panic!()
     };
     assert_eq!(
-        (x.code.as_str(), x.occurrence.as_str(), x.status.as_str()),
+        (
+            x.record.code.as_str(),
+            x.record.date.as_str(),
+            x.record.status.as_str()
+        ),
         ("08", "2021-09-30", "completed")
     );
     let cases: Vec<(Value, &str, &str)> = vec![

@@ -4,14 +4,17 @@ use std::ops::ControlFlow;
 
 use iris_fhir::synthetic::{bundle_string, population};
 use iris_fhir::{
-    Deceased, Item, NAddress, NAllergy, NMedication, NObservation, NPatient, Normalized, ObsValue,
-    Reference, export_bundle, read_bundle,
+    AllergyExtra, Deceased, Item, Normalized, ObservationExtra, Reference, Sourced, SourcedPatient,
+    export_bundle, read_bundle,
+};
+use iris_record::{
+    Address, AllergyIntolerance, MedicationStatement, ObsValue, Observation, PatientRecord,
 };
 
 const NOW: i64 = 1_767_225_600_000;
 
 /// Normalizes every resource of a Bundle (read through the streaming reader).
-fn normalize_bundle(text: &str) -> (NPatient, Vec<Normalized>) {
+fn normalize_bundle(text: &str) -> (SourcedPatient, Vec<Normalized>) {
     let mut patient = None;
     let mut items = Vec::new();
     read_bundle(text.as_bytes(), |item| {
@@ -56,31 +59,34 @@ fn subject() -> Reference {
 #[test]
 fn hand_made_values_round_trip() {
     let pid = "6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f";
-    let patient = NPatient {
+    let patient = SourcedPatient {
         source_id: Some(pid.into()),
         identifiers: vec![
             ("urn:oid:1.2.3".into(), "A-1".into()),
             (String::new(), "no-system".into()),
         ],
-        family: "Synthetic-Family".into(),
-        given: vec!["Given".into(), "Middle".into()],
-        birth_date: "1950-02-28".into(),
-        sex: "other".into(),
-        mrn: Some("no-system".into()),
-        address: Some(NAddress {
-            lines: vec!["1 Way".into(), "Flat 2".into()],
-            city: "Town".into(),
-            state: String::new(),
-            postal_code: "X1".into(),
-            country: "GB".into(),
-        }),
-        phone: None,
-        email: Some("x@example.org".into()),
+        record: PatientRecord {
+            family: "Synthetic-Family".into(),
+            given: vec!["Given".into(), "Middle".into()],
+            birth_date: "1950-02-28".into(),
+            sex: "other".into(),
+            mrn: "no-system".into(),
+            address: Some(Address {
+                lines: vec!["1 Way".into(), "Flat 2".into()],
+                city: "Town".into(),
+                state: String::new(),
+                postal_code: "X1".into(),
+                country: "GB".into(),
+            }),
+            phone: None,
+            email: Some("x@example.org".into()),
+            pregnancy: None,
+        },
         deceased: Some(Deceased::At(1_700_000_000_123)),
         marital_status: Some("Domestic partner, registered".into()),
     };
     let med = |code: &str, route: &str, dose: Option<(f64, &str)>, freq: &str, status: &str| {
-        Normalized::Medication(NMedication {
+        Normalized::Medication(Sourced {
             source_id: Some(format!("med-{route}")),
             identifiers: vec![],
             subject: subject(),
@@ -88,15 +94,19 @@ fn hand_made_values_round_trip() {
                 resource_type: "Encounter".into(),
                 id: "elsewhere".into(),
             }),
-            code: code.into(),
-            display: "Something 5 MG".into(),
-            dose_value: dose.map(|d| d.0),
-            dose_unit: dose.map(|d| d.1.to_string()),
-            route: route.into(),
-            frequency: freq.into(),
-            status: status.into(),
-            start: Some("2024-01-02".into()),
-            end: None,
+            record: MedicationStatement {
+                code: code.into(),
+                display: "Something 5 MG".into(),
+                dose_value: dose.map(|d| d.0),
+                dose_unit: dose.map(|d| d.1.to_string()),
+                route: route.into(),
+                frequency: freq.into(),
+                status: status.into(),
+                start: Some("2024-01-02".into()),
+                end: None,
+                safety_override: None,
+            },
+            extra: (),
         })
     };
     let items = vec![
@@ -110,53 +120,62 @@ fn hand_made_values_round_trip() {
         ),
         med("1191", "otic", Some((2.0, "{drop}")), "BID", "on-hold"),
         med("1191", "transdermal", Some((1.0, "1")), "", "unknown"),
-        Normalized::Observation(vec![NObservation {
+        Normalized::Observation(vec![Sourced {
             source_id: Some("obs-1".into()),
             identifiers: vec![("urn:lab".into(), "L1".into())],
             subject: subject(),
             encounter: None,
-            code: "2160-0".into(),
-            display: String::new(),
-            category: "laboratory".into(),
-            value: ObsValue::Quantity {
-                value: 1.07,
-                unit: "mg/dL".into(),
+            record: Observation {
+                code: "2160-0".into(),
+                display: String::new(),
+                category: "laboratory".into(),
+                value: ObsValue::Quantity {
+                    value: 1.07,
+                    unit: "mg/dL".into(),
+                },
+                reference_low: None,
+                reference_high: Some(1.3),
+                effective_at: 1_600_000_000_500,
+                interpretation: Some("LL".into()),
             },
-            reference_low: None,
-            reference_high: Some(1.3),
-            effective_at: 1_600_000_000_500,
-            interpretation: Some("LL".into()),
-            panel: None,
+            extra: ObservationExtra { panel: None },
         }]),
-        Normalized::Observation(vec![NObservation {
+        Normalized::Observation(vec![Sourced {
             source_id: Some("obs-2".into()),
             identifiers: vec![],
             subject: subject(),
             encounter: None,
-            code: "72166-2".into(),
-            display: "Tobacco smoking status".into(),
-            category: "social-history".into(),
-            value: ObsValue::Text {
-                text: "Never smoked".into(),
+            record: Observation {
+                code: "72166-2".into(),
+                display: "Tobacco smoking status".into(),
+                category: "social-history".into(),
+                value: ObsValue::Text {
+                    text: "Never smoked".into(),
+                },
+                reference_low: None,
+                reference_high: None,
+                effective_at: 0,
+                interpretation: None,
             },
-            reference_low: None,
-            reference_high: None,
-            effective_at: 0,
-            interpretation: None,
-            panel: None,
+            extra: ObservationExtra { panel: None },
         }]),
-        Normalized::Allergy(NAllergy {
+        Normalized::Allergy(Sourced {
             source_id: Some("al-1".into()),
             identifiers: vec![],
             subject: subject(),
             encounter: None,
-            system: iris_fhir::codes::RXNORM.into(),
-            code: "7980".into(),
-            display: "Penicillin G".into(),
-            reaction: Some("Hives; Wheeze".into()),
-            criticality: "unable-to-assess".into(),
-            recorded: None,
-            clinical_status: None,
+            record: AllergyIntolerance {
+                system: iris_fhir::codes::RXNORM.into(),
+                code: "7980".into(),
+                display: "Penicillin G".into(),
+                reaction: Some("Hives; Wheeze".into()),
+                criticality: "unable-to-assess".into(),
+                // No recorded date.
+                recorded: String::new(),
+            },
+            extra: AllergyExtra {
+                clinical_status: None,
+            },
         }),
     ];
     let exported = export_bundle(&patient, pid, &items);

@@ -5,7 +5,8 @@ use std::ops::ControlFlow;
 
 use iris_fhir::codes::snomed_valid;
 use iris_fhir::synthetic::{self, Counts, bundle_string, count, population};
-use iris_fhir::{Item, Normalized, ObsValue, normalize, read_bundle, read_ndjson};
+use iris_fhir::{Item, Normalized, normalize, read_bundle, read_ndjson};
+use iris_record::ObsValue;
 
 /// 2026-01-01T00:00:00Z.
 const NOW: i64 = 1_767_225_600_000;
@@ -68,13 +69,13 @@ fn profile(bundle: &serde_json::Value) -> (bool, bool, Vec<f64>, Vec<f64>) {
     for e in bundle["entry"].as_array().unwrap() {
         match normalize(&e["resource"].to_string()).unwrap() {
             Normalized::Condition(c) => {
-                dm |= c.code == "44054006" || c.code.starts_with("E11");
-                htn |= c.code == "38341003" || c.code == "I10";
+                dm |= c.record.code == "44054006" || c.record.code.starts_with("E11");
+                htn |= c.record.code == "38341003" || c.record.code == "I10";
             }
             Normalized::Observation(obs) => {
                 for o in obs {
-                    if let ObsValue::Quantity { value, .. } = o.value {
-                        match o.code.as_str() {
+                    if let ObsValue::Quantity { value, .. } = o.record.value {
+                        match o.record.code.as_str() {
                             "4548-4" => a1c.push(value),
                             "8480-6" => sys.push(value),
                             _ => {}
@@ -123,19 +124,26 @@ fn every_time_is_before_now_and_names_are_synthetic() {
         for e in b["entry"].as_array().unwrap() {
             match normalize(&e["resource"].to_string()).unwrap() {
                 Normalized::Patient(p) => {
-                    assert!(p.family.starts_with("Synthetic-Family"));
-                    assert!(p.given.iter().all(|g| g.starts_with("Synthetic-Given")));
+                    assert!(p.record.family.starts_with("Synthetic-Family"));
+                    assert!(
+                        p.record
+                            .given
+                            .iter()
+                            .all(|g| g.starts_with("Synthetic-Given"))
+                    );
                     assert!(
                         p.identifiers
                             .iter()
                             .any(|(s, v)| s.ends_with("us-ssn") && v.starts_with("999-"))
                     );
-                    assert!(p.mrn.as_deref().is_some_and(|m| m.starts_with("SYN")));
+                    assert!(p.mrn().is_some_and(|m| m.starts_with("SYN")));
                 }
                 Normalized::Encounter(x) => {
-                    assert!(x.end.unwrap() <= NOW && x.start < x.end.unwrap())
+                    assert!(x.record.end.unwrap() <= NOW && x.record.start < x.record.end.unwrap())
                 }
-                Normalized::Observation(v) => assert!(v.iter().all(|o| o.effective_at <= NOW)),
+                Normalized::Observation(v) => {
+                    assert!(v.iter().all(|o| o.record.effective_at <= NOW))
+                }
                 _ => {}
             }
         }
