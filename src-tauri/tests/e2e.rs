@@ -372,7 +372,7 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     s.type_into("#patient-search", &p.family[..4].to_lowercase())
         .unwrap();
     s.click_on("#patient-search-submit").unwrap();
-    let row = format!("#search-results tr[data-patient] th button");
+    let row = "#search-results tr[data-patient] th button";
     s.wait_for_text("#search-results", &p.family, UI_TIMEOUT)
         .unwrap();
     shot(&s, "patient-list");

@@ -978,10 +978,10 @@ fn write_bench(out: &mut impl Write, r: &iris_types::InferenceBenchDto) -> std::
                 f.unit
             )?;
         }
-        if let Some(p) = m.peak_rss_mib {
-            if m.status == "ok" {
-                writeln!(out, "  {:<34} {p:>10} MiB", "peak resident memory")?;
-            }
+        if let Some(p) = m.peak_rss_mib
+            && m.status == "ok"
+        {
+            writeln!(out, "  {:<34} {p:>10} MiB", "peak resident memory")?;
         }
     }
     Ok(())

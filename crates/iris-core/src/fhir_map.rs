@@ -273,7 +273,7 @@ pub(crate) enum Mapped {
     Patient {
         source: String,
         id: Option<String>,
-        record: PatientRecord,
+        record: Box<PatientRecord>,
         identifiers: Vec<(String, String)>,
     },
     Records {
@@ -383,7 +383,7 @@ pub(crate) fn map(
             return Ok(Mapped::Patient {
                 source,
                 id,
-                record,
+                record: Box::new(record),
                 identifiers: p.identifiers,
             });
         }

@@ -483,7 +483,7 @@ impl AppCore {
                 let index = run.batch.patients.len();
                 run.batch.patients.push(ImportPatient {
                     source,
-                    record,
+                    record: *record,
                     identifiers,
                 });
                 run.batch_types.push("Patient".into());

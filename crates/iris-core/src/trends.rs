@@ -230,12 +230,11 @@ pub fn panels(
                 .collect();
             obs.sort_by_key(|o| o.effective_at);
             // The data's own reference range wins for single-series panels.
-            if p.series.len() == 1 {
-                if let Some(last) = obs.last() {
-                    if last.reference_low.is_some() || last.reference_high.is_some() {
-                        band = (last.reference_low, last.reference_high);
-                    }
-                }
+            if p.series.len() == 1
+                && let Some(last) = obs.last()
+                && (last.reference_low.is_some() || last.reference_high.is_some())
+            {
+                band = (last.reference_low, last.reference_high);
             }
             series.push(Series {
                 label: (*label).to_string(),

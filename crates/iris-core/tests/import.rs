@@ -90,7 +90,7 @@ async fn a_synthetic_population_imports_whole_and_a_second_import_adds_nothing()
         .await
         .unwrap();
     let batches = log.iter().filter(|e| e.action == "import.batch").count();
-    assert!(batches >= 2 && batches <= 2 * 12 + 2, "{batches} batches");
+    assert!((2..=2 * 12 + 2).contains(&batches), "{batches} batches");
     assert!(core.audit_verify(None).await.unwrap().intact);
 }
 
