@@ -38,7 +38,7 @@ fn prepare(dir: &std::path::Path) -> String {
         })
         .await
         .unwrap();
-        let mrn = iris_vault::demo::patient(0).mrn;
+        let mrn = demo_patient(0).mrn;
         let p = core
             .search_patients(SearchPatientsRequest { query: mrn.clone() })
             .await
@@ -87,6 +87,11 @@ fn prepare(dir: &std::path::Path) -> String {
         core.close_vault().await;
         mrn
     })
+}
+
+/// Demo patient `i` as the demo cohort generates it (who they are, not their record).
+fn demo_patient(i: u64) -> iris_fhir::synthetic::Identity {
+    iris_fhir::synthetic::identity(iris_core::demo::DEMO_SEED, i).0
 }
 
 fn main() {

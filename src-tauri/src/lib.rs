@@ -17,6 +17,7 @@ use iris_types::{
     NoteRef, SaveNoteRequest, SaveTriageRequest, SavedTriageDto, StartEncounterRequest,
     StartedEncounterDto, TriageDto, TriageRequest,
 };
+use tauri::ipc::Channel;
 use tauri::{Builder, Runtime, State};
 
 /// The core, or why it could not start. A configuration error must reach the person at the
@@ -262,18 +263,17 @@ async fn save_triage(
 async fn import_fhir(
     core: State<'_, Core>,
     req: iris_types::ImportRequest,
+    channel: Channel<iris_types::ImportProgressDto>,
 ) -> Result<iris_types::ImportReportDto, ApiError> {
-    core.get()?.import_fhir(req).await
+    core.get()?.import_fhir(req, |p| stream(&channel, p)).await
 }
 
-#[tauri::command]
-#[tracing::instrument(skip_all, err(Display))]
-async fn import_status(
-    core: State<'_, Core>,
-    req: Empty,
-) -> Result<iris_types::ImportStatusDto, ApiError> {
-    let Empty {} = req;
-    core.get().map(AppCore::import_status)
+/// Sends one item of a stream command. A webview that went away (the window closed mid-import)
+/// loses the item; the command itself runs on and returns its reply.
+fn stream<T: tauri::ipc::IpcResponse>(channel: &Channel<T>, item: T) {
+    if channel.send(item).is_err() {
+        tracing::debug!("a stream item was not delivered (the window is gone)");
+    }
 }
 
 /// Registers every command. Shared by `main` and the tests so both run the same app.
@@ -309,7 +309,6 @@ pub fn builder<R: Runtime>(b: Builder<R>) -> Builder<R> {
         add_medication,
         save_triage,
         import_fhir,
-        import_status,
     ])
 }
 

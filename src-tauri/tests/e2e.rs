@@ -14,6 +14,11 @@ use iris_tests::display::Xvfb;
 use iris_tests::webdriver::{Driver, Session};
 use serde_json::Value;
 
+/// Demo patient `i` as the demo cohort generates it (who they are, not their record).
+fn demo_patient(i: u64) -> iris_fhir::synthetic::Identity {
+    iris_fhir::synthetic::identity(iris_core::demo::DEMO_SEED, i).0
+}
+
 const UI_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Harness {
@@ -360,7 +365,7 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     s.click_on("#sign-in-submit").unwrap();
     s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
 
-    let p = iris_vault::demo::patient(0);
+    let p = demo_patient(0);
     // "/" from the page body focuses the search box.
     s.execute("document.activeElement && document.activeElement.blur()")
         .unwrap();
@@ -382,7 +387,7 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
         ))
         .unwrap();
     let names: Vec<String> = serde_json::from_value(buttons).unwrap();
-    let wanted = format!("{}, {}", p.family, p.given.join(" "));
+    let wanted = format!("{}, {}", p.family, p.given);
     let index = names
         .iter()
         .position(|n| *n == wanted)
@@ -454,7 +459,7 @@ fn a_nurse_records_vitals_and_drafts_a_note_but_cannot_sign() {
     s.type_into("#sign-in-password", password).unwrap();
     s.click_on("#sign-in-submit").unwrap();
     s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
-    let p = iris_vault::demo::patient(3);
+    let p = demo_patient(3);
     s.type_into("#patient-search", &p.mrn).unwrap();
     s.click_on("#patient-search-submit").unwrap();
     s.wait_for_text("#search-results", &p.family, UI_TIMEOUT)
@@ -559,7 +564,7 @@ fn sign_in(s: &Session, account: usize) {
     s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
 }
 
-fn open_by_mrn(s: &Session, p: &iris_record::PatientRecord) {
+fn open_by_mrn(s: &Session, p: &iris_fhir::synthetic::Identity) {
     s.type_into("#patient-search", &p.mrn).unwrap();
     s.click_on("#patient-search-submit").unwrap();
     s.wait_for_text("#search-results", &p.family, UI_TIMEOUT)
@@ -584,7 +589,7 @@ fn a_physician_writes_signs_and_amends_an_encounter_note() {
     // Demo patient 7 is unwell today: RR 24, SpO2 92 % on 2 L/min, SBP 98, HR 118, alert,
     // 38.7 °C. NEWS2 = 2 + 2 + 2 + 2 + 2 + 0 + 1 = 11, high (RCP 2017); qSOFA 2 (RR ≥ 22,
     // SBP ≤ 100).
-    let p = iris_vault::demo::patient(7);
+    let p = demo_patient(7);
     open_by_mrn(&s, &p);
     let news2 = s.wait_for_text("#news2", "NEWS2 11", UI_TIMEOUT).unwrap();
     assert!(
@@ -995,6 +1000,12 @@ fn an_administrator_imports_fhir_and_sees_the_report() {
     assert_eq!(
         s.text(&s.find("#report-quarantined").unwrap()).unwrap(),
         "1"
+    );
+    // Progress came over the command's stream (a typed channel).
+    let streamed = s.text(&s.find("#import-streamed").unwrap()).unwrap();
+    assert!(
+        streamed.ends_with("of 4 files as they were imported."),
+        "{streamed}"
     );
     let q = s
         .wait_for_text("#report-quarantine", "broken.json", UI_TIMEOUT)

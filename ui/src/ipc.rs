@@ -1,6 +1,6 @@
 //! Typed calls into the backend over Tauri's IPC.
 
-use iris_types::{ApiError, Args, Command, ErrorCode};
+use iris_types::{ApiError, Args, Command, ErrorCode, STREAM_ARG, StreamCommand};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -9,6 +9,18 @@ extern "C" {
     /// `window.__TAURI__.core.invoke` (present because tauri.conf.json sets `withGlobalTauri`).
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// `window.__TAURI__.core.Channel`: the webview end of a typed Tauri channel. Passed as a
+    /// command argument it serializes to its id; the backend's sends arrive at `onmessage`,
+    /// in the order sent.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = Channel)]
+    type TauriChannel;
+
+    #[wasm_bindgen(constructor, js_namespace = ["window", "__TAURI__", "core"], js_class = "Channel", catch)]
+    fn new_channel() -> Result<TauriChannel, JsValue>;
+
+    #[wasm_bindgen(method, setter, js_class = "Channel", js_name = onmessage)]
+    fn set_onmessage(this: &TauriChannel, f: &js_sys::Function);
 }
 
 /// Calls command `C` with `req` and decodes either its response or its `ApiError`.
@@ -30,6 +42,57 @@ pub async fn call<C: Command>(req: &C::Req) -> Result<C::Res, ApiError> {
         }),
         Err(rejection) => Err(rejection_to_error(rejection)),
     }
+}
+
+/// Calls stream command `C`: every item the backend sends before its reply is decoded and
+/// handed to `on_item` in order; then the reply (or `ApiError`) is returned as by [`call`].
+/// Items that cannot be decoded are skipped (the reply still says how it ended).
+pub async fn stream<C: StreamCommand>(
+    req: &C::Req,
+    mut on_item: impl FnMut(C::Item) + 'static,
+) -> Result<C::Res, ApiError> {
+    let transport = |_| ApiError::new(ErrorCode::Transport, "The app's bridge is not available.");
+    let channel = TauriChannel::new_channel().map_err(transport)?;
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+        if let Ok(item) = serde_wasm_bindgen::from_value::<C::Item>(v) {
+            on_item(item);
+        }
+    });
+    channel.set_onmessage(handler.as_ref().unchecked_ref());
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = Args { req }
+        .serialize(&serializer)
+        .map_err(|_| ApiError::new(ErrorCode::BadRequest, "The request could not be encoded."))?;
+    js_sys::Reflect::set(&args, &JsValue::from_str(STREAM_ARG), &channel).map_err(transport)?;
+    let reply = tauri_invoke(C::NAME, args).await;
+    // Items sent before the reply travel on another path than the reply: let those already
+    // queued run first. A later one must not call into the handler once it is dropped.
+    next_tick().await;
+    channel.set_onmessage(&js_sys::Function::new_no_args(""));
+    drop(handler);
+    match reply {
+        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| {
+            ApiError::new(
+                ErrorCode::Transport,
+                "The backend's answer could not be read.",
+            )
+        }),
+        Err(rejection) => Err(rejection_to_error(rejection)),
+    }
+}
+
+/// Resolves after the tasks already queued on the event loop have run (`setTimeout(0)`).
+async fn next_tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if !scheduled {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
 fn rejection_to_error(rejection: JsValue) -> ApiError {

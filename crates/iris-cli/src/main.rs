@@ -469,29 +469,22 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
                 paths: paths.iter().map(|p| p.display().to_string()).collect(),
             };
             // A progress line on a terminal only (stderr), never in scripts.
-            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
-                let core = core.clone_status();
-                std::thread::spawn(move || {
-                    loop {
-                        std::thread::sleep(std::time::Duration::from_millis(500));
-                        let s = core();
-                        if !s.running {
-                            eprint!("\r\x1b[2K");
-                            break;
-                        }
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let r = core
+                .import_fhir(req, |p| {
+                    if terminal {
                         eprint!(
                             "\r\x1b[2Kimporting: file {}/{} · {} resources read · {} quarantined",
-                            (s.files_done + 1).min(s.files_total),
-                            s.files_total,
-                            s.resources_read,
-                            s.quarantined
+                            (p.files_done + 1).min(p.files_total),
+                            p.files_total,
+                            p.resources_read,
+                            p.quarantined
                         );
                     }
                 })
-            });
-            let r = core.import_fhir(req).await;
-            if let Some(p) = progress {
-                let _ = p.join();
+                .await;
+            if terminal {
+                eprint!("\r\x1b[2K");
             }
             r.map(|r| Output::Import(Box::new(r)))
         }

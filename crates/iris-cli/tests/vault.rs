@@ -426,18 +426,44 @@ fn phi_is_in_no_file_under_the_data_dir_after_a_scenario() {
     c.env("IRIS_PASSWORD", "first password 1");
     assert!(env.run(c, "chosen password 1\n").status.success());
 
-    let patients: Vec<_> = (0..25).map(iris_vault::demo::patient).collect();
-    let mut secrets: Vec<String> = patients
-        .iter()
-        .flat_map(iris_vault::demo::identifiers)
+    // 25 synthetic patients (the generator's Synthea-style bundles), imported by the
+    // administrator through the CLI with trace logging.
+    const SEED: u64 = 25;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let bundles = env.path("bundles");
+    std::fs::create_dir_all(&bundles).unwrap();
+    for (i, b) in iris_fhir::synthetic::population(25, SEED, now).enumerate() {
+        std::fs::write(
+            bundles.join(format!("p{i}.json")),
+            iris_fhir::synthetic::bundle_string(&b),
+        )
+        .unwrap();
+    }
+    let o = env.run(
+        env.iris(&[
+            "--as",
+            "root",
+            "--set",
+            "log_level=trace",
+            "import",
+            bundles.to_str().unwrap(),
+        ]),
+        "admin password 1\n",
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    std::fs::remove_dir_all(&bundles).unwrap();
+    let mut secrets: Vec<String> = (0..25)
+        .flat_map(|i| iris_fhir::synthetic::identity(SEED, i).0.strings())
         .collect();
-    secrets.extend(patients.iter().map(|p| iris_vault::demo::note(p).text));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        use iris_record::Record;
+        use iris_record::{NoteContent, NoteKind};
         use iris_vault::{Lockout, Unlock, Vault};
         let v = Vault::open(
             &env.data(),
@@ -446,27 +472,30 @@ fn phi_is_in_no_file_under_the_data_dir_after_a_scenario() {
         )
         .await
         .unwrap();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64;
         let doc = v.login("dr.grey", "chosen password 1", now).await.unwrap();
-        for (i, p) in patients.iter().enumerate() {
-            let id = v.create_patient(&doc, p, now).await.unwrap();
-            let vitals = iris_vault::demo::vitals(i as u32, now)
-                .into_iter()
-                .map(Record::Observation)
-                .collect();
-            v.add_records(&doc, &id, vitals, now).await.unwrap();
-            let n = v
-                .create_note(&doc, &id, None, &iris_vault::demo::note(p), now)
-                .await
-                .unwrap();
+        let patients = v.list_patients(&doc, 100, 0, now).await.unwrap();
+        assert_eq!(patients.len(), 25);
+        for (id, p) in &patients {
+            secrets.push(p.birth_date.clone());
+            // A progress note that names the patient, as real notes do.
+            let note = NoteContent {
+                kind: NoteKind::Progress,
+                title: "Clinic follow-up".into(),
+                text: format!(
+                    "{} {} seen for follow-up. Reachable at {}. No acute distress.",
+                    p.given.join(" "),
+                    p.family,
+                    p.phone.as_deref().unwrap_or("-")
+                ),
+                soap: None,
+            };
+            secrets.push(note.text.clone());
+            let n = v.create_note(&doc, id, None, &note, now).await.unwrap();
             v.sign_note(&doc, &n, now).await.unwrap();
-            v.open_chart(&doc, &id, now).await.unwrap();
+            v.open_chart(&doc, id, now).await.unwrap();
         }
         assert!(
-            !v.search_patients(&doc, &patients[4].family[..4], 50, now)
+            !v.search_patients(&doc, &patients[4].1.family[..4], 50, now)
                 .await
                 .unwrap()
                 .is_empty()

@@ -14,6 +14,8 @@
 
 use std::collections::BTreeMap;
 
+use iris_record::codes::loinc;
+
 use crate::flags::{self, Flag, Measurement};
 
 pub const DAY_MS: i64 = 86_400_000;
@@ -22,8 +24,16 @@ pub const TREND_THRESHOLD: f64 = 0.05;
 
 /// The vital signs aggregated per day (LOINC).
 pub const VITAL_CODES: [&str; 10] = [
-    "8480-6", "8462-4", "8867-4", "9279-1", "59408-5", "8310-5", "29463-7", "8302-2", "39156-5",
-    "3151-8",
+    loinc::SYSTOLIC_BP,
+    loinc::DIASTOLIC_BP,
+    loinc::HEART_RATE,
+    loinc::RESPIRATORY_RATE,
+    loinc::SPO2,
+    loinc::BODY_TEMPERATURE,
+    loinc::BODY_WEIGHT,
+    loinc::BODY_HEIGHT,
+    loinc::BMI,
+    loinc::OXYGEN_FLOW,
 ];
 
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,8 @@
 //! With no qualifying measurement there is no flag (not a "negative" one). Values are in the
 //! vault's canonical units (%, mg/dL, mmHg); times are Unix milliseconds.
 
+use iris_record::codes::loinc;
+
 /// One dated measurement.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measurement<'a> {
@@ -37,6 +39,21 @@ impl FlagKind {
     }
 }
 
+impl Evidence {
+    /// What the value is, in words, and its unit as shown.
+    pub fn describe(&self) -> (&'static str, &'static str) {
+        match self.code.as_str() {
+            HBA1C => ("HbA1c", "%"),
+            FASTING_GLUCOSE => ("fasting glucose", "mg/dL"),
+            c if c == format!("{SYSTOLIC}/mean-30d") => ("30-day mean systolic", "mmHg"),
+            c if c == format!("{DIASTOLIC}/mean-30d") => ("30-day mean diastolic", "mmHg"),
+            c if LDL.contains(&c) => ("LDL", "mg/dL"),
+            TOTAL_CHOLESTEROL => ("total cholesterol", "mg/dL"),
+            _ => ("", ""),
+        }
+    }
+}
+
 /// A value a flag was derived from (for a mean: the mean, dated at the window's end).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
@@ -54,13 +71,13 @@ pub struct Flag {
     pub evidence: Vec<Evidence>,
 }
 
-pub const HBA1C: &str = "4548-4";
-pub const FASTING_GLUCOSE: &str = "1558-6";
-pub const SYSTOLIC: &str = "8480-6";
-pub const DIASTOLIC: &str = "8462-4";
+pub const HBA1C: &str = loinc::HBA1C;
+pub const FASTING_GLUCOSE: &str = loinc::GLUCOSE_FASTING;
+pub const SYSTOLIC: &str = loinc::SYSTOLIC_BP;
+pub const DIASTOLIC: &str = loinc::DIASTOLIC_BP;
 /// LDL cholesterol: direct assay, calculated, and mass/volume in serum or plasma.
-pub const LDL: [&str; 3] = ["18262-6", "13457-7", "2089-1"];
-pub const TOTAL_CHOLESTEROL: &str = "2093-3";
+pub const LDL: [&str; 3] = loinc::LDL_ANY;
+pub const TOTAL_CHOLESTEROL: &str = loinc::CHOLESTEROL_TOTAL;
 
 pub const HBA1C_DIABETES: f64 = 6.5;
 pub const FASTING_GLUCOSE_DIABETES: f64 = 126.0;

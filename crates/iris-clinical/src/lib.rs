@@ -4,6 +4,7 @@
 //! Every formula and table cites its published source next to the code and in its tests.
 //! Inputs are in the vault's canonical units (mg/dL for creatinine, years for age).
 
+pub mod chart;
 pub mod egfr;
 pub mod features;
 pub mod flags;

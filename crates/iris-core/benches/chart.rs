@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use iris_config::config::{Config, Sources};
 use iris_core::AppCore;
-use iris_record::{ObsValue, Observation, Record};
+use iris_record::{ObsCategory, ObsValue, Observation, Record};
 use iris_types::{
     AddUserRequest, ChangePasswordRequest, InitRequest, LoginRequest, PatientInput, TrendsRequest,
 };
@@ -70,16 +70,10 @@ fn main() {
         let records: Vec<Record> = (0..2000i64)
             .map(|i| {
                 let (code, base, unit) = codes[i as usize % codes.len()];
-                Record::Observation(Observation {
-                    code: code.into(),
-                    display: String::new(),
-                    category: if i % 12 >= 8 { "laboratory" } else { "vital-signs" }.into(),
-                    value: ObsValue::Quantity { value: base * (1.0 + ((i % 7) as f64 - 3.0) / 100.0), unit: unit.into() },
-                    reference_low: None,
-                    reference_high: None,
-                    effective_at: now - (i / 12) * 10 * 86_400_000 - 3_600_000,
-                    interpretation: None,
-                })
+                let category = if i % 12 >= 8 { ObsCategory::Laboratory } else { ObsCategory::VitalSigns };
+                let value = ObsValue::Quantity { value: base * (1.0 + ((i % 7) as f64 - 3.0) / 100.0), unit: unit.into() };
+                let at = now - (i / 12) * 10 * 86_400_000 - 3_600_000;
+                Record::Observation(Observation { display: String::new(), ..Observation::charted(code, category, value, at) })
             })
             .collect();
         let (v, actor) = core.actor().await.unwrap();
@@ -106,14 +100,12 @@ fn main() {
             ms(times[19])
         );
         let t = Instant::now();
-        let chart = core.open_chart(&p.id).await.unwrap();
+        let (v, actor) = core.actor().await.unwrap();
+        let chart = v.open_chart(&actor, &p.id, now).await.unwrap();
         let open = t.elapsed();
         let t = Instant::now();
-        let subject = iris_core::trends::Subject {
-            birth_date: &chart.patient.patient.birth_date,
-            sex: &chart.patient.patient.sex,
-        };
-        let drawn = iris_core::trends::panels(&chart.observations, subject, now, None);
+        let ms_ = iris_clinical::chart::measurements(chart.observations());
+        let drawn = iris_core::trends::draw(iris_clinical::chart::panels(&ms_, &chart.patient), now, None);
         println!(
             "  of which: open_chart {:.1} ms, drawing {} panels {:.1} ms",
             ms(open),

@@ -60,9 +60,12 @@ fn main() {
         let core = core(&root.join("vault-1")).await;
         let t = Instant::now();
         let r = core
-            .import_fhir(ImportRequest {
-                paths: vec![folder.display().to_string()],
-            })
+            .import_fhir(
+                ImportRequest {
+                    paths: vec![folder.display().to_string()],
+                },
+                |_| {},
+            )
             .await
             .unwrap();
         (r, t.elapsed())
@@ -108,9 +111,12 @@ fn main() {
         let core = core(&root.join("vault-2")).await;
         let t = Instant::now();
         let r = core
-            .import_fhir(ImportRequest {
-                paths: vec![file.display().to_string()],
-            })
+            .import_fhir(
+                ImportRequest {
+                    paths: vec![file.display().to_string()],
+                },
+                |_| {},
+            )
             .await
             .unwrap();
         (r, t.elapsed())

@@ -1,7 +1,7 @@
 //! Encounters and notes through AppCore: start an encounter with its draft SOAP note, save the
 //! draft, sign it, add signed addenda, mark notes and records entered in error.
 
-use iris_record::{NoteContent, Soap};
+use iris_record::{EncounterClass, NoteContent, NoteKind, Soap};
 use iris_types::{
     AddAddendumRequest, AddendumDto, ApiError, Empty, EnteredInErrorRequest, NoteRef,
     SaveNoteRequest, StartEncounterRequest, StartedEncounterDto,
@@ -13,13 +13,12 @@ use crate::dto::soap_of;
 use crate::errors::api_error;
 
 /// The title a new encounter note starts with (the clinician may change it).
-pub fn encounter_title(class: &str) -> &'static str {
+pub fn encounter_title(class: EncounterClass) -> &'static str {
     match class {
-        "AMB" => "Clinic visit",
-        "EMER" => "Emergency department visit",
-        "IMP" => "Inpatient progress note",
-        "HH" => "Home visit",
-        _ => "Visit",
+        EncounterClass::Ambulatory => "Clinic visit",
+        EncounterClass::Emergency => "Emergency department visit",
+        EncounterClass::Inpatient => "Inpatient progress note",
+        EncounterClass::HomeHealth => "Home visit",
     }
 }
 
@@ -28,16 +27,21 @@ impl AppCore {
         &self,
         req: StartEncounterRequest,
     ) -> Result<StartedEncounterDto, ApiError> {
+        let mut errors = Vec::new();
+        let class = crate::dto::code("class", &req.class, EncounterClass::parse, &mut errors);
+        let Some(class) = class else {
+            return Err(crate::dto::invalid(errors));
+        };
         let (v, actor) = self.actor().await?;
         // Nurses write nursing notes; everyone else a progress note.
         let kind = if actor.role == Role::Nurse {
-            "nursing"
+            NoteKind::Nursing
         } else {
-            "progress"
+            NoteKind::Progress
         };
         let note = NoteContent {
-            kind: kind.into(),
-            title: encounter_title(&req.class).into(),
+            kind,
+            title: encounter_title(class).into(),
             text: String::new(),
             soap: Some(Soap::default()),
         };
@@ -45,7 +49,7 @@ impl AppCore {
             .start_encounter(
                 &actor,
                 &req.patient_id,
-                &req.class,
+                class,
                 &req.reason,
                 &note,
                 self.now_ms(),
@@ -59,9 +63,14 @@ impl AppCore {
     }
 
     pub async fn save_note(&self, req: SaveNoteRequest) -> Result<Empty, ApiError> {
+        let mut errors = Vec::new();
+        let kind = crate::dto::code("kind", &req.kind, NoteKind::parse, &mut errors);
+        let Some(kind) = kind else {
+            return Err(crate::dto::invalid(errors));
+        };
         let (v, actor) = self.actor().await?;
         let content = NoteContent {
-            kind: req.kind,
+            kind,
             title: req.title.trim().to_string(),
             text: req.text,
             soap: req.soap.map(soap_of),

@@ -4,7 +4,6 @@
 //! record types the vault stores, so nothing is copied field by field here.
 
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
 
 use iris_fhir::normalize::{
     AllergyExtra, ConditionExtra, Normalized, ObservationExtra, ProcedureExtra, Sourced,
@@ -14,7 +13,7 @@ use iris_fhir::read::{BundleType, Item};
 use iris_fhir::reference::Reference;
 use iris_record::{PatientRecord, Record};
 
-use crate::import_pipeline::Event;
+use crate::import_pipeline::{Event, Source};
 
 /// Events per message to the importer (fewer thread wake-ups).
 const CHUNK: usize = 256;
@@ -23,11 +22,15 @@ const CHUNK: usize = 256;
 /// `FileStart` and `FileEnd`; a full channel blocks the reader, which bounds memory. One reader
 /// for the whole import, so reading and normalizing the next file overlaps with writing the
 /// last batch.
-pub(crate) fn read_files(files: &[PathBuf], tx: &tokio::sync::mpsc::Sender<Vec<Event>>, now: i64) {
+pub(crate) fn read_files(
+    sources: Vec<Source>,
+    tx: &tokio::sync::mpsc::Sender<Vec<Event>>,
+    now: i64,
+) {
     let mut chunk: Vec<Event> = Vec::with_capacity(CHUNK);
-    for (index, path) in files.iter().enumerate() {
+    for (index, source) in sources.into_iter().enumerate() {
         chunk.push(Event::FileStart { index });
-        if !read_file(path, tx, &mut chunk, now) {
+        if !read_file(source, tx, &mut chunk, now) {
             return; // the importer stopped listening
         }
         chunk.push(Event::FileEnd { index });
@@ -49,14 +52,14 @@ fn send(tx: &tokio::sync::mpsc::Sender<Vec<Event>>, chunk: &mut Vec<Event>) -> b
 
 /// Reads one file into `chunk`, sending it whenever it is full. False when the receiver is gone.
 fn read_file(
-    path: &Path,
+    source: Source,
     tx: &tokio::sync::mpsc::Sender<Vec<Event>>,
     chunk: &mut Vec<Event>,
     now: i64,
 ) -> bool {
     let mut bundle = false;
     let mut open = true;
-    let result = iris_fhir::read::read_path(path, |item| {
+    let on_item = |item| {
         let ev = match item {
             Item::Bundle { bundle_type } => {
                 bundle = true;
@@ -99,7 +102,11 @@ fn read_file(
             open = false;
             ControlFlow::Break(())
         }
-    });
+    };
+    let result = match source {
+        Source::File(path) => iris_fhir::read::read_path(path, on_item),
+        Source::Memory { json, .. } => iris_fhir::read::read_json(json.as_slice(), on_item),
+    };
     if !open {
         return false;
     }
@@ -289,6 +296,9 @@ pub(crate) enum Mapped {
         subject: Option<String>,
         json: Vec<u8>,
     },
+    /// An AllergyIntolerance coded "no known allergy" (SNOMED CT 716186003): the patient's
+    /// allergy state, not an allergy.
+    NoKnownAllergies { subject: String, source: String },
 }
 
 impl Mapped {
@@ -296,7 +306,9 @@ impl Mapped {
     pub(crate) fn source(&self) -> String {
         match self {
             Mapped::Nothing => String::new(),
-            Mapped::Patient { source, .. } | Mapped::Raw { source, .. } => source.clone(),
+            Mapped::Patient { source, .. }
+            | Mapped::Raw { source, .. }
+            | Mapped::NoKnownAllergies { source, .. } => source.clone(),
             Mapped::Records { records, .. } => records
                 .first()
                 .map(|(s, _)| s.split('#').next().unwrap_or_default().to_string())
@@ -408,6 +420,15 @@ pub(crate) fn map(
         }
         Normalized::Condition(c) => one(c.subject, Record::Condition(c.record)),
         Normalized::Medication(m) => one(m.subject, Record::Medication(m.record)),
+        Normalized::Allergy(a)
+            if a.record.system == iris_record::codes::SNOMED
+                && a.record.code == iris_record::records::NO_KNOWN_ALLERGY =>
+        {
+            return Ok(Mapped::NoKnownAllergies {
+                subject: a.subject.to_fhir(),
+                source,
+            });
+        }
         Normalized::Allergy(a) => {
             let mut record = a.record;
             // Not given: recorded in Iris on the day of the import.

@@ -2,24 +2,13 @@
 //! observations; this module only feeds and encodes them.
 
 use iris_clinical::features;
-use iris_clinical::flags::Measurement;
-use iris_record::{ObsValue, Observation};
+use iris_record::Observation;
 
 /// The features of one patient as JSON: `{"daily_vitals": [...], "lab_trends": [...],
 /// "flags": [{"kind", "rule", "evidence": [{"code", "value", "at"}]}]}`.
 pub fn features_json(obs: &[Observation]) -> Vec<u8> {
-    let ms: Vec<Measurement<'_>> = obs
-        .iter()
-        .filter_map(|o| match &o.value {
-            ObsValue::Quantity { value, .. } => Some(Measurement {
-                code: &o.code,
-                value: *value,
-                at: o.effective_at,
-            }),
-            ObsValue::Text { .. } => None,
-        })
-        .collect();
-    let f = features::compute(&ms);
+    let ms = iris_clinical::chart::measurements(obs);
+    let f = features::compute(&iris_clinical::chart::numeric(&ms));
     serde_json::json!({
         "version": 1,
         "daily_vitals": f.daily_vitals.iter().map(|d| serde_json::json!({

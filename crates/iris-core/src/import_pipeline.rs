@@ -13,7 +13,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use iris_types::{ApiError, ErrorCode, ImportReportDto, ImportRequest, QuarantineItemDto};
+use iris_types::{
+    ApiError, ErrorCode, ImportProgressDto, ImportReportDto, ImportRequest, QuarantineItemDto,
+};
 use iris_vault::import::{
     ImportBatch, ImportPatient, ImportRaw, ImportRecord, PatientRef, Quarantined,
 };
@@ -64,6 +66,30 @@ pub(crate) enum Event {
         reason: String,
     },
 }
+
+/// What an import reads: a file, or FHIR JSON already in memory (the demo cohort, made by the
+/// synthetic generator, never touches the disk unsealed).
+#[derive(Debug, Clone)]
+pub enum Source {
+    File(PathBuf),
+    Memory { name: String, json: Vec<u8> },
+}
+
+impl Source {
+    /// The name a report gives it (the file name).
+    pub fn name(&self) -> String {
+        match self {
+            Source::File(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            Source::Memory { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// Progress is reported at most this often (and at every file boundary).
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Every file under `paths`, Patient files first (bulk NDJSON exports have one file per type,
 /// and references point to patients), then by name.
@@ -150,44 +176,42 @@ struct Run {
 }
 
 impl AppCore {
-    /// Progress of the import running now (or of the last one).
-    pub fn import_status(&self) -> iris_types::ImportStatusDto {
-        self.state.lock().import.clone()
-    }
-
-    /// A reader of [`AppCore::import_status`] for another thread (a progress display).
-    pub fn clone_status(&self) -> impl Fn() -> iris_types::ImportStatusDto + Send + 'static {
-        let s = self.state.clone();
-        move || s.lock().import.clone()
-    }
-
-    /// Imports files and folders of FHIR (administrators). An invalid resource is reported
-    /// and kept in quarantine; the import only fails when it cannot run at all.
-    pub async fn import_fhir(&self, req: ImportRequest) -> Result<ImportReportDto, ApiError> {
-        let started = std::time::Instant::now();
+    /// Imports files and folders of FHIR (administrators), calling `progress` as it goes. An
+    /// invalid resource is reported and kept in quarantine; the import only fails when it
+    /// cannot run at all.
+    pub async fn import_fhir(
+        &self,
+        req: ImportRequest,
+        progress: impl Fn(ImportProgressDto) + Sync,
+    ) -> Result<ImportReportDto, ApiError> {
         let (v, actor) = self.actor().await?;
         // Refuse early (and audited) rather than after reading a file.
         v.patient_by_source(&actor, "", self.now_ms())
             .await
             .map_err(api_error)?;
-        let files = expand(&req.paths)?;
+        let sources = expand(&req.paths)?.into_iter().map(Source::File).collect();
+        self.run_import(&v, &actor, sources, &progress).await
+    }
+
+    /// Imports `sources` as `actor` (an administrator), then recomputes the gold features of
+    /// the patients it touched.
+    pub(crate) async fn run_import(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        sources: Vec<Source>,
+        progress: &(dyn Fn(ImportProgressDto) + Sync),
+    ) -> Result<ImportReportDto, ApiError> {
+        let started = std::time::Instant::now();
         let import_id = format!("imp-{:x}", self.now_ms());
-        {
-            self.state.lock().import = iris_types::ImportStatusDto {
-                running: true,
-                files_total: files.len() as u64,
-                ..Default::default()
-            };
-        }
         let mut run = Run::default();
-        let mut result = self
-            .import_files(&v, &actor, &import_id, &files, &mut run)
-            .await;
-        if result.is_ok() {
-            result = self.recompute_features(&v, &actor, &run.touched).await;
-        }
-        self.state.lock().import.running = false;
-        result?;
+        progress(ImportProgressDto {
+            files_total: sources.len() as u64,
+            ..Default::default()
+        });
+        self.import_files(v, actor, &import_id, sources, &mut run, progress)
+            .await?;
+        self.recompute_features(v, actor, &run.touched).await?;
         run.report.seconds = started.elapsed().as_secs_f64();
         Ok(run.report)
     }
@@ -197,18 +221,21 @@ impl AppCore {
         v: &iris_vault::Vault,
         actor: &iris_vault::Actor,
         import_id: &str,
-        files: &[PathBuf],
+        sources: Vec<Source>,
         run: &mut Run,
+        progress: &(dyn Fn(ImportProgressDto) + Sync),
     ) -> Result<(), ApiError> {
+        let names: Vec<String> = sources.iter().map(Source::name).collect();
+        let files_total = sources.len() as u64;
+        let mut last_progress = std::time::Instant::now();
         // One reader thread for every file, so reading and normalizing the next file overlaps
         // with writing; 16 chunks of 256 events in flight bound the memory whatever the sizes.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Event>>(16);
         let now = self.now_ms();
         let reader = {
-            let files = files.to_vec();
             std::thread::Builder::new()
                 .name("iris-fhir-reader".into())
-                .spawn(move || fhir_map::read_files(&files, &tx, now))
+                .spawn(move || fhir_map::read_files(sources, &tx, now))
                 .map_err(|_| ApiError::new(ErrorCode::Internal, "The import could not start."))?
         };
         let mut name = String::new();
@@ -219,10 +246,7 @@ impl AppCore {
             for ev in chunk {
                 match ev {
                     Event::FileStart { index } => {
-                        name = files[index]
-                            .file_name()
-                            .map(|n| n.to_string_lossy().to_string())
-                            .unwrap_or_default();
+                        name.clone_from(&names[index]);
                         transaction = None;
                     }
                     Event::FileEnd { index } => {
@@ -293,7 +317,15 @@ impl AppCore {
                     }
                 }
             }
-            self.progress(files_done, run);
+            if files_done == files_total || last_progress.elapsed() >= PROGRESS_EVERY {
+                last_progress = std::time::Instant::now();
+                progress(ImportProgressDto {
+                    files_done,
+                    files_total,
+                    resources_read: run.report.resources_read,
+                    quarantined: run.report.quarantined,
+                });
+            }
         }
         let _ = reader.join();
         // Batches span files: many small bundles share a transaction (each still whole).
@@ -324,14 +356,6 @@ impl AppCore {
                 .map_err(api_error)?;
         }
         Ok(())
-    }
-
-    fn progress(&self, files_done: u64, run: &Run) {
-        let mut s = self.state.lock();
-        let s = &mut s.import;
-        s.files_done = files_done;
-        s.resources_read = run.report.resources_read;
-        s.quarantined = run.report.quarantined;
     }
 
     /// All entries of a transaction bundle, or none: every entry is normalized and validated
@@ -382,6 +406,7 @@ impl AppCore {
                 run.batch.records.len(),
                 run.batch.raw.len(),
                 run.batch_types.len(),
+                run.batch.no_known_allergies.len(),
             );
             let saved_pending = run.pending.clone();
             let sources: Vec<String> = mapped.iter().map(|(_, _, m)| m.source()).collect();
@@ -396,6 +421,7 @@ impl AppCore {
                 run.batch.records.truncate(mark.1);
                 run.batch.raw.truncate(mark.2);
                 run.batch_types.truncate(mark.3);
+                run.batch.no_known_allergies.truncate(mark.4);
                 run.pending = saved_pending;
                 for s in &sources {
                     run.seen.remove(&seen_key(s));
@@ -514,6 +540,12 @@ impl AppCore {
                     });
                 }
                 run.batch_types.push(resource_type);
+                Ok(())
+            }
+            Mapped::NoKnownAllergies { subject, .. } => {
+                let patient = self.resolve(v, actor, &subject, run).await?;
+                run.batch.no_known_allergies.push(patient);
+                run.batch_types.push("AllergyIntolerance".into());
                 Ok(())
             }
             Mapped::Raw {

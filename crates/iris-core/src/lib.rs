@@ -15,6 +15,7 @@ pub mod audit;
 pub mod cds;
 pub mod chart;
 pub mod clock;
+pub mod demo;
 mod dto;
 pub mod encounters;
 pub mod errors;

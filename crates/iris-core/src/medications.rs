@@ -2,51 +2,19 @@
 //! the context (active medications, allergies, eGFR, age), the engines decide, the vault
 //! stores, and an override needs a reason that is kept encrypted and audited.
 
+use iris_record::codes::loinc;
 use iris_record::{
-    MedicationStatement, NoteContent, ObsValue, Observation, Record, SafetyOverride,
+    EncounterClass, MedicationStatement, MedicationStatus, NoteContent, NoteKind, ObsCategory,
+    ObsValue, Observation, Record, Route, SafetyOverride,
 };
 use iris_types::{
-    AddMedicationRequest, AlertDto, ApiError, ChartDto, ErrorCode, FieldError, MedicationCheckDto,
+    AddMedicationRequest, AlertDto, ApiError, ErrorCode, FieldError, MedicationCheckDto,
     MedicationCheckRequest, SaveTriageRequest, SavedTriageDto,
 };
 use iris_vault::VaultError;
 
 use crate::AppCore;
 use crate::api_error;
-use crate::chart::{RESPONSIVENESS, age_on};
-
-/// Reported eGFR codes (CKD-EPI 2021, CKD-EPI 2009, MDRD) and serum creatinine.
-const EGFR_CODES: [&str; 4] = ["98979-8", "62238-1", "33914-3", "48643-1"];
-const CREATININE: &str = "2160-0";
-
-/// The eGFR the renal checks use: the newest reported eGFR or, when the newest creatinine is
-/// more recent, CKD-EPI 2021 from it (age on the day of the sample). `None` without either.
-pub fn latest_egfr(chart: &ChartDto) -> Option<f64> {
-    let newest = |codes: &[&str]| {
-        chart
-            .observations
-            .iter()
-            .filter(|o| codes.contains(&o.code.as_str()) && o.value.is_some())
-            .max_by_key(|o| o.effective_at)
-    };
-    let reported = newest(&EGFR_CODES);
-    let calculated = newest(&[CREATININE]).and_then(|o| {
-        let sex = iris_clinical::Sex::parse(&chart.patient.patient.sex)?;
-        let age = age_on(
-            &chart.patient.patient.birth_date,
-            iris_record::Date::from_unix_ms(o.effective_at),
-        );
-        iris_clinical::ckd_epi_2021(o.value?, f64::from(age), sex)
-            .ok()
-            .map(|e| (o.effective_at, e))
-    });
-    match (reported, calculated) {
-        (Some(r), Some((at, e))) if at > r.effective_at => Some(e),
-        (Some(r), _) => r.value,
-        (None, Some((_, e))) => Some(e),
-        (None, None) => None,
-    }
-}
 
 fn reason_ok(r: Option<&str>) -> Option<String> {
     r.map(str::trim)
@@ -79,16 +47,25 @@ impl AppCore {
                 .into(),
             }]));
         }
-        let chart = self.open_chart(patient_id).await?;
-        let egfr = latest_egfr(&chart);
-        let mut meds: Vec<&str> = chart
-            .medications
-            .iter()
-            .filter(|m| m.status == "active")
-            .map(|m| m.display.as_str())
-            .collect();
+        let (v, actor) = self.actor().await?;
+        let chart = v
+            .open_chart(&actor, patient_id, self.now_ms())
+            .await
+            .map_err(api_error)?;
+        let ms = iris_clinical::chart::measurements(chart.observations());
+        let egfr = iris_clinical::chart::latest_egfr(&ms, &chart.patient);
+        let mut meds: Vec<&str> = Vec::new();
+        let mut allergies: Vec<&str> = Vec::new();
+        for r in &chart.records {
+            match &r.record {
+                Record::Medication(m) if m.status == MedicationStatus::Active => {
+                    meds.push(&m.display);
+                }
+                Record::Allergy(a) => allergies.push(&a.display),
+                _ => {}
+            }
+        }
         meds.push(name);
-        let allergies: Vec<&str> = chart.allergies.iter().map(|a| a.display.as_str()).collect();
         let alerts: Vec<AlertDto> = iris_meds::check(&iris_meds::CheckInput {
             medications: &meds,
             allergies: &allergies,
@@ -124,6 +101,11 @@ impl AppCore {
         &self,
         req: AddMedicationRequest,
     ) -> Result<MedicationCheckDto, ApiError> {
+        let mut errors = Vec::new();
+        let route = crate::dto::code("route", &req.route, Route::parse, &mut errors);
+        let Some(route) = route else {
+            return Err(crate::dto::invalid(errors));
+        };
         let check = self.check_against_chart(&req.patient_id, &req.name).await?;
         let reason = reason_ok(req.override_reason.as_deref());
         if check.needs_override && reason.is_none() {
@@ -160,9 +142,9 @@ impl AppCore {
                 .dose_unit
                 .map(|u| u.trim().to_string())
                 .filter(|u| !u.is_empty()),
-            route: req.route,
+            route,
             frequency: req.frequency.trim().to_string(),
-            status: "active".into(),
+            status: MedicationStatus::Active,
             start: Some(today),
             end: None,
             safety_override: (!overridden.is_empty()).then(|| SafetyOverride {
@@ -207,34 +189,26 @@ impl AppCore {
         let (v, actor) = self.actor().await?;
         let now = self.now_ms();
         let t = &req.triage;
-        let quantity = |code: &str, display: &str, value: Option<f64>, unit: &str| {
+        let quantity = |code: &str, value: Option<f64>, unit: &str| {
             value.map(|value| {
-                Record::Observation(Observation {
-                    code: code.into(),
-                    display: display.into(),
-                    category: "vital-signs".into(),
-                    value: ObsValue::Quantity {
-                        value,
-                        unit: unit.into(),
-                    },
-                    reference_low: None,
-                    reference_high: None,
-                    effective_at: now,
-                    interpretation: None,
-                })
+                let value = ObsValue::Quantity {
+                    value,
+                    unit: unit.into(),
+                };
+                Record::Observation(Observation::charted(
+                    code,
+                    ObsCategory::VitalSigns,
+                    value,
+                    now,
+                ))
             })
         };
         let mut vitals: Vec<Record> = [
-            quantity("8867-4", "Heart rate", t.heart_rate, "/min"),
-            quantity("9279-1", "Respiratory rate", t.respiratory_rate, "/min"),
-            quantity(
-                "59408-5",
-                "Oxygen saturation in Arterial blood by Pulse oximetry",
-                t.spo2,
-                "%",
-            ),
-            quantity("8480-6", "Systolic blood pressure", t.systolic_bp, "mm[Hg]"),
-            quantity("8310-5", "Body temperature", t.temperature_c, "Cel"),
+            quantity(loinc::HEART_RATE, t.heart_rate, "/min"),
+            quantity(loinc::RESPIRATORY_RATE, t.respiratory_rate, "/min"),
+            quantity(loinc::SPO2, t.spo2, "%"),
+            quantity(loinc::SYSTOLIC_BP, t.systolic_bp, "mm[Hg]"),
+            quantity(loinc::BODY_TEMPERATURE, t.temperature_c, "Cel"),
         ]
         .into_iter()
         .flatten()
@@ -243,18 +217,10 @@ impl AppCore {
             .consciousness
             .as_deref()
             .and_then(|c| iris_clinical::scores::Avpu::parse(c.trim()))
-            .map(|a| a.as_str())
         {
-            vitals.push(Record::Observation(Observation {
-                code: RESPONSIVENESS.into(),
-                display: "Level of responsiveness".into(),
-                category: "vital-signs".into(),
-                value: ObsValue::Text { text: level.into() },
-                reference_low: None,
-                reference_high: None,
-                effective_at: now,
-                interpretation: (level != "A").then(|| "A".into()),
-            }));
+            vitals.push(Record::Observation(iris_clinical::chart::responsiveness(
+                level, now,
+            )));
         }
         let audit_note = format!(
             "triage_esi={} computed={}{}",
@@ -285,10 +251,10 @@ impl AppCore {
             .start_encounter(
                 &actor,
                 &req.patient_id,
-                "EMER",
+                EncounterClass::Emergency,
                 &complaint,
                 &NoteContent {
-                    kind: "triage".into(),
+                    kind: NoteKind::Triage,
                     title: format!("ED triage: ESI {}", req.esi),
                     text,
                     soap: None,

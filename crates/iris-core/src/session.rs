@@ -107,10 +107,13 @@ impl AppCore {
         }
         vault.mark_demo().await.map_err(api_error)?;
         let doc = doc.expect("a demo physician");
-        let ids = iris_vault::demo::seed(&vault, &doc, iris_config::demo::DEMO_PATIENTS, now)
-            .await
-            .map_err(api_error)?;
-        tracing::info!(patients = ids.len(), "demo data seeded");
+        let report = crate::demo::seed(self, &vault, &admin, &doc).await?;
+        tracing::info!(
+            patients = report.patients,
+            resources = report.resources_imported,
+            quarantined = report.quarantined,
+            "demo data seeded"
+        );
         self.opened(vault, unlock.slot().as_str()).await;
         Ok(true)
     }

@@ -1,5 +1,5 @@
 //! The core's mutable state behind one lock: the open vault, how it was unlocked or why it
-//! could not be, the signed-in session and the progress of the running import.
+//! could not be, and the signed-in session.
 //!
 //! One `Mutex` (not one per field) so that a change touching several fields — opening a vault
 //! sets it, its slot and clears the last error — is seen whole by every other command. The lock
@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use iris_types::{ApiError, ImportStatusDto};
+use iris_types::ApiError;
 use iris_vault::{Actor, Vault};
 
 #[derive(Debug)]
@@ -27,11 +27,9 @@ pub(crate) struct State {
     pub(crate) session: Option<Session>,
     /// Whether the open vault holds the synthetic demo cohort.
     pub(crate) demo: bool,
-    /// Progress of the FHIR import running now, or of the last one.
-    pub(crate) import: ImportStatusDto,
 }
 
-/// The state, shared with the threads that report progress.
+/// The state, shared by every clone of the core.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Shared(Arc<Mutex<State>>);
 

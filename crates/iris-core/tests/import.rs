@@ -38,12 +38,34 @@ fn population(dir: &Path, n: usize) -> (BTreeMap<String, u64>, u64) {
     (counts, observation_rows)
 }
 
+/// Imports `paths`; checks that progress streamed in order, from the file count to the last
+/// file, and agrees with the report.
 async fn import(core: &AppCore, paths: &[&Path]) -> iris_types::ImportReportDto {
-    core.import_fhir(ImportRequest {
-        paths: paths.iter().map(|p| p.display().to_string()).collect(),
-    })
-    .await
-    .unwrap()
+    let seen = std::sync::Mutex::new(Vec::<iris_types::ImportProgressDto>::new());
+    let r = core
+        .import_fhir(
+            ImportRequest {
+                paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            },
+            |p| seen.lock().unwrap().push(p),
+        )
+        .await
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    let (first, last) = (seen.first().unwrap(), seen.last().unwrap());
+    assert_eq!((first.files_done, first.resources_read), (0, 0));
+    assert!(first.files_total > 0);
+    assert_eq!(last.files_done, last.files_total, "{seen:?}");
+    assert_eq!(
+        (last.resources_read, last.quarantined),
+        (r.resources_read, r.quarantined)
+    );
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0].files_done <= w[1].files_done
+                && w[0].resources_read <= w[1].resources_read)
+    );
+    r
 }
 
 #[tokio::test]

@@ -13,8 +13,8 @@
 //! - [`Normalized::Other`] items carry no content and are not written.
 
 use iris_record::{
-    AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
-    Observation, Procedure,
+    AllergyIntolerance, Condition, Encounter, Immunization, Interpretation, MedicationStatement,
+    ObsValue, Observation, Procedure, Quantity,
 };
 use serde_json::{Map, Value, json};
 
@@ -121,6 +121,142 @@ fn quantity(value: f64, unit: &str) -> Value {
     }
 }
 
+/// `value[x]` (or `dataAbsentReason`), `referenceRange` and `interpretation` of an observation
+/// or a component.
+fn value_elements(
+    m: &mut Map<String, Value>,
+    value: Option<&ObsValue>,
+    data_absent: Option<&str>,
+    low: Option<f64>,
+    high: Option<f64>,
+    interpretation: Option<Interpretation>,
+) {
+    let opt_q = |q: &Option<Quantity>| q.as_ref().map(|q| quantity(q.value, &q.unit));
+    let mut unit = "";
+    match value {
+        None => {
+            if let Some(r) = data_absent {
+                m.insert(
+                    "dataAbsentReason".into(),
+                    concept(DATA_ABSENT_REASON, r, ""),
+                );
+            }
+        }
+        Some(ObsValue::Quantity { value, unit: u }) => {
+            unit = u;
+            m.insert("valueQuantity".into(), quantity(*value, u));
+        }
+        Some(ObsValue::Text { text }) => {
+            m.insert("valueString".into(), s(text));
+        }
+        Some(ObsValue::Coded {
+            system,
+            code,
+            display,
+        }) => {
+            let v = if code.is_empty() {
+                json!({ "text": display })
+            } else {
+                let mut cc = Map::new();
+                cc.insert("coding".into(), json!([coding(system, code, display)]));
+                if !display.is_empty() {
+                    cc.insert("text".into(), s(display));
+                }
+                Value::Object(cc)
+            };
+            m.insert("valueCodeableConcept".into(), v);
+        }
+        Some(ObsValue::Boolean { value }) => {
+            m.insert("valueBoolean".into(), Value::Bool(*value));
+        }
+        Some(ObsValue::Integer { value }) => {
+            m.insert("valueInteger".into(), json!(value));
+        }
+        Some(ObsValue::Range { low, high }) => {
+            let mut r = Map::new();
+            if let Some(l) = opt_q(low) {
+                r.insert("low".into(), l);
+            }
+            if let Some(h) = opt_q(high) {
+                r.insert("high".into(), h);
+            }
+            m.insert("valueRange".into(), Value::Object(r));
+        }
+        Some(ObsValue::Ratio {
+            numerator,
+            denominator,
+        }) => {
+            let mut r = Map::new();
+            if let Some(n) = opt_q(numerator) {
+                r.insert("numerator".into(), n);
+            }
+            if let Some(d) = opt_q(denominator) {
+                r.insert("denominator".into(), d);
+            }
+            m.insert("valueRatio".into(), Value::Object(r));
+        }
+        Some(ObsValue::SampledData {
+            origin,
+            period_ms,
+            factor,
+            lower_limit,
+            upper_limit,
+            dimensions,
+            data,
+        }) => {
+            let mut d = Map::new();
+            d.insert("origin".into(), quantity(origin.value, &origin.unit));
+            d.insert("period".into(), json!(period_ms));
+            for (k, v) in [
+                ("factor", factor),
+                ("lowerLimit", lower_limit),
+                ("upperLimit", upper_limit),
+            ] {
+                if let Some(v) = v {
+                    d.insert(k.into(), json!(v));
+                }
+            }
+            d.insert("dimensions".into(), json!(dimensions));
+            if !data.is_empty() {
+                d.insert("data".into(), s(data));
+            }
+            m.insert("valueSampledData".into(), Value::Object(d));
+        }
+        Some(ObsValue::Time { time }) => {
+            m.insert("valueTime".into(), s(time));
+        }
+        Some(ObsValue::DateTime { at }) => {
+            m.insert("valueDateTime".into(), s(&format_ms(*at)));
+        }
+        Some(ObsValue::Period { start, end }) => {
+            let mut p = Map::new();
+            if let Some(t) = start {
+                p.insert("start".into(), s(&format_ms(*t)));
+            }
+            if let Some(t) = end {
+                p.insert("end".into(), s(&format_ms(*t)));
+            }
+            m.insert("valuePeriod".into(), Value::Object(p));
+        }
+    }
+    if low.is_some() || high.is_some() {
+        let mut r = Map::new();
+        if let Some(l) = low {
+            r.insert("low".into(), quantity(l, unit));
+        }
+        if let Some(h) = high {
+            r.insert("high".into(), quantity(h, unit));
+        }
+        m.insert("referenceRange".into(), json!([r]));
+    }
+    if let Some(i) = interpretation {
+        m.insert(
+            "interpretation".into(),
+            json!([{ "coding": [{ "system": OBSERVATION_INTERPRETATION, "code": i.as_str() }] }]),
+        );
+    }
+}
+
 struct Writer {
     patient_ref: String,
     /// (source id of an exported Encounter, its reference in the Bundle)
@@ -163,10 +299,10 @@ impl Writer {
     fn encounter(&self, x: &Sourced<Encounter>, id: &str) -> Value {
         let mut m = self.base("Encounter", id, &x.identifiers, "subject", "", None);
         let e = &x.record;
-        m.insert("status".into(), s(&e.status));
+        m.insert("status".into(), s(e.status.as_str()));
         m.insert(
             "class".into(),
-            json!({ "system": V3_ACT_CODE, "code": e.class }),
+            json!({ "system": V3_ACT_CODE, "code": e.class.as_str() }),
         );
         let mut period = Map::new();
         period.insert("start".into(), s(&format_ms(e.start)));
@@ -185,33 +321,33 @@ impl Writer {
             return Vec::new();
         };
         let value_members = |m: &mut Map<String, Value>, o: &Observation| {
-            match &o.value {
-                ObsValue::Quantity { value, unit } => {
-                    m.insert("valueQuantity".into(), quantity(*value, unit));
-                }
-                ObsValue::Text { text } => {
-                    m.insert("valueString".into(), s(text));
-                }
-            }
-            let unit = match &o.value {
-                ObsValue::Quantity { unit, .. } => unit.as_str(),
-                ObsValue::Text { .. } => "",
-            };
-            if o.reference_low.is_some() || o.reference_high.is_some() {
-                let mut r = Map::new();
-                if let Some(l) = o.reference_low {
-                    r.insert("low".into(), quantity(l, unit));
-                }
-                if let Some(h) = o.reference_high {
-                    r.insert("high".into(), quantity(h, unit));
-                }
-                m.insert("referenceRange".into(), json!([r]));
-            }
-            if let Some(i) = &o.interpretation {
-                m.insert(
-                    "interpretation".into(),
-                    json!([{ "coding": [{ "system": OBSERVATION_INTERPRETATION, "code": i }] }]),
-                );
+            value_elements(
+                m,
+                o.value.as_ref(),
+                o.data_absent.as_deref(),
+                o.reference_low,
+                o.reference_high,
+                o.interpretation,
+            );
+            if !o.components.is_empty() {
+                let comps: Vec<Value> = o
+                    .components
+                    .iter()
+                    .map(|c| {
+                        let mut cm = Map::new();
+                        cm.insert("code".into(), concept(LOINC, &c.code, &c.display));
+                        value_elements(
+                            &mut cm,
+                            c.value.as_ref(),
+                            c.data_absent.as_deref(),
+                            c.reference_low,
+                            c.reference_high,
+                            c.interpretation,
+                        );
+                        Value::Object(cm)
+                    })
+                    .collect();
+                m.insert("component".into(), Value::Array(comps));
             }
         };
         let header = |x: &Sourced<Observation, ObservationExtra>, id: &str, code: Value| {
@@ -224,11 +360,15 @@ impl Writer {
                 x.encounter.as_ref(),
             );
             let o = &x.record;
-            m.insert("status".into(), s("final"));
-            m.insert(
-                "category".into(),
-                json!([{ "coding": [{ "system": OBSERVATION_CATEGORY, "code": o.category }] }]),
-            );
+            m.insert("status".into(), s(o.status.as_str()));
+            if !o.category.is_empty() {
+                let cats: Vec<Value> = o
+                    .category
+                    .iter()
+                    .map(|c| json!({ "coding": [{ "system": OBSERVATION_CATEGORY, "code": c.as_str() }] }))
+                    .collect();
+                m.insert("category".into(), Value::Array(cats));
+            }
             m.insert("code".into(), code);
             m.insert("effectiveDateTime".into(), s(&format_ms(o.effective_at)));
             m
@@ -283,7 +423,7 @@ impl Writer {
         let c = &x.record;
         m.insert(
             "clinicalStatus".into(),
-            concept(CONDITION_CLINICAL, &c.clinical_status, ""),
+            concept(CONDITION_CLINICAL, c.clinical_status.as_str(), ""),
         );
         m.insert("code".into(), concept(&c.system, &c.code, &c.display));
         if let Some(o) = &c.onset {
@@ -305,7 +445,7 @@ impl Writer {
             w.encounter.as_ref(),
         );
         let x = &w.record;
-        m.insert("status".into(), s(&x.status));
+        m.insert("status".into(), s(x.status.as_str()));
         let med = if x.code.is_empty() {
             json!({ "text": x.display })
         } else {
@@ -327,7 +467,7 @@ impl Writer {
             d.insert("timing".into(), json!({ "code": { "text": x.frequency } }));
         }
         let route = ROUTES.iter().find(|(r, _, _)| *r == x.route).map_or_else(
-            || json!({ "text": x.route }),
+            || json!({ "text": x.route.as_str() }),
             |(_, code, display)| concept(SNOMED, code, display),
         );
         d.insert("route".into(), route);
@@ -355,7 +495,7 @@ impl Writer {
         if let Some(c) = &x.extra.clinical_status {
             m.insert("clinicalStatus".into(), concept(ALLERGY_CLINICAL, c, ""));
         }
-        m.insert("criticality".into(), s(&a.criticality));
+        m.insert("criticality".into(), s(a.criticality.as_str()));
         m.insert("code".into(), concept(&a.system, &a.code, &a.display));
         if let Some(r) = x.recorded() {
             m.insert("recordedDate".into(), s(r));
@@ -379,7 +519,7 @@ impl Writer {
             x.encounter.as_ref(),
         );
         let p = &x.record;
-        m.insert("status".into(), s(&p.status));
+        m.insert("status".into(), s(p.status.as_str()));
         m.insert("code".into(), concept(&p.system, &p.code, &p.display));
         if let Some(t) = x.performed_at() {
             m.insert("performedDateTime".into(), s(&format_ms(t)));
@@ -397,7 +537,7 @@ impl Writer {
             x.encounter.as_ref(),
         );
         let i = &x.record;
-        m.insert("status".into(), s(&i.status));
+        m.insert("status".into(), s(i.status.as_str()));
         m.insert("vaccineCode".into(), concept(CVX, &i.code, &i.display));
         m.insert("occurrenceDateTime".into(), s(&i.date));
         Value::Object(m)
@@ -430,7 +570,7 @@ pub fn patient_resource(x: &SourcedPatient, patient_id: &str) -> Value {
     if !telecom.is_empty() {
         m.insert("telecom".into(), Value::Array(telecom));
     }
-    m.insert("gender".into(), s(&p.sex));
+    m.insert("gender".into(), s(p.sex.as_str()));
     m.insert("birthDate".into(), s(&p.birth_date));
     match x.deceased {
         Some(Deceased::Flag(b)) => {

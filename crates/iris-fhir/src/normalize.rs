@@ -5,8 +5,10 @@
 //! See the crate documentation for what each type requires and how values are mapped.
 
 use iris_record::{
-    Address, AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, ObsValue,
-    Observation, PatientRecord, Procedure,
+    Address, AllergyIntolerance, ClinicalStatus, Condition, Criticality, Encounter, EncounterClass,
+    EncounterStatus, Immunization, ImmunizationStatus, Interpretation, MedicationStatement,
+    MedicationStatus, ObsCategory, ObsValue, Observation, ObservationStatus, PatientRecord,
+    Procedure, ProcedureStatus, Route, Sex,
 };
 use serde::{Deserialize, Serialize};
 
@@ -305,50 +307,52 @@ const VITAL_SIGNS: &[&str] = &[
     "39156-5", "59408-5", "2708-6", "9843-4", "8478-0", "8287-5", "3141-9",
 ];
 
-const OBS_CATEGORIES: &[&str] = &[
-    "vital-signs",
-    "laboratory",
-    "survey",
-    "social-history",
-    "exam",
+const OBS_CATEGORIES: &[ObsCategory] = &[
+    ObsCategory::VitalSigns,
+    ObsCategory::Laboratory,
+    ObsCategory::Survey,
+    ObsCategory::SocialHistory,
+    ObsCategory::Exam,
 ];
 
 /// SNOMED CT route codes and the Iris route each maps to; the first of a route is written back.
-pub const ROUTES: &[(&str, &str, &str)] = &[
-    ("oral", "26643006", "Oral route"),
-    ("sublingual", "37839007", "Sublingual route"),
-    ("intravenous", "47625008", "Intravenous route"),
-    ("intramuscular", "78421000", "Intramuscular route"),
-    ("subcutaneous", "34206005", "Subcutaneous route"),
-    ("inhalation", "447694001", "Respiratory tract route"),
-    ("inhalation", "18679011000001101", "Inhalation"),
-    ("topical", "6064005", "Topical route"),
-    ("transdermal", "45890007", "Transdermal route"),
-    ("rectal", "37161004", "Rectal route"),
-    ("nasal", "46713006", "Nasal route"),
-    ("ophthalmic", "54485002", "Ophthalmic route"),
-    ("otic", "10547007", "Otic route"),
+pub const ROUTES: &[(Route, &str, &str)] = &[
+    (Route::Oral, "26643006", "Oral route"),
+    (Route::Sublingual, "37839007", "Sublingual route"),
+    (Route::Intravenous, "47625008", "Intravenous route"),
+    (Route::Intramuscular, "78421000", "Intramuscular route"),
+    (Route::Subcutaneous, "34206005", "Subcutaneous route"),
+    (Route::Inhalation, "447694001", "Respiratory tract route"),
+    (Route::Inhalation, "18679011000001101", "Inhalation"),
+    (Route::Topical, "6064005", "Topical route"),
+    (Route::Transdermal, "45890007", "Transdermal route"),
+    (Route::Rectal, "37161004", "Rectal route"),
+    (Route::Nasal, "46713006", "Nasal route"),
+    (Route::Ophthalmic, "54485002", "Ophthalmic route"),
+    (Route::Otic, "10547007", "Otic route"),
 ];
 
 /// Route from free text or a local code: the first word that names one.
-pub fn route_from_text(text: &str) -> Option<&'static str> {
+pub fn route_from_text(text: &str) -> Option<Route> {
     let lower = text.to_ascii_lowercase();
     for w in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
         let r = match w {
-            "oral" | "mouth" | "po" | "orally" | "peroral" => "oral",
-            "sublingual" | "sl" | "sublingually" => "sublingual",
-            "intravenous" | "iv" | "intravenously" => "intravenous",
-            "intramuscular" | "im" | "intramuscularly" => "intramuscular",
-            "subcutaneous" | "subcut" | "sc" | "sq" | "subq" | "subcutaneously" => "subcutaneous",
+            "oral" | "mouth" | "po" | "orally" | "peroral" => Route::Oral,
+            "sublingual" | "sl" | "sublingually" => Route::Sublingual,
+            "intravenous" | "iv" | "intravenously" => Route::Intravenous,
+            "intramuscular" | "im" | "intramuscularly" => Route::Intramuscular,
+            "subcutaneous" | "subcut" | "sc" | "sq" | "subq" | "subcutaneously" => {
+                Route::Subcutaneous
+            }
             "inhalation" | "inhaled" | "inhal" | "inh" | "respiratory" | "nebulized" | "ipinhl"
-            | "nasinhl" | "oralinh" => "inhalation",
-            "topical" | "cutaneous" | "topically" | "skin" => "topical",
-            "transdermal" | "patch" | "transderm" => "transdermal",
-            "rectal" | "pr" | "rectally" => "rectal",
-            "nasal" | "intranasal" | "nasally" | "nas" => "nasal",
-            "ophthalmic" | "ocular" | "eye" | "oph" => "ophthalmic",
-            "otic" | "ear" | "auricular" => "otic",
-            "other" => "other",
+            | "nasinhl" | "oralinh" => Route::Inhalation,
+            "topical" | "cutaneous" | "topically" | "skin" => Route::Topical,
+            "transdermal" | "patch" | "transderm" => Route::Transdermal,
+            "rectal" | "pr" | "rectally" => Route::Rectal,
+            "nasal" | "intranasal" | "nasally" | "nas" => Route::Nasal,
+            "ophthalmic" | "ocular" | "eye" | "oph" => Route::Ophthalmic,
+            "otic" | "ear" | "auricular" => Route::Otic,
+            "other" => Route::Other,
             _ => continue,
         };
         return Some(r);
@@ -397,14 +401,14 @@ pub fn frequency_text(freq: i64, period: f64, unit: &str) -> String {
     }
 }
 
-fn interpretation_code(c: &str) -> Option<&'static str> {
+fn interpretation_code(c: &str) -> Option<Interpretation> {
     Some(match c {
-        "N" => "N",
-        "L" => "L",
-        "H" => "H",
-        "LL" | "LU" => "LL",
-        "HH" | "HU" => "HH",
-        "A" | "AA" => "A",
+        "N" => Interpretation::Normal,
+        "L" => Interpretation::Low,
+        "H" => Interpretation::High,
+        "LL" | "LU" => Interpretation::CriticalLow,
+        "HH" | "HU" => Interpretation::CriticalHigh,
+        "A" | "AA" => Interpretation::Abnormal,
         _ => return None,
     })
 }
@@ -717,12 +721,7 @@ impl Ck {
         }
     }
 
-    fn status<'a>(
-        &mut self,
-        f: &Field<String>,
-        path: &str,
-        map: &[(&str, &'a str)],
-    ) -> Option<&'a str> {
+    fn status<T: Copy>(&mut self, f: &Field<String>, path: &str, map: &[(&str, T)]) -> Option<T> {
         let Some(s) = self.text(f, path) else {
             if !f.is_invalid() {
                 self.add(path, "missing");
@@ -734,7 +733,7 @@ impl Ck {
             return None;
         }
         match map.iter().find(|(from, _)| *from == s) {
-            Some((_, to)) => Some(to),
+            Some((_, to)) => Some(*to),
             None => {
                 self.add(path, "not a supported status");
                 None
@@ -803,12 +802,11 @@ impl Ck {
             self.add(".birthDate", "not a valid FHIR date");
         }
         let sex = match self.text(&p.gender, ".gender").as_deref() {
-            None => "unknown".to_string(),
-            Some(g @ ("male" | "female" | "other" | "unknown")) => g.to_string(),
-            Some(_) => {
+            None => Sex::Unknown,
+            Some(g) => Sex::parse(g).unwrap_or_else(|| {
                 self.add(".gender", "not one of male | female | other | unknown");
-                "unknown".to_string()
-            }
+                Sex::Unknown
+            }),
         };
         let addresses = self.arr(&p.address, ".address");
         let ai = addresses
@@ -920,18 +918,18 @@ impl Ck {
                 Some(code) => {
                     let m = match code.as_str() {
                         "AMB" | "VR" | "PRENC" | "FLD" | "ambulatory" | "outpatient"
-                        | "wellness" | "urgentcare" | "virtual" => "AMB",
-                        "EMER" | "emergency" => "EMER",
-                        "IMP" | "ACUTE" | "NONAC" | "SS" | "OBSENC" | "inpatient" => "IMP",
-                        "HH" | "home" => "HH",
-                        _ => "",
+                        | "wellness" | "urgentcare" | "virtual" => Some(EncounterClass::Ambulatory),
+                        "EMER" | "emergency" => Some(EncounterClass::Emergency),
+                        "IMP" | "ACUTE" | "NONAC" | "SS" | "OBSENC" | "inpatient" => {
+                            Some(EncounterClass::Inpatient)
+                        }
+                        "HH" | "home" => Some(EncounterClass::HomeHealth),
+                        _ => None,
                     };
-                    if m.is_empty() {
+                    if m.is_none() {
                         self.add(".class.code", "not a supported encounter class");
-                        None
-                    } else {
-                        Some(m.to_string())
                     }
+                    m
                 }
             },
         };
@@ -939,13 +937,13 @@ impl Ck {
             &e.status,
             ".status",
             &[
-                ("planned", "planned"),
-                ("arrived", "in-progress"),
-                ("triaged", "in-progress"),
-                ("in-progress", "in-progress"),
-                ("onleave", "in-progress"),
-                ("finished", "finished"),
-                ("cancelled", "cancelled"),
+                ("planned", EncounterStatus::Planned),
+                ("arrived", EncounterStatus::InProgress),
+                ("triaged", EncounterStatus::InProgress),
+                ("in-progress", EncounterStatus::InProgress),
+                ("onleave", EncounterStatus::InProgress),
+                ("finished", EncounterStatus::Finished),
+                ("cancelled", EncounterStatus::Cancelled),
             ],
         );
         let period = self.obj(&e.period, ".period");
@@ -979,7 +977,7 @@ impl Ck {
             encounter: None,
             record: Encounter {
                 class: class?,
-                status: status?.to_string(),
+                status: status?,
                 start: start?,
                 end,
                 reason: reason.unwrap_or_default(),
@@ -1045,13 +1043,13 @@ impl Ck {
         ranges: &Field<Vec<model::ReferenceRange>>,
         interp: &Field<Vec<CodeableConcept>>,
         value: &ObsValue,
-    ) -> (Option<f64>, Option<f64>, Option<String>) {
+    ) -> (Option<f64>, Option<f64>, Option<Interpretation>) {
         let (mut low, mut high) = (None, None);
         let ranges = self.arr(ranges, &format!("{path}.referenceRange"));
         if let Some(r) = ranges.first() {
             let unit = match value {
                 ObsValue::Quantity { unit, .. } => Some(unit.as_str()),
-                ObsValue::Text { .. } => None,
+                _ => None,
             };
             for (name, q, slot) in [("low", &r.low, &mut low), ("high", &r.high, &mut high)] {
                 let qp = format!("{path}.referenceRange[0].{name}");
@@ -1083,7 +1081,7 @@ impl Ck {
                 break;
             }
         }
-        (low, high, interpretation.map(str::to_string))
+        (low, high, interpretation)
     }
 
     fn observation(
@@ -1105,16 +1103,16 @@ impl Ck {
             category = codings.iter().find_map(|c| {
                 c.code
                     .get()
-                    .and_then(|c| OBS_CATEGORIES.iter().find(|k| **k == c.as_str()))
+                    .and_then(|c| OBS_CATEGORIES.iter().find(|k| k.as_str() == c.as_str()))
             });
             if category.is_some() {
                 break;
             }
         }
         let category = match (category, &code) {
-            (Some(c), _) => Some(c.to_string()),
+            (Some(c), _) => Some(vec![*c]),
             (None, Some((_, c, _))) if VITAL_SIGNS.contains(&c.as_str()) => {
-                Some("vital-signs".to_string())
+                Some(vec![ObsCategory::VitalSigns])
             }
             (None, _) => {
                 self.add(
@@ -1215,8 +1213,11 @@ impl Ck {
                         record: Observation {
                             code,
                             display,
+                            status: ObservationStatus::Final,
                             category: category.clone(),
-                            value,
+                            value: Some(value),
+                            data_absent: None,
+                            components: Vec::new(),
                             reference_low: low,
                             reference_high: high,
                             effective_at,
@@ -1250,21 +1251,17 @@ impl Ck {
         }
         let onset = self.opt_date(&c.onset_date_time, ".onsetDateTime");
         let abatement = self.opt_date(&c.abatement_date_time, ".abatementDateTime");
-        const CLINICAL: &[&str] = &[
-            "active",
-            "recurrence",
-            "relapse",
-            "inactive",
-            "remission",
-            "resolved",
-        ];
         let statuses = self.codes_of(&c.clinical_status, ".clinicalStatus");
-        let clinical_status = match statuses.iter().find(|s| CLINICAL.contains(&s.as_str())) {
-            Some(s) => Some(s.clone()),
+        let clinical_status = match statuses.iter().find_map(|s| ClinicalStatus::parse(s)) {
+            Some(s) => Some(s),
             None if statuses.is_empty() => {
                 // Absent: an abated condition is over, any other is taken as active.
                 let abated = !c.abatement_date_time.is_absent();
-                Some(if abated { "resolved" } else { "active" }.to_string())
+                Some(if abated {
+                    ClinicalStatus::Resolved
+                } else {
+                    ClinicalStatus::Active
+                })
             }
             None => {
                 self.add(".clinicalStatus", "not a condition-clinical code");
@@ -1335,7 +1332,7 @@ impl Ck {
         subject: Option<Reference>,
         encounter: Option<Reference>,
         dosage: Option<(&model::Dosage, String)>,
-        status: Option<&str>,
+        status: Option<MedicationStatus>,
         start: Option<String>,
         end: Option<String>,
     ) -> Option<Sourced<MedicationStatement>> {
@@ -1355,7 +1352,7 @@ impl Ck {
             },
         };
         let (mut dose_value, mut dose_unit) = (None, None);
-        let mut route = "other".to_string();
+        let mut route = Route::Other;
         let mut frequency = String::new();
         if let Some((d, p)) = dosage {
             let dr = self.arr(&d.dose_and_rate, &format!("{p}.doseAndRate"));
@@ -1396,7 +1393,7 @@ impl Ck {
                     }
                     texts.into_iter().find_map(route_from_text)
                 };
-                route = by_code.or_else(by_text).unwrap_or("other").to_string();
+                route = by_code.or_else(by_text).unwrap_or(Route::Other);
             }
             if let Some(t) = self.obj(&d.timing, &format!("{p}.timing")) {
                 let tp = format!("{p}.timing");
@@ -1436,7 +1433,7 @@ impl Ck {
                 dose_unit,
                 route,
                 frequency,
-                status: status?.to_string(),
+                status: status?,
                 start,
                 end,
                 safety_override: None,
@@ -1455,13 +1452,13 @@ impl Ck {
             &m.status,
             ".status",
             &[
-                ("active", "active"),
-                ("completed", "completed"),
-                ("stopped", "stopped"),
-                ("cancelled", "stopped"),
-                ("on-hold", "on-hold"),
-                ("draft", "intended"),
-                ("unknown", "unknown"),
+                ("active", MedicationStatus::Active),
+                ("completed", MedicationStatus::Completed),
+                ("stopped", MedicationStatus::Stopped),
+                ("cancelled", MedicationStatus::Stopped),
+                ("on-hold", MedicationStatus::OnHold),
+                ("draft", MedicationStatus::Intended),
+                ("unknown", MedicationStatus::Unknown),
             ],
         );
         let concept = self.medication_concept(
@@ -1508,13 +1505,13 @@ impl Ck {
             &m.status,
             ".status",
             &[
-                ("active", "active"),
-                ("completed", "completed"),
-                ("intended", "intended"),
-                ("stopped", "stopped"),
-                ("on-hold", "on-hold"),
-                ("unknown", "unknown"),
-                ("not-taken", "not-taken"),
+                ("active", MedicationStatus::Active),
+                ("completed", MedicationStatus::Completed),
+                ("intended", MedicationStatus::Intended),
+                ("stopped", MedicationStatus::Stopped),
+                ("on-hold", MedicationStatus::OnHold),
+                ("unknown", MedicationStatus::Unknown),
+                ("not-taken", MedicationStatus::NotTaken),
             ],
         );
         let concept = self.medication_concept(
@@ -1573,9 +1570,9 @@ impl Ck {
             .into_iter()
             .find(|s| matches!(s.as_str(), "active" | "inactive" | "resolved"));
         let criticality = match self.text(&a.criticality, ".criticality").as_deref() {
-            None if !a.criticality.is_invalid() => Some("unable-to-assess".to_string()),
+            None if !a.criticality.is_invalid() => Some(Criticality::UnableToAssess),
             None => None,
-            Some(c @ ("low" | "high" | "unable-to-assess")) => Some(c.to_string()),
+            Some(c) if Criticality::parse(c).is_some() => Criticality::parse(c),
             Some(_) => {
                 self.add(".criticality", "not one of low | high | unable-to-assess");
                 None
@@ -1626,13 +1623,13 @@ impl Ck {
             &p.status,
             ".status",
             &[
-                ("preparation", "preparation"),
-                ("in-progress", "in-progress"),
-                ("not-done", "not-done"),
-                ("on-hold", "on-hold"),
-                ("stopped", "stopped"),
-                ("completed", "completed"),
-                ("unknown", "unknown"),
+                ("preparation", ProcedureStatus::Preparation),
+                ("in-progress", ProcedureStatus::InProgress),
+                ("not-done", ProcedureStatus::NotDone),
+                ("on-hold", ProcedureStatus::OnHold),
+                ("stopped", ProcedureStatus::Stopped),
+                ("completed", ProcedureStatus::Completed),
+                ("unknown", ProcedureStatus::Unknown),
             ],
         );
         let performed_at = if !p.performed_date_time.is_absent() {
@@ -1652,7 +1649,7 @@ impl Ck {
                 code,
                 display,
                 performed_at: performed_at.unwrap_or(i64::MIN),
-                status: status?.to_string(),
+                status: status?,
             },
             extra: ProcedureExtra {
                 performed: performed_at.is_some(),
@@ -1673,7 +1670,10 @@ impl Ck {
         let status = self.status(
             &im.status,
             ".status",
-            &[("completed", "completed"), ("not-done", "not-done")],
+            &[
+                ("completed", ImmunizationStatus::Completed),
+                ("not-done", ImmunizationStatus::NotDone),
+            ],
         );
         let occurrence = if im.occurrence_date_time.is_absent() && !im.occurrence_string.is_absent()
         {
@@ -1692,7 +1692,7 @@ impl Ck {
                 code,
                 display,
                 date: occurrence?,
-                status: status?.to_string(),
+                status: status?,
             },
             extra: (),
         })

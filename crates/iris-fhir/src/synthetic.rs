@@ -11,8 +11,17 @@
 //! - Coherent: diabetics have HbA1c ≥ 6.5 % and high glucose, hypertensives high blood
 //!   pressure, patients with hyperlipidaemia high cholesterol; each chronic condition comes with
 //!   its usual medication. Every time lies at or before `now_ms`.
-//! - Clearly synthetic: `Synthetic-Family123`, SSNs starting `999`, NPIs starting `99999`.
+//! - Clearly synthetic: names carry digits as Synthea's do (`Ana761 Okafor204`), SSNs start
+//!   `999`, NPIs `99999`, phone numbers `555-01xx`, mail goes to example.org.
+//! - Early-warning ready: every set of vital signs has what NEWS2 reads (oxygen flow 0 for
+//!   room air, level of responsiveness), and every fifteenth patient (index 7, 22, 37 …) is
+//!   unwell today: an emergency visit in progress with a high-risk NEWS2 set.
+//! - Allergies recorded three ways: an allergy (30 %), "no known allergy" (SNOMED CT
+//!   716186003, as US Core records it), or nothing recorded.
 //! - Valid: every resource normalizes without issues (tested).
+//!
+//! This is the one generator of synthetic patients in Iris: the demo cohort is made by it and
+//! imported through the FHIR importer, and the tests and benchmarks import its output.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -81,6 +90,103 @@ pub fn uuid_from(a: u64, b: u64) -> String {
         b >> 48,
         b & 0xFFFF_FFFF_FFFF
     )
+}
+
+const GIVEN_F: [&str; 8] = [
+    "Ana", "Chiara", "Elif", "Farah", "Hana", "Ingrid", "Lucia", "Mei",
+];
+const GIVEN_M: [&str; 8] = [
+    "Bruno", "Dmitri", "Goran", "Jamal", "Kenji", "Luis", "Omar", "Piotr",
+];
+const FAMILY: [&str; 10] = [
+    "Smith",
+    "Okafor",
+    "Lindqvist",
+    "Tanaka",
+    "Moreau",
+    "Quispe",
+    "Novak",
+    "Haddad",
+    "Kowalczyk",
+    "Oyelaran",
+];
+
+/// SNOMED CT 716186003 |No known allergy (situation)|.
+pub const NO_KNOWN_ALLERGY: &str = "716186003";
+
+/// The identifying strings of one generated patient (the same whatever `now_ms`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub family: String,
+    pub given: String,
+    pub mrn: String,
+    pub ssn: String,
+    pub phone: String,
+    pub email: String,
+    pub address_line: String,
+}
+
+impl Identity {
+    /// Every identifying string, for scans of raw bytes.
+    pub fn strings(&self) -> Vec<String> {
+        vec![
+            self.family.clone(),
+            self.given.clone(),
+            self.mrn.clone(),
+            self.ssn.clone(),
+            self.phone.clone(),
+            self.email.clone(),
+            self.address_line.clone(),
+        ]
+    }
+}
+
+/// Patient `index` of population `seed`: who they are and whether male. Drawn from a stream
+/// of its own, so identities do not depend on the generation time (birth dates do) nor on
+/// the clinical draws.
+pub fn identity(seed: u64, index: u64) -> (Identity, bool) {
+    let mut r = SplitMix64::new(seed ^ index.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ 0x1D);
+    r.next_u64();
+    let male = r.chance(0.5);
+    (draw_identity(&mut r, index, male), male)
+}
+
+fn patient_rng(seed: u64, index: u64) -> SplitMix64 {
+    let mut rng = SplitMix64::new(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    rng.next_u64();
+    rng
+}
+
+fn draw_identity(r: &mut SplitMix64, index: u64, male: bool) -> Identity {
+    let given = format!(
+        "{}{}",
+        if male {
+            r.pick(&GIVEN_M)
+        } else {
+            r.pick(&GIVEN_F)
+        },
+        100 + r.below(900)
+    );
+    let family = format!("{}{}", r.pick(&FAMILY), 100 + r.below(900));
+    let mrn = format!("SYN{:07}", r.below(10_000_000));
+    let ssn = format!("999-{:02}-{:04}", r.below(100), r.below(10_000));
+    let phone = format!("555-01{:02}", r.below(100));
+    let email = format!(
+        "{}.{}{}@example.org",
+        given.to_lowercase(),
+        family.to_lowercase(),
+        index
+    );
+    let address_line = format!("{} Synthetic Street", 1 + index % 997);
+    Identity {
+        family,
+        given,
+        mrn,
+        ssn,
+        phone,
+        email,
+        address_line,
+    }
 }
 
 /// (LOINC, display, value, UCUM unit, reference low, reference high)
@@ -269,6 +375,7 @@ const SMOKING: &[(&str, &str)] = &[
 
 /// Every SNOMED CT code the generator writes (checked by a test).
 pub const SNOMED_CODES: &[&str] = &[
+    NO_KNOWN_ALLERGY,
     "44054006",
     "38341003",
     "55822004",
@@ -390,8 +497,7 @@ fn quantity(v: f64, unit: &str) -> Value {
 
 /// One patient's transaction Bundle.
 pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
-    let mut rng = SplitMix64::new(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03));
-    rng.next_u64();
+    let mut rng = patient_rng(seed, index);
     let tz = *rng.pick(&[-300, -360, -420, -480, 0, 60, 330]);
     let patient_id = rng.uuid();
     let mut g = Gen {
@@ -400,8 +506,8 @@ pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
         patient_url: format!("urn:uuid:{patient_id}"),
         entries: Vec::new(),
     };
+    let (id, male) = identity(seed, index);
     let r = &mut g.rng;
-    let male = r.chance(0.5);
     let age = 18 + r.below(72) as i64;
     let birth_ms = now_ms - age * YEAR - r.below(360) as i64 * DAY;
     let diabetic = r.chance(0.2 + age as f64 / 400.0);
@@ -409,16 +515,19 @@ pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
     let hypertensive = r.chance(0.2 + age as f64 / 300.0);
     let hyperlipidemic = r.chance(0.25);
     let asthmatic = r.chance(0.08);
-    let n = index + 1;
-    let family = format!("Synthetic-Family{n}");
-    let given = format!("Synthetic-Given{}", r.below(1000));
-    let mrn = format!("SYN{:07}", r.below(10_000_000));
-    let ssn = format!("999-{:02}-{:04}", r.below(100), r.below(10_000));
+    let Identity {
+        family,
+        given,
+        mrn,
+        ssn,
+        phone,
+        email,
+        address_line,
+    } = id;
     let dl = format!("S999{:05}", r.below(100_000));
     let passport = r
         .chance(0.4)
         .then(|| format!("X{:08}X", r.below(100_000_000)));
-    let phone = format!("555-01{:02}", r.below(100));
     let married = r.chance(0.5);
     let org_key = format!("org-{}", r.below(20));
     let npi = format!("99999{:05}", r.below(100_000));
@@ -470,13 +579,13 @@ pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
         "identifier": identifiers,
         "name": [{ "use": "official", "family": family, "given": [given], "prefix": [if male { "Mr." } else { "Ms." }] }],
         "telecom": [{ "system": "phone", "value": phone, "use": "home" },
-                    { "system": "email", "value": format!("patient{n}@example.org") }],
+                    { "system": "email", "value": email }],
         "gender": if male { "male" } else { "female" },
         "birthDate": date_from_ms(birth_ms),
         "address": [{
             "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/geolocation",
                 "extension": [{ "url": "latitude", "valueDecimal": 42.1 }, { "url": "longitude", "valueDecimal": -71.2 }] }],
-            "line": [format!("{} Synthetic Street", 1 + index % 997)], "city": "Synthville", "state": "MA", "postalCode": "01000", "country": "US" }],
+            "line": [address_line], "city": "Synthville", "state": "MA", "postalCode": "01000", "country": "US" }],
         "maritalStatus": { "coding": [{ "system": V3_MARITAL_STATUS, "code": if married { "M" } else { "S" } }] },
         "multipleBirthBoolean": false,
     });
@@ -667,6 +776,9 @@ pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
             None,
         );
 
+        // The rest of an early-warning (NEWS2) set: room air, alert.
+        news2_rest(&mut g, &enc_url, start, 0.0, "A");
+
         // Laboratory results: at the first encounter, then at half of the check-ups.
         if k == 0 || (class == "AMB" && g.rng.chance(0.5)) {
             let lab_at = start + 20 * 60_000;
@@ -779,8 +891,23 @@ pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
             );
         }
 
-        // Allergies at the first encounter.
-        if k == 0 && g.rng.chance(0.3) {
+        // Allergies at the first encounter: an allergy, "no known allergy", or nothing.
+        let allergic = k == 0 && g.rng.chance(0.3);
+        if k == 0 && !allergic && g.rng.chance(0.6) {
+            g.push(
+                json!({
+                    "resourceType": "AllergyIntolerance",
+                    "clinicalStatus": { "coding": [{ "system": ALLERGY_CLINICAL, "code": "active" }] },
+                    "verificationStatus": { "coding": [{ "system": ALLERGY_VERIFICATION, "code": "confirmed" }] },
+                    "code": cc(SNOMED, NO_KNOWN_ALLERGY, "No known allergy (situation)"),
+                    "patient": { "reference": g.patient_url },
+                    "encounter": { "reference": enc_url },
+                    "recordedDate": g.dt(start),
+                }),
+                None,
+            );
+        }
+        if allergic {
             let (system, code, display, cat) = *g.rng.pick(ALLERGIES);
             let reaction = *g.rng.pick(REACTIONS);
             let critical = reaction.0 == "39579001";
@@ -903,7 +1030,102 @@ pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
             );
         }
     }
+    if index % 15 == 7 {
+        unwell_today(&mut g, now_ms, &pract_url, &org_url);
+    }
     json!({ "resourceType": "Bundle", "type": "transaction", "entry": g.entries })
+}
+
+/// LOINC answers of 67775-7 (level of responsiveness) for the ACVPU letters.
+const ACVPU: [(&str, &str, &str); 5] = [
+    ("A", "LA9340-6", "Alert"),
+    ("C", "LA6560-2", "Confused"),
+    ("V", "LA17108-4", "Voice"),
+    ("P", "LA17107-6", "Pain"),
+    ("U", "LA9343-0", "Unresponsive"),
+];
+
+/// Oxygen flow (L/min, 0 = room air) and level of responsiveness: with the other vital signs,
+/// what NEWS2 reads.
+fn news2_rest(g: &mut Gen, enc: &str, at: i64, oxygen: f64, level: &str) {
+    g.observation(
+        enc,
+        at,
+        "vital-signs",
+        (loinc::OXYGEN_FLOW, "Inhaled oxygen flow rate"),
+        quantity(oxygen, "L/min"),
+        None,
+    );
+    let (letter, answer, display) = ACVPU
+        .iter()
+        .copied()
+        .find(|a| a.0 == level)
+        .unwrap_or(ACVPU[0]);
+    g.observation(
+        enc,
+        at,
+        "vital-signs",
+        (loinc::RESPONSIVENESS, "Level of responsiveness"),
+        json!({ "valueCodeableConcept": {
+            "coding": [{ "system": LOINC, "code": answer, "display": display }],
+            "text": letter,
+        } }),
+        None,
+    );
+}
+
+/// An emergency visit in progress since two hours ago, with a high-risk NEWS2 set an hour
+/// ago: tachypnoea, low saturation on 2 L/min of oxygen, low-normal pressure, tachycardia and
+/// fever (NEWS2 11, qSOFA 2).
+fn unwell_today(g: &mut Gen, now_ms: i64, pract_url: &str, org_url: &str) {
+    let start = now_ms - 2 * 3_600_000;
+    let at = now_ms - 3_600_000;
+    let enc = g.push(
+        json!({
+            "resourceType": "Encounter",
+            "status": "in-progress",
+            "class": { "system": V3_ACT_CODE, "code": "EMER" },
+            "type": [cc(SNOMED, "50849002", "Emergency room admission (procedure)")],
+            "reasonCode": [{ "text": "Shortness of breath and fever" }],
+            "subject": { "reference": g.patient_url },
+            "participant": [{ "individual": { "reference": pract_url } }],
+            "period": { "start": g.dt(start) },
+            "serviceProvider": { "reference": org_url },
+        }),
+        None,
+    );
+    for (code, display, v, unit) in [
+        (loinc::RESPIRATORY_RATE, "Respiratory rate", 24.0, "/min"),
+        (
+            loinc::SPO2,
+            "Oxygen saturation in Arterial blood by Pulse oximetry",
+            92.0,
+            "%",
+        ),
+        (loinc::HEART_RATE, "Heart rate", 118.0, "/min"),
+        (loinc::BODY_TEMPERATURE, "Body temperature", 38.7, "Cel"),
+    ] {
+        g.observation(
+            &enc,
+            at,
+            "vital-signs",
+            (code, display),
+            quantity(v, unit),
+            None,
+        );
+    }
+    g.observation(
+        &enc,
+        at,
+        "vital-signs",
+        (loinc::BLOOD_PRESSURE_PANEL, "Blood pressure panel with all children optional"),
+        json!({ "component": [
+            { "code": cc(LOINC, loinc::DIASTOLIC_BP, "Diastolic Blood Pressure"), "valueQuantity": { "value": 58.0, "unit": "mm[Hg]", "system": UCUM, "code": "mm[Hg]" } },
+            { "code": cc(LOINC, loinc::SYSTOLIC_BP, "Systolic Blood Pressure"), "valueQuantity": { "value": 98.0, "unit": "mm[Hg]", "system": UCUM, "code": "mm[Hg]" } },
+        ]}),
+        None,
+    );
+    news2_rest(g, &enc, at, 2.0, "A");
 }
 
 /// `n_patients` transaction Bundles, one per patient.

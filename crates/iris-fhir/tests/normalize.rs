@@ -96,7 +96,7 @@ fn patient_fields() {
     assert_eq!(p.record.family, "Synthetic");
     assert_eq!(p.record.given, ["Jane", "Q"]);
     assert_eq!(p.record.birth_date, "1961-07-04");
-    assert_eq!(p.record.sex, "female");
+    assert_eq!(p.record.sex.as_str(), "female");
     assert_eq!(p.mrn(), Some("MRN-42"));
     assert_eq!(p.identifiers.len(), 6);
     assert!(p.identifiers.contains(&("".into(), "X1234X".into())));
@@ -231,7 +231,7 @@ fn encounter_fields_and_mappings() {
         else {
             panic!()
         };
-        assert_eq!(e.record.class, want);
+        assert_eq!(e.record.class.as_str(), want);
     }
     for (status, want) in [
         ("arrived", "in-progress"),
@@ -243,7 +243,7 @@ fn encounter_fields_and_mappings() {
         let Normalized::Encounter(e) = ok(set(encounter(), &["status"], json!(status))) else {
             panic!()
         };
-        assert_eq!(e.record.status, want);
+        assert_eq!(e.record.status.as_str(), want);
     }
     // No reasonCode: the type's text.
     let Normalized::Encounter(e) = ok(remove(encounter(), "reasonCode")) else {
@@ -343,23 +343,23 @@ fn observation_fields() {
         (
             o.record.code.as_str(),
             o.record.display.as_str(),
-            o.record.category.as_str()
+            o.record.category[0].as_str()
         ),
         ("4548-4", "Hemoglobin A1c", "laboratory")
     );
     assert_eq!(
         o.record.value,
-        ObsValue::Quantity {
+        Some(ObsValue::Quantity {
             value: 7.2,
             unit: "%".into()
-        }
+        })
     );
     assert_eq!(
         (o.record.reference_low, o.record.reference_high),
         (Some(4.0), Some(5.6))
     );
     assert_eq!(o.record.effective_at, 1_710_075_600_000);
-    assert_eq!(o.record.interpretation.as_deref(), Some("H"));
+    assert_eq!(o.record.interpretation.map(|i| i.as_str()), Some("H"));
     assert_eq!(
         o.encounter,
         Some(Reference::Relative {
@@ -380,10 +380,10 @@ fn observation_fields() {
     ));
     assert_eq!(
         o.record.value,
-        ObsValue::Quantity {
+        Some(ObsValue::Quantity {
             value: 7.0,
             unit: "%".into()
-        }
+        })
     );
 }
 
@@ -441,21 +441,21 @@ fn blood_pressure_panel_gives_two_observations() {
     );
     assert_eq!(
         obs[0].record.value,
-        ObsValue::Quantity {
+        Some(ObsValue::Quantity {
             value: 152.0,
             unit: "mm[Hg]".into()
-        }
+        })
     );
     assert_eq!(
         obs[1].record.value,
-        ObsValue::Quantity {
+        Some(ObsValue::Quantity {
             value: 95.0,
             unit: "mm[Hg]".into()
-        }
+        })
     );
     assert_eq!(
         (
-            obs[0].record.interpretation.as_deref(),
+            obs[0].record.interpretation.map(|i| i.as_str()),
             obs[1].record.reference_high
         ),
         (Some("HH"), Some(80.0))
@@ -464,7 +464,7 @@ fn blood_pressure_panel_gives_two_observations() {
         obs.iter()
             .all(|o| o.extra.panel.as_deref() == Some("85354-9")
                 && o.record.effective_at == 1_710_075_600_000
-                && o.record.category == "vital-signs"
+                && o.record.category[0].as_str() == "vital-signs"
                 && o.source_id.as_deref() == Some("bp"))
     );
 }
@@ -479,9 +479,9 @@ fn observation_text_values_and_inference() {
     let v = remove(remove(v, "referenceRange"), "interpretation");
     assert_eq!(
         one_obs(v.clone()).record.value,
-        ObsValue::Text {
+        Some(ObsValue::Text {
             text: "Never smoked tobacco".into()
-        }
+        })
     );
     let v = set(
         remove(v, "valueCodeableConcept"),
@@ -490,9 +490,9 @@ fn observation_text_values_and_inference() {
     );
     assert_eq!(
         one_obs(v).record.value,
-        ObsValue::Text {
+        Some(ObsValue::Text {
             text: "positive".into()
-        }
+        })
     );
     // No category: a vital-sign code is a vital sign.
     let v = set(
@@ -501,7 +501,7 @@ fn observation_text_values_and_inference() {
         json!({ "coding": [{ "system": "http://loinc.org", "code": "8867-4" }] }),
     );
     let v = remove(remove(v, "referenceRange"), "interpretation");
-    assert_eq!(one_obs(v).record.category, "vital-signs");
+    assert_eq!(one_obs(v).record.category[0].as_str(), "vital-signs");
     // A grouping panel: nothing to store, no issue.
     let v = set(
         remove(
@@ -743,7 +743,7 @@ fn condition_fields() {
     let Normalized::Condition(c) = ok(remove(condition(), "clinicalStatus")) else {
         panic!()
     };
-    assert_eq!(c.record.clinical_status, "active");
+    assert_eq!(c.record.clinical_status.as_str(), "active");
     // A partial onset is dropped.
     let Normalized::Condition(c) = ok(set(condition(), &["onsetDateTime"], json!("2015"))) else {
         panic!()
@@ -891,7 +891,8 @@ fn medication_status_mapping() {
         assert_eq!(
             med(set(med_request(), &["status"], json!(from)))
                 .record
-                .status,
+                .status
+                .as_str(),
             to,
             "{from}"
         );
@@ -912,6 +913,7 @@ fn medication_route_mapping() {
         med(set(med_request(), &["dosageInstruction", "0", "route"], r))
             .record
             .route
+            .as_str()
     };
     for (code, want) in [
         ("26643006", "oral"),
@@ -955,7 +957,7 @@ fn medication_route_mapping() {
         .as_object_mut()
         .unwrap()
         .remove("route");
-    assert_eq!(med(v).record.route, "other");
+    assert_eq!(med(v).record.route.as_str(), "other");
 }
 
 #[test]

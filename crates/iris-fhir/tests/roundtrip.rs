@@ -8,7 +8,9 @@ use iris_fhir::{
     export_bundle, read_bundle,
 };
 use iris_record::{
-    Address, AllergyIntolerance, MedicationStatement, ObsValue, Observation, PatientRecord,
+    Address, AllergyIntolerance, Criticality, Interpretation, MedicationStatement,
+    MedicationStatus, ObsCategory, ObsValue, Observation, ObservationStatus, PatientRecord, Route,
+    Sex,
 };
 
 const NOW: i64 = 1_767_225_600_000;
@@ -69,7 +71,7 @@ fn hand_made_values_round_trip() {
             family: "Synthetic-Family".into(),
             given: vec!["Given".into(), "Middle".into()],
             birth_date: "1950-02-28".into(),
-            sex: "other".into(),
+            sex: Sex::Other,
             mrn: "no-system".into(),
             address: Some(Address {
                 lines: vec!["1 Way".into(), "Flat 2".into()],
@@ -99,9 +101,9 @@ fn hand_made_values_round_trip() {
                 display: "Something 5 MG".into(),
                 dose_value: dose.map(|d| d.0),
                 dose_unit: dose.map(|d| d.1.to_string()),
-                route: route.into(),
+                route: Route::parse(route).unwrap(),
                 frequency: freq.into(),
-                status: status.into(),
+                status: MedicationStatus::parse(status).unwrap(),
                 start: Some("2024-01-02".into()),
                 end: None,
                 safety_override: None,
@@ -128,15 +130,18 @@ fn hand_made_values_round_trip() {
             record: Observation {
                 code: "2160-0".into(),
                 display: String::new(),
-                category: "laboratory".into(),
-                value: ObsValue::Quantity {
+                status: ObservationStatus::Final,
+                category: vec![ObsCategory::Laboratory],
+                value: Some(ObsValue::Quantity {
                     value: 1.07,
                     unit: "mg/dL".into(),
-                },
+                }),
+                data_absent: None,
+                components: vec![],
                 reference_low: None,
                 reference_high: Some(1.3),
                 effective_at: 1_600_000_000_500,
-                interpretation: Some("LL".into()),
+                interpretation: Some(Interpretation::CriticalLow),
             },
             extra: ObservationExtra { panel: None },
         }]),
@@ -148,10 +153,13 @@ fn hand_made_values_round_trip() {
             record: Observation {
                 code: "72166-2".into(),
                 display: "Tobacco smoking status".into(),
-                category: "social-history".into(),
-                value: ObsValue::Text {
+                status: ObservationStatus::Final,
+                category: vec![ObsCategory::SocialHistory],
+                value: Some(ObsValue::Text {
                     text: "Never smoked".into(),
-                },
+                }),
+                data_absent: None,
+                components: vec![],
                 reference_low: None,
                 reference_high: None,
                 effective_at: 0,
@@ -169,7 +177,7 @@ fn hand_made_values_round_trip() {
                 code: "7980".into(),
                 display: "Penicillin G".into(),
                 reaction: Some("Hives; Wheeze".into()),
-                criticality: "unable-to-assess".into(),
+                criticality: Criticality::UnableToAssess,
                 // No recorded date.
                 recorded: String::new(),
             },

@@ -81,6 +81,21 @@ impl Date {
         }
     }
 
+    /// Whole years from `birth` (`YYYY-MM-DD`) to this date: an age. 0 for an unreadable
+    /// birth date or one after this date.
+    pub fn years_since(self, birth: &str) -> u32 {
+        match Date::parse(birth) {
+            Some(b) => {
+                let mut years = self.year - b.year;
+                if (self.month, self.day) < (b.month, b.day) {
+                    years -= 1;
+                }
+                years.max(0) as u32
+            }
+            None => 0,
+        }
+    }
+
     /// Unix milliseconds at midnight UTC of this date.
     pub fn to_unix_ms(self) -> i64 {
         days_from_civil(
@@ -149,5 +164,18 @@ mod tests {
             "2000-02-29"
         );
         assert_eq!(Date::from_unix_ms(-86_400_000).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn age_counts_whole_years_and_birthdays() {
+        let today = Date::parse("2026-11-24").unwrap();
+        assert_eq!(today.years_since("1980-11-24"), 46);
+        assert_eq!(today.years_since("1980-11-25"), 45);
+        assert_eq!(today.years_since("2026-11-24"), 0);
+        assert_eq!(
+            Date::parse("2026-02-28").unwrap().years_since("2000-02-29"),
+            25
+        );
+        assert_eq!(today.years_since("garbage"), 0);
     }
 }

@@ -24,6 +24,7 @@ pub const V3_ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 pub const V3_MARITAL_STATUS: &str = "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus";
 pub const V2_IDENTIFIER_TYPE: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
 pub const US_SSN: &str = "http://hl7.org/fhir/sid/us-ssn";
+pub const DATA_ABSENT_REASON: &str = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 
 /// LOINC codes Iris gives meaning to (names from the LOINC table's short names). Every use of
 /// one of these codes names it here instead of spelling the digits.
@@ -83,6 +84,26 @@ pub mod loinc {
     pub const EGFR: [&str; 4] = [EGFR_CKD_EPI_2021, EGFR_CKD_EPI, EGFR_MDRD, EGFR_MDRD_BLACK];
     /// Every LDL cholesterol code.
     pub const LDL_ANY: [&str; 3] = [LDL_DIRECT, LDL_CALCULATED, LDL];
+
+    /// The LOINC long common name of a code Iris charts itself (vitals entry), for the record's
+    /// display text.
+    pub fn display(code: &str) -> Option<&'static str> {
+        Some(match code {
+            SYSTOLIC_BP => "Systolic blood pressure",
+            DIASTOLIC_BP => "Diastolic blood pressure",
+            HEART_RATE => "Heart rate",
+            RESPIRATORY_RATE => "Respiratory rate",
+            SPO2 => "Oxygen saturation in Arterial blood by Pulse oximetry",
+            BODY_TEMPERATURE => "Body temperature",
+            BODY_WEIGHT => "Body weight",
+            BODY_HEIGHT => "Body height",
+            BMI => "Body mass index (BMI) [Ratio]",
+            GLUCOSE_BLOOD => "Glucose [Mass/volume] in Blood",
+            OXYGEN_FLOW => "Inhaled oxygen flow rate",
+            RESPONSIVENESS => "Level of responsiveness",
+            _ => return None,
+        })
+    }
 }
 
 /// LOINC: 1–7 digits, a dash and the mod-10 (Luhn) check digit LOINC documents.

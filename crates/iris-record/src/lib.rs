@@ -3,6 +3,8 @@
 //! seals and stores it, decision support reads it, and the wire DTOs convert from it at one
 //! boundary (iris-core).
 //!
+//! - closed code lists as enums ([`Sex`], [`Route`], [`ObservationStatus`] …), serialized as
+//!   their codes.
 //! - [`records`]: observation, condition, medication statement, allergy, encounter, procedure,
 //!   immunization and note content (with its SOAP sections), with their validation rules;
 //!   [`Record`] is any one of them.
@@ -17,6 +19,8 @@
 //! as DTOs.
 
 pub mod calendar;
+#[macro_use]
+mod closed;
 pub mod codes;
 mod field;
 pub mod patient;
@@ -24,9 +28,15 @@ pub mod records;
 pub mod units;
 
 pub use calendar::Date;
+pub use closed::{
+    ClinicalStatus, Criticality, EncounterClass, EncounterStatus, ImmunizationStatus,
+    Interpretation, MedicationStatus, NoteKind, ObsCategory, ObservationStatus, Pregnancy,
+    ProcedureStatus, Route, Sex,
+};
 pub use field::FieldError;
 pub use patient::{Address, PatientRecord};
 pub use records::{
-    AllergyIntolerance, Condition, Encounter, Immunization, MedicationStatement, NoteContent,
-    ObsValue, Observation, Procedure, Record, SafetyOverride, Soap,
+    AllergyIntolerance, Component, Condition, Encounter, Immunization, Measurement,
+    MedicationStatement, NoteContent, ObsValue, Observation, Procedure, Quantity, Record,
+    SafetyOverride, Soap,
 };

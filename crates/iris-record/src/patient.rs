@@ -5,15 +5,16 @@
 //! - `given`: 0–5 names of 1–100 characters → `max_items_5`, `max_length_100`, `empty`
 //! - `birth_date`: `YYYY-MM-DD`, a real date, not before 1900-01-01, not after today → `date_format`,
 //!   `not_before_1900`, `not_in_future`
-//! - `sex`: FHIR administrative gender `male|female|other|unknown` → `code`
+//! - `sex`, `pregnancy`: closed lists ([`Sex`], [`Pregnancy`]); text that is none of their codes
+//!   is refused where it is parsed, with the rule `code`
 //! - `mrn`: 1–64 of `A-Z a-z 0-9 - . _` (Synthea's MRNs are UUIDs, 36 characters) →
 //!   `mrn_format`
 //! - `phone`: 7–15 digits, optionally with `+ ( ) - .` and spaces → `phone_format`
 //! - `email`: `local@domain.tld`, at most 254 characters → `email_format`
 //! - `address.*`: each line at most 200 characters, at most 3 lines → `max_length_200`, `max_items_3`
-//! - `pregnancy`: `pregnant|not-pregnant|unknown` (LOINC 82810-3 answers) → `code`
 
 use crate::calendar::Date;
+use crate::closed::{Pregnancy, Sex};
 use crate::field::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,16 +33,13 @@ pub struct PatientRecord {
     pub family: String,
     pub given: Vec<String>,
     pub birth_date: String,
-    pub sex: String,
+    pub sex: Sex,
     pub mrn: String,
     pub address: Option<Address>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub pregnancy: Option<String>,
+    pub pregnancy: Option<Pregnancy>,
 }
-
-pub const SEXES: &[&str] = &["male", "female", "other", "unknown"];
-pub const PREGNANCY: &[&str] = &["pregnant", "not-pregnant", "unknown"];
 
 fn chars(s: &str) -> usize {
     s.chars().count()
@@ -77,9 +75,6 @@ fn validate(p: &PatientRecord, today: Date) -> Result<(), Vec<FieldError>> {
         Some(d) if d > today => err("birth_date", "not_in_future"),
         Some(d) if d.year < 1900 => err("birth_date", "not_before_1900"),
         Some(_) => {}
-    }
-    if !SEXES.contains(&p.sex.as_str()) {
-        err("sex", "code");
     }
     let mrn_ok = (1..=64).contains(&p.mrn.len())
         && p.mrn
@@ -122,11 +117,6 @@ fn validate(p: &PatientRecord, today: Date) -> Result<(), Vec<FieldError>> {
             }
         }
     }
-    if let Some(s) = &p.pregnancy
-        && !PREGNANCY.contains(&s.as_str())
-    {
-        err("pregnancy", "code");
-    }
     if errs.is_empty() { Ok(()) } else { Err(errs) }
 }
 
@@ -139,7 +129,7 @@ mod tests {
             family: "Smith".into(),
             given: vec!["Ana".into(), "María".into()],
             birth_date: "1980-04-12".into(),
-            sex: "female".into(),
+            sex: Sex::Female,
             mrn: "MRN-0042".into(),
             address: Some(Address {
                 lines: vec!["12 Elm St".into()],
@@ -150,7 +140,7 @@ mod tests {
             }),
             phone: Some("+1 (617) 555-0199".into()),
             email: Some("ana.smith@example.org".into()),
-            pregnancy: Some("not-pregnant".into()),
+            pregnancy: Some(Pregnancy::NotPregnant),
         }
     }
 
@@ -201,7 +191,6 @@ mod tests {
                 "birth_date",
                 "date_format",
             ),
-            (|p| p.sex = "F".into(), "sex", "code"),
             (|p| p.mrn = "MRN 42".into(), "mrn", "mrn_format"),
             (|p| p.mrn = String::new(), "mrn", "mrn_format"),
             (|p| p.mrn = "M".repeat(65), "mrn", "mrn_format"),
@@ -226,7 +215,6 @@ mod tests {
                 "address.city",
                 "max_length_200",
             ),
-            (|p| p.pregnancy = Some("yes".into()), "pregnancy", "code"),
         ];
         for (edit, field, rule) in cases {
             let mut p = sample();

@@ -224,6 +224,10 @@ pub struct EarlyWarningDto {
 pub struct EvidenceDto {
     /// LOINC code, or `8480-6/mean-30d` / `8462-4/mean-30d` for blood-pressure means.
     pub code: String,
+    /// What the value is, in words ("HbA1c", "30-day mean systolic").
+    pub label: String,
+    /// Its unit as shown ("%", "mmHg", "mg/dL").
+    pub unit: String,
     pub value: f64,
     pub at: i64,
 }

@@ -38,7 +38,7 @@ pub struct ImportReportDto {
     pub quarantine_report: Vec<QuarantineItemDto>,
 }
 
-/// Runs an import to the end (the desktop shows progress through `import_status`).
+/// Runs an import to the end, streaming its progress before the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportFhir;
 impl Command for ImportFhir {
@@ -46,21 +46,15 @@ impl Command for ImportFhir {
     type Req = ImportRequest;
     type Res = ImportReportDto;
 }
+impl crate::StreamCommand for ImportFhir {
+    type Item = ImportProgressDto;
+}
 
-/// Progress of the import running now (or the last one).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ImportStatusDto {
-    pub running: bool,
+/// Progress of a running import.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ImportProgressDto {
     pub files_done: u64,
     pub files_total: u64,
     pub resources_read: u64,
     pub quarantined: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportStatus;
-impl Command for ImportStatus {
-    const NAME: &'static str = "import_status";
-    type Req = crate::Empty;
-    type Res = ImportStatusDto;
 }

@@ -25,6 +25,10 @@ pub use error::{ApiError, ErrorCode, FieldError};
 pub use fhir::*;
 pub use vault::*;
 
+/// The named LOINC codes of the record model, so the UI names a measure instead of spelling
+/// its digits (iris-record is serde-only and builds for wasm32; no record type crosses here).
+pub use iris_record::codes::loinc;
+
 use serde::{Serialize, de::DeserializeOwned};
 
 /// Binds a command name to its request and response types.
@@ -39,6 +43,18 @@ pub trait Command {
     /// Successful response body.
     type Res: Serialize + DeserializeOwned;
 }
+
+/// A command that streams items (progress, partial transcripts, generated tokens) before its
+/// one reply. The desktop shell's handler takes a second argument, [`STREAM_ARG`], a typed
+/// Tauri channel of `Item`s; the UI's `ipc::stream::<C>` passes a channel there and hands each
+/// item to a callback, in the order sent, then returns the reply like `ipc::call`.
+pub trait StreamCommand: Command {
+    /// One streamed item.
+    type Item: Serialize + DeserializeOwned;
+}
+
+/// The argument name of a stream command's channel (Tauri's camelCase of `channel`).
+pub const STREAM_ARG: &str = "channel";
 
 /// The argument envelope Tauri expects: command arguments are passed by name, and every Iris
 /// command has exactly one, called `req`.
@@ -81,5 +97,4 @@ pub const COMMANDS: &[&str] = &[
     AddMedication::NAME,
     SaveTriage::NAME,
     ImportFhir::NAME,
-    ImportStatus::NAME,
 ];

@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use iris_record::{ObsCategory, ObservationStatus, Sex};
 use iris_record::{ObsValue, Observation, PatientRecord, Record};
 use iris_vault::{Actor, InitArgs, Place, Role, Unlock, Vault};
 
@@ -17,11 +18,14 @@ fn vital(i: i64) -> Record {
     Record::Observation(Observation {
         code: "8867-4".into(),
         display: "Heart rate".into(),
-        category: "vital-signs".into(),
-        value: ObsValue::Quantity {
+        status: ObservationStatus::Final,
+        category: vec![ObsCategory::VitalSigns],
+        value: Some(ObsValue::Quantity {
             value: 60.0 + (i % 50) as f64,
             unit: "/min".into(),
-        },
+        }),
+        data_absent: None,
+        components: vec![],
         reference_low: Some(60.0),
         reference_high: Some(100.0),
         effective_at: T0 - i * 60_000,
@@ -34,7 +38,7 @@ fn patient(i: usize) -> PatientRecord {
         family: format!("Benchley{i}"),
         given: vec!["Pat".into()],
         birth_date: "1961-05-06".into(),
-        sex: "male".into(),
+        sex: Sex::Male,
         mrn: format!("B{i}"),
         address: None,
         phone: Some("555-010-2000".into()),

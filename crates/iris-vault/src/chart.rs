@@ -8,6 +8,7 @@ use crate::error::VaultError;
 use crate::users::Action;
 use crate::{Actor, Authorized, Millis, Vault, begin_write, new_id};
 use iris_record::records::{Encounter, NoteContent, Observation};
+use iris_record::{EncounterClass, EncounterStatus};
 use iris_record::{PatientRecord, Record};
 
 /// Laboratory codes measured at the bedside by nursing staff: LOINC 2339-0, glucose
@@ -29,7 +30,7 @@ impl Stored for Record {
     fn action(&self) -> Action {
         match self {
             Record::Observation(o)
-                if o.category == "vital-signs" || POINT_OF_CARE.contains(&o.code.as_str()) =>
+                if o.is_vital_sign() || POINT_OF_CARE.contains(&o.code.as_str()) =>
             {
                 Action::RecordVitals
             }
@@ -123,7 +124,7 @@ pub struct Chart {
 }
 
 impl Chart {
-    pub fn observations(&self) -> impl Iterator<Item = &Observation> {
+    pub fn observations(&self) -> impl Iterator<Item = &Observation> + Clone {
         self.records.iter().filter_map(|r| match &r.record {
             Record::Observation(o) => Some(o),
             _ => None,
@@ -403,6 +404,26 @@ impl Vault {
         Ok(())
     }
 
+    /// Writes the "no known allergies" state of a patient in the caller's transaction.
+    pub(crate) async fn write_no_known_allergies(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        patient_id: &str,
+        actor: &Actor,
+        now: Millis,
+    ) -> Result<(), VaultError> {
+        let body =
+            serde_json::json!({"no_known": true, "recorded_at": now, "recorded_by": actor.name})
+                .to_string();
+        sqlx::query("INSERT OR REPLACE INTO allergy_status (patient_id, key_generation, body) VALUES (?, ?, ?)")
+            .bind(patient_id)
+            .bind(self.generation)
+            .bind(self.keys.seal(place("allergy_status", "body", patient_id), body.as_bytes()))
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
     /// Records "no known allergies" explicitly. Refused while the chart lists allergies.
     pub async fn record_no_known_allergies(
         &self,
@@ -425,15 +446,8 @@ impl Vault {
                 "the chart lists allergies; mark them entered in error first".into(),
             ));
         }
-        let body =
-            serde_json::json!({"no_known": true, "recorded_at": now, "recorded_by": actor.name})
-                .to_string();
         let mut tx = begin_write(&self.pool).await?;
-        sqlx::query("INSERT OR REPLACE INTO allergy_status (patient_id, key_generation, body) VALUES (?, ?, ?)")
-            .bind(patient_id)
-            .bind(self.generation)
-            .bind(self.keys.seal(place("allergy_status", "body", patient_id), body.as_bytes()))
-            .execute(&mut *tx)
+        self.write_no_known_allergies(&mut tx, patient_id, actor, now)
             .await?;
         self.audit(
             &mut tx,
@@ -551,7 +565,7 @@ impl Vault {
         &self,
         actor: &Actor,
         patient_id: &str,
-        class: &str,
+        class: EncounterClass,
         reason: &str,
         note: &NoteContent,
         now: Millis,
@@ -560,8 +574,8 @@ impl Vault {
             .authorize(actor, Action::DraftNote, Some(patient_id), now)
             .await?;
         let encounter = Encounter {
-            class: class.to_string(),
-            status: "in-progress".into(),
+            class,
+            status: EncounterStatus::InProgress,
             start: now,
             end: None,
             reason: reason.trim().to_string(),
@@ -620,10 +634,10 @@ impl Vault {
         let Record::Encounter(mut e) = Record::decode("encounter", &plain)? else {
             return Err(VaultError::Integrity);
         };
-        if e.status != "in-progress" {
+        if e.status != EncounterStatus::InProgress {
             return Ok(false);
         }
-        e.status = "finished".into();
+        e.status = EncounterStatus::Finished;
         e.end = Some(now.max(e.start));
         sqlx::query("UPDATE records SET body = ?, key_generation = ?, updated_at = ? WHERE id = ?")
             .bind(self.keys.seal(

@@ -70,6 +70,10 @@ pub struct ImportBatch {
     pub records: Vec<ImportRecord>,
     pub raw: Vec<ImportRaw>,
     pub quarantined: Vec<Quarantined>,
+    /// Patients the source records as having no known allergies (FHIR: an
+    /// AllergyIntolerance coded SNOMED CT 716186003). Applied only to a chart that lists no
+    /// allergy, as `record_no_known_allergies` does.
+    pub no_known_allergies: Vec<PatientRef>,
 }
 
 impl ImportBatch {
@@ -78,10 +82,15 @@ impl ImportBatch {
             && self.records.is_empty()
             && self.raw.is_empty()
             && self.quarantined.is_empty()
+            && self.no_known_allergies.is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.patients.len() + self.records.len() + self.raw.len() + self.quarantined.len()
+        self.patients.len()
+            + self.records.len()
+            + self.raw.len()
+            + self.quarantined.len()
+            + self.no_known_allergies.len()
     }
 }
 
@@ -416,6 +425,19 @@ impl Vault {
             .await? as usize;
             out.raw_new += n;
             out.already_present += chunk.len() - n;
+        }
+        for p in &batch.no_known_allergies {
+            let pid = patient_of(p, &out.patient_ids)?;
+            let allergies: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM records WHERE patient_id = ? AND kind = 'allergy' AND entered_in_error = 0",
+            )
+            .bind(&pid)
+            .fetch_one(&mut *tx)
+            .await?;
+            if allergies == 0 {
+                self.write_no_known_allergies(&mut tx, &pid, actor, now)
+                    .await?;
+            }
         }
         for q in &batch.quarantined {
             let id = new_id();

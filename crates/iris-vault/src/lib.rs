@@ -15,7 +15,6 @@
 pub mod audit;
 pub mod chart;
 pub mod crypto;
-pub mod demo;
 pub mod error;
 pub mod import;
 pub mod keys;

@@ -17,7 +17,7 @@ use crate::error::VaultError;
 use crate::users::Action;
 use crate::{Actor, Authorized, Millis, Vault, begin_write, new_id};
 // The record model is iris-record's; the vault seals and stores it.
-use iris_record::{Address, Date, PatientRecord};
+use iris_record::{Address, Date, PatientRecord, Pregnancy, Sex};
 
 /// Lowercase, common Latin accents folded, everything but letters and digits a separator.
 pub fn normalize_tokens(s: &str) -> Vec<String> {
@@ -208,12 +208,12 @@ impl Vault {
         [
             Some(seal("name", &name)),
             Some(seal("birth_date", &p.birth_date)),
-            Some(seal("sex", &p.sex)),
+            Some(seal("sex", p.sex.as_str())),
             Some(seal("mrn", &p.mrn)),
             address.map(|a| seal("address", &a)),
             p.phone.as_deref().map(|v| seal("phone", v)),
             p.email.as_deref().map(|v| seal("email", v)),
-            p.pregnancy.as_deref().map(|v| seal("pregnancy", v)),
+            p.pregnancy.map(|v| seal("pregnancy", v.as_str())),
         ]
     }
 
@@ -308,12 +308,14 @@ impl Vault {
             family: text(&name, "family"),
             given: strs(&name["given"]),
             birth_date: need("birth_date")?,
-            sex: need("sex")?,
+            sex: Sex::parse(&need("sex")?).ok_or(VaultError::Integrity)?,
             mrn: need("mrn")?,
             address,
             phone: open("phone")?,
             email: open("email")?,
-            pregnancy: open("pregnancy")?,
+            pregnancy: open("pregnancy")?
+                .map(|v| Pregnancy::parse(&v).ok_or(VaultError::Integrity))
+                .transpose()?,
         };
         Ok((id, rec))
     }
@@ -507,7 +509,7 @@ mod tests {
             family: "Smith".into(),
             given: vec!["Ana".into(), "María".into()],
             birth_date: "1980-04-12".into(),
-            sex: "female".into(),
+            sex: Sex::Female,
             mrn: "MRN-0042".into(),
             address: Some(Address {
                 lines: vec!["12 Elm St".into()],
@@ -518,7 +520,7 @@ mod tests {
             }),
             phone: Some("+1 (617) 555-0199".into()),
             email: Some("ana.smith@example.org".into()),
-            pregnancy: Some("not-pregnant".into()),
+            pregnancy: Some(Pregnancy::NotPregnant),
         }
     }
 

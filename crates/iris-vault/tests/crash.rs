@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use iris_record::PatientRecord;
+use iris_record::Sex;
 use iris_vault::{InitArgs, Lockout, Role, Unlock, Vault, Verdict};
 
 const CHILD: &str = "IRIS_TEST_CRASH_CHILD";
@@ -25,7 +26,7 @@ fn patient(i: u64) -> PatientRecord {
         family: format!("Crashworth{i}"),
         given: vec![format!("Kim{i}")],
         birth_date: format!("19{:02}-03-04", 30 + i % 70),
-        sex: "other".into(),
+        sex: Sex::Other,
         mrn: format!("CR{i}"),
         address: None,
         phone: Some(format!("555-01{:02}-{:04}", i % 100, i % 10_000)),

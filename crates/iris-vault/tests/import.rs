@@ -4,12 +4,16 @@
 //! any file (database, WAL, free pages).
 
 use iris_record::{
-    Condition, Immunization, ObsValue, Observation, PatientRecord, Procedure, Record,
+    AllergyIntolerance, Condition, Criticality, Immunization, ObsValue, Observation, PatientRecord,
+    Procedure, Record,
+};
+use iris_record::{
+    ClinicalStatus, ImmunizationStatus, ObsCategory, ObservationStatus, ProcedureStatus, Sex,
 };
 use iris_vault::import::{
     ImportBatch, ImportPatient, ImportRaw, ImportRecord, PatientRef, Quarantined,
 };
-use iris_vault::{AuditFilter, InitArgs, Unlock, Vault, VaultError};
+use iris_vault::{AuditFilter, InitArgs, Role, Unlock, Vault, VaultError};
 
 const T0: i64 = 1_795_000_000_000;
 
@@ -20,7 +24,7 @@ fn patient(i: u32) -> ImportPatient {
             family: format!("Importova{i}"),
             given: vec![format!("Ida{i}")],
             birth_date: "1961-03-04".into(),
-            sex: "female".into(),
+            sex: Sex::Female,
             mrn: format!("IMP-{i:04}"),
             address: None,
             phone: Some(format!("555-201-{i:04}")),
@@ -44,11 +48,14 @@ fn batch(i: u32) -> ImportBatch {
         record: Record::Observation(Observation {
             code: "8867-4".into(),
             display: "Heart rate".into(),
-            category: "vital-signs".into(),
-            value: ObsValue::Quantity {
+            status: ObservationStatus::Final,
+            category: vec![ObsCategory::VitalSigns],
+            value: Some(ObsValue::Quantity {
                 value: 60.0 + n as f64,
                 unit: "/min".into(),
-            },
+            }),
+            data_absent: None,
+            components: vec![],
             reference_low: None,
             reference_high: None,
             effective_at: T0 - n * 86_400_000,
@@ -64,7 +71,7 @@ fn batch(i: u32) -> ImportBatch {
             code: "E11.9".into(),
             display: "Type 2 diabetes mellitus without complications".into(),
             onset: Some("2015-06-01".into()),
-            clinical_status: "active".into(),
+            clinical_status: ClinicalStatus::Active,
         }),
     });
     records.push(ImportRecord {
@@ -75,7 +82,7 @@ fn batch(i: u32) -> ImportBatch {
             code: "73761001".into(),
             display: "Colonoscopy".into(),
             performed_at: T0 - 400 * 86_400_000,
-            status: "completed".into(),
+            status: ProcedureStatus::Completed,
         }),
     });
     records.push(ImportRecord {
@@ -85,7 +92,7 @@ fn batch(i: u32) -> ImportBatch {
             code: "140".into(),
             display: "Influenza, seasonal, injectable, preservative free".into(),
             date: "2025-10-01".into(),
-            status: "completed".into(),
+            status: ImmunizationStatus::Completed,
         }),
     });
     ImportBatch {
@@ -113,6 +120,7 @@ fn batch(i: u32) -> ImportBatch {
             reason: "Observation.code: no LOINC coding".into(),
             json: br#"{"resourceType":"Observation","id":"bad"}"#.to_vec(),
         }],
+        no_known_allergies: vec![],
     }
 }
 
@@ -221,7 +229,7 @@ async fn admin_reader(v: &Vault) -> iris_vault::Actor {
     v.add_user(
         &admin,
         "dr.read",
-        iris_vault::Role::Physician,
+        Role::Physician,
         "initial password 1",
         T0,
     )
@@ -403,4 +411,44 @@ async fn repeated_sources_in_one_batch_are_stored_once_and_new_patients_are_sear
             Some(id)
         );
     }
+}
+
+/// "No known allergy" from a source sets the chart's allergy state, but never over allergies
+/// the chart lists (as `record_no_known_allergies` refuses then).
+#[tokio::test]
+async fn no_known_allergies_import_as_the_allergy_state_unless_allergies_are_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (v, admin) = vault(tmp.path()).await;
+    let mut a = batch(1);
+    a.no_known_allergies.push(PatientRef::New(0));
+    let out = v.import_batch(&admin, "imp-1", a, T0).await.unwrap();
+    let mut b = batch(2);
+    b.records.push(ImportRecord {
+        patient: PatientRef::New(0),
+        source: "AllergyIntolerance/p2-pen".into(),
+        record: Record::Allergy(AllergyIntolerance {
+            system: iris_record::codes::RXNORM.into(),
+            code: "7980".into(),
+            display: "Penicillin G".into(),
+            reaction: None,
+            criticality: Criticality::High,
+            recorded: "2020-01-01".into(),
+        }),
+    });
+    b.no_known_allergies.push(PatientRef::New(0));
+    let out2 = v.import_batch(&admin, "imp-2", b, T0).await.unwrap();
+    v.add_user(&admin, "dr.nka", Role::Physician, "initial password 1", T0)
+        .await
+        .unwrap();
+    let doc = v
+        .change_password("dr.nka", "initial password 1", "chosen password 1", T0)
+        .await
+        .unwrap();
+    let chart = v.open_chart(&doc, &out.patient_ids[0], T0).await.unwrap();
+    assert!(matches!(
+        chart.allergy_state,
+        iris_vault::AllergyState::NoKnownAllergies { .. }
+    ));
+    let chart = v.open_chart(&doc, &out2.patient_ids[0], T0).await.unwrap();
+    assert_eq!(chart.allergy_state, iris_vault::AllergyState::Recorded);
 }

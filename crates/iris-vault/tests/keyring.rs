@@ -10,6 +10,7 @@
 use std::process::Command;
 
 use iris_record::PatientRecord;
+use iris_record::Sex;
 use iris_vault::{InitArgs, Lockout, Role, Unlock, Vault, VaultError};
 
 const CHILD: &str = "IRIS_TEST_KEYRING_CHILD";
@@ -84,7 +85,7 @@ fn keyring_child() {
             family: "Keyringson".into(),
             given: vec!["Kay".into()],
             birth_date: "1970-01-02".into(),
-            sex: "female".into(),
+            sex: Sex::Female,
             mrn: "K1".into(),
             address: None,
             phone: None,

@@ -1,6 +1,7 @@
 //! Re-encryption (resumable), online backup and restore.
 
 use iris_record::{NoteContent, ObsValue, Observation, PatientRecord, Record};
+use iris_record::{NoteKind, ObsCategory, ObservationStatus, Pregnancy, Sex};
 use iris_vault::{Actor, InitArgs, Lockout, Role, Unlock, Vault, VaultError, Verdict};
 
 const T0: i64 = 1_795_000_000_000;
@@ -11,12 +12,12 @@ fn patient(i: u32) -> PatientRecord {
         family: format!("Backupova{i}"),
         given: vec![format!("Vera{i}")],
         birth_date: "1977-09-10".into(),
-        sex: "female".into(),
+        sex: Sex::Female,
         mrn: format!("BK{i:04}"),
         address: None,
         phone: Some(format!("555-777-{:04}", 1000 + i)),
         email: Some(format!("vera{i}@example.net")),
-        pregnancy: Some("not-pregnant".into()),
+        pregnancy: Some(Pregnancy::NotPregnant),
     }
 }
 
@@ -24,11 +25,14 @@ fn hr(i: i64) -> Record {
     Record::Observation(Observation {
         code: "8867-4".into(),
         display: "Heart rate".into(),
-        category: "vital-signs".into(),
-        value: ObsValue::Quantity {
+        status: ObservationStatus::Final,
+        category: vec![ObsCategory::VitalSigns],
+        value: Some(ObsValue::Quantity {
             value: 70.0 + (i % 20) as f64,
             unit: "/min".into(),
-        },
+        }),
+        data_absent: None,
+        components: vec![],
         reference_low: None,
         reference_high: None,
         effective_at: T0 - i * 1000,
@@ -72,7 +76,7 @@ async fn populate(v: &Vault, doc: &Actor, n: u32) -> Vec<String> {
                 &id,
                 None,
                 &NoteContent {
-                    kind: "progress".into(),
+                    kind: NoteKind::Progress,
                     title: "Visit".into(),
                     text: format!("Seen today ({i})."),
                     soap: None,

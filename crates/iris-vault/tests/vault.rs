@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use iris_record::Sex;
 use iris_record::{Address, PatientRecord};
 use iris_vault::{Actor, AuditFilter, InitArgs, Lockout, Role, Unlock, Vault, VaultError, Verdict};
 use proptest::prelude::*;
@@ -78,11 +79,10 @@ fn synthea_patient(i: u32) -> PatientRecord {
         given: vec![format!("{}{}", given[k], 300 + i * 13)],
         birth_date: format!("19{:02}-0{}-1{}", 40 + i % 60, 1 + i % 9, i % 10),
         sex: if i.is_multiple_of(2) {
-            "female"
+            Sex::Female
         } else {
-            "male"
-        }
-        .into(),
+            Sex::Male
+        },
         mrn: format!("SYN{:05}X{}", 31_337 + i * 11, i),
         address: Some(Address {
             lines: vec![format!("{} Quarry Lane Apt {}", 700 + i, i + 2)],

@@ -4,7 +4,7 @@
 use iris_types::{
     AllergyDto, AllergyStatus, ApiError, ChartDto, ChartTrends, ErrorCode, ObservationDto,
     OpenChart, PatientDto, PatientRef, RecordVitals, RecordVitalsRequest, TrendDto, TrendsRequest,
-    UpdatePatient, UpdatePatientRequest, VitalInput,
+    UpdatePatient, UpdatePatientRequest, VitalInput, loinc,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -580,39 +580,54 @@ fn Trends(id: String) -> impl IntoView {
 
 /// The vitals a form offers: (key, label, LOINC, unit choices (UCUM, label)).
 const VITALS: [(&str, &str, &str, &[(&str, &str)]); 10] = [
-    ("sbp", "Systolic BP", "8480-6", &[("mm[Hg]", "mmHg")]),
-    ("dbp", "Diastolic BP", "8462-4", &[("mm[Hg]", "mmHg")]),
-    ("hr", "Heart rate", "8867-4", &[("/min", "/min")]),
-    ("rr", "Respiratory rate", "9279-1", &[("/min", "/min")]),
-    ("spo2", "SpO2", "59408-5", &[("%", "%")]),
+    (
+        "sbp",
+        "Systolic BP",
+        loinc::SYSTOLIC_BP,
+        &[("mm[Hg]", "mmHg")],
+    ),
+    (
+        "dbp",
+        "Diastolic BP",
+        loinc::DIASTOLIC_BP,
+        &[("mm[Hg]", "mmHg")],
+    ),
+    ("hr", "Heart rate", loinc::HEART_RATE, &[("/min", "/min")]),
+    (
+        "rr",
+        "Respiratory rate",
+        loinc::RESPIRATORY_RATE,
+        &[("/min", "/min")],
+    ),
+    ("spo2", "SpO2", loinc::SPO2, &[("%", "%")]),
     (
         "temp",
         "Temperature",
-        "8310-5",
+        loinc::BODY_TEMPERATURE,
         &[("Cel", "°C"), ("[degF]", "°F")],
     ),
     (
         "weight",
         "Weight",
-        "29463-7",
+        loinc::BODY_WEIGHT,
         &[("kg", "kg"), ("[lb_av]", "lb")],
     ),
     (
         "height",
         "Height",
-        "8302-2",
+        loinc::BODY_HEIGHT,
         &[("cm", "cm"), ("[in_i]", "in")],
     ),
     (
         "o2",
         "Oxygen (0 = room air)",
-        "3151-8",
+        loinc::OXYGEN_FLOW,
         &[("L/min", "L/min")],
     ),
     (
         "glucose",
         "Glucose (bedside)",
-        "2339-0",
+        loinc::GLUCOSE_BLOOD,
         &[("mg/dL", "mg/dL"), ("mmol/L", "mmol/L")],
     ),
 ];
@@ -890,26 +905,6 @@ fn EarlyWarning(ew: iris_types::EarlyWarningDto) -> impl IntoView {
     }
 }
 
-fn evidence_label(code: &str) -> &str {
-    match code {
-        "4548-4" => "HbA1c",
-        "1558-6" => "fasting glucose",
-        "8480-6/mean-30d" => "30-day mean systolic",
-        "8462-4/mean-30d" => "30-day mean diastolic",
-        "18262-6" | "13457-7" | "2089-1" => "LDL",
-        "2093-3" => "total cholesterol",
-        other => other,
-    }
-}
-
-fn evidence_unit(code: &str) -> &str {
-    match code {
-        "4548-4" => "%",
-        c if c.ends_with("/mean-30d") => "mmHg",
-        _ => "mg/dL",
-    }
-}
-
 /// Chronic-disease flags with the values they were derived from (the newest of each shown).
 #[component]
 fn RiskFlags(flags: Vec<iris_types::RiskFlagDto>) -> impl IntoView {
@@ -932,9 +927,9 @@ fn RiskFlags(flags: Vec<iris_types::RiskFlagDto>) -> impl IntoView {
                         {newest.map(|e| view! {
                             <span class="flag-evidence">{format!(
                                 " · {} {} {} on {}{}",
-                                evidence_label(&e.code),
+                                e.label,
                                 trim_number(e.value),
-                                evidence_unit(&e.code),
+                                e.unit,
                                 &format_time(e.at)[..10],
                                 if n > 1 { format!(" ({n} values)") } else { String::new() }
                             )}</span>

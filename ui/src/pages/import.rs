@@ -1,12 +1,8 @@
 //! FHIR import for administrators: paths on this workstation (files or folders of Bundles and
-//! NDJSON), progress while it runs, and the report with every quarantined resource (where and
-//! why, never its content).
+//! NDJSON), progress streamed while it runs, and the report with every quarantined resource
+//! (where and why, never its content).
 
-use std::time::Duration;
-
-use iris_types::{
-    ApiError, Empty, ImportFhir, ImportReportDto, ImportRequest, ImportStatus, ImportStatusDto,
-};
+use iris_types::{ApiError, ImportFhir, ImportProgressDto, ImportReportDto, ImportRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -19,28 +15,9 @@ pub fn ImportPage() -> impl IntoView {
     let ctx = SessionCtx::get();
     let paths = RwSignal::new(String::new());
     let running = RwSignal::new(false);
-    let status = RwSignal::new(None::<ImportStatusDto>);
+    let status = RwSignal::new(None::<ImportProgressDto>);
     let report = RwSignal::new(None::<ImportReportDto>);
     let error = RwSignal::new(None::<ApiError>);
-    // Progress is polled while an import runs (the import itself is one long command).
-    let poll = set_interval_with_handle(
-        move || {
-            if running.get_untracked() {
-                spawn_local(async move {
-                    if let Ok(s) = ipc::call::<ImportStatus>(&Empty {}).await {
-                        status.set(Some(s));
-                    }
-                });
-            }
-        },
-        Duration::from_millis(250),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(p) = poll {
-            p.clear();
-        }
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if running.get_untracked() {
@@ -58,7 +35,11 @@ pub fn ImportPage() -> impl IntoView {
         status.set(None);
         running.set(true);
         spawn_local(async move {
-            match ipc::call::<ImportFhir>(&ImportRequest { paths: list }).await {
+            // Progress arrives on the command's stream while it runs.
+            let on_progress = move |p: ImportProgressDto| {
+                let _ = status.try_set(Some(p));
+            };
+            match ipc::stream::<ImportFhir>(&ImportRequest { paths: list }, on_progress).await {
                 Ok(r) => report.set(Some(r)),
                 Err(e) => {
                     if !ctx.check(&e) {
@@ -94,16 +75,22 @@ pub fn ImportPage() -> impl IntoView {
             })}
             {move || error.get().map(|e| view! { <ErrorPanel error=e/> })}
         </section>
-        {move || report.get().map(|r| view! { <Report report=r/> })}
+        {move || report.get().map(|r| view! { <Report report=r progress=status.get_untracked()/> })}
     }
 }
 
 #[component]
-fn Report(report: ImportReportDto) -> impl IntoView {
+fn Report(report: ImportReportDto, progress: Option<ImportProgressDto>) -> impl IntoView {
     let r = report;
     view! {
         <section class="card" id="import-report">
             <h2>"Import report"</h2>
+            {progress.map(|p| view! {
+                <p class="muted" id="import-streamed">{format!(
+                    "Read {} of {} files as they were imported.",
+                    p.files_done, p.files_total
+                )}</p>
+            })}
             <dl class="facts">
                 <div class="fact"><dt>"Resources read"</dt><dd id="report-read">{r.resources_read}</dd></div>
                 <div class="fact"><dt>"Imported"</dt><dd id="report-imported">{r.resources_imported}</dd></div>
