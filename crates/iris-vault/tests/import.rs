@@ -226,15 +226,9 @@ async fn a_batch_commits_once_and_a_second_import_adds_nothing() {
 /// Charts are read by clinicians; administrators import.
 async fn admin_reader(v: &Vault) -> iris_vault::Actor {
     let admin = v.login("admin", "admin password 1", T0).await.unwrap();
-    v.add_user(
-        &admin,
-        "dr.read",
-        Role::Physician,
-        "initial password 1",
-        T0,
-    )
-    .await
-    .unwrap();
+    v.add_user(&admin, "dr.read", Role::Physician, "initial password 1", T0)
+        .await
+        .unwrap();
     v.change_password("dr.read", "initial password 1", "chosen password 1", T0)
         .await
         .unwrap()
