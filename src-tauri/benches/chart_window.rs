@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use iris_config::config::{Config, Sources};
 use iris_core::AppCore;
-use iris_record::{ObsValue, Observation, Record};
+use iris_record::{ObsCategory, ObsValue, Observation, Record};
 use iris_types::{LoginRequest, SearchPatientsRequest};
 use iris_vault::Unlock;
 
@@ -62,23 +62,19 @@ fn prepare(dir: &std::path::Path) -> String {
         let records: Vec<Record> = (0..2000i64)
             .map(|i| {
                 let (code, base, unit) = codes[i as usize % codes.len()];
+                let category = if i % 12 >= 8 {
+                    ObsCategory::Laboratory
+                } else {
+                    ObsCategory::VitalSigns
+                };
+                let value = ObsValue::Quantity {
+                    value: base * (1.0 + ((i % 7) as f64 - 3.0) / 100.0),
+                    unit: unit.into(),
+                };
+                let at = now - (i / 12) * 10 * 86_400_000 - 3_600_000;
                 Record::Observation(Observation {
-                    code: code.into(),
                     display: String::new(),
-                    category: if i % 12 >= 8 {
-                        "laboratory"
-                    } else {
-                        "vital-signs"
-                    }
-                    .into(),
-                    value: ObsValue::Quantity {
-                        value: base * (1.0 + ((i % 7) as f64 - 3.0) / 100.0),
-                        unit: unit.into(),
-                    },
-                    reference_low: None,
-                    reference_high: None,
-                    effective_at: now - (i / 12) * 10 * 86_400_000 - 3_600_000,
-                    interpretation: None,
+                    ..Observation::charted(code, category, value, at)
                 })
             })
             .collect();
