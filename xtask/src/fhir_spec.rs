@@ -864,10 +864,20 @@ fn compile(files: &BTreeMap<&'static str, Vec<u8>>) -> Result<String> {
         "dropped": c.dropped,
         "corrected": c.corrected,
     });
-    let header = header.as_object().expect("object");
     out.push_str("{\n");
-    for (k, v) in header {
-        out.push_str(&format!("{}:{},\n", json!(k), v));
+    // The package and its integrity first, where a reader looks.
+    for k in [
+        "package",
+        "version",
+        "integrity",
+        "fhirVersion",
+        "generator",
+        "legend",
+        "skippedTypes",
+        "dropped",
+        "corrected",
+    ] {
+        out.push_str(&format!("{}:{},\n", json!(k), header[k]));
     }
     out.push_str("\"primitives\":{\n");
     let prims: Vec<String> = primitives

@@ -26,16 +26,17 @@
 //! | `null`, `""`, `[]`, `{}`; a `null` in an array of primitives without its `_name` partner | [`Rule::EmptyElement`] | json.html |
 //! | `name` and `_name` arrays of different length | [`Rule::CompanionMismatch`] | json.html |
 //! | primitive formats (hand-written, held equal to the package's regexes by tests) | [`Rule::PrimitiveFormat`] | datatypes.html |
-//! | required bindings whose value set the package expands | [`Rule::CodeNotInValueSet`] | terminologies.html |
+//! | required bindings whose value set the package expands | [`Rule::CodeNotInValueSet`] | terminologies.html, binding strengths |
 //! | complex types, BackboneElements and content references (`Questionnaire.item.item`) recursively; `contained` and `Bundle.entry.resource` as resources of their own type | — | |
 //! | named invariants (below) | [`Rule::Invariant`] | the StructureDefinitions' constraints |
 //!
-//! Required bindings (terminologies.html §4.1.5 "required": "To be conformant, the concept
-//! in this element SHALL be from the specified value set"): a `code` must be one of the value
-//! set's codes; a `Coding` must have a `system` and `code` pair of it; a `CodeableConcept`
-//! must have at least one such `coding` (its other codings may be translations into other
-//! systems, and `text` alone does not satisfy a required binding). Value sets are expanded
-//! with all their codes, abstract ones included.
+//! Required bindings. R4 defines `required` as "To be conformant, the concept in this element
+//! SHALL be from the specified value set" (the normative binding-strength code system,
+//! terminologies.html "Binding Strengths"). Applied here as the HL7 validator applies it: a
+//! `code` must be one of the value set's codes; a `Coding` must have a `system` and `code`
+//! pair of it; a `CodeableConcept` must have at least one such `coding` (its other codings
+//! are translations and may be from any system; `text` alone does not convey a concept of
+//! the value set). Value sets are expanded with all their codes, abstract ones included.
 //!
 //! Invariants implemented (FHIRPath from the R4 StructureDefinitions, by hand):
 //!
