@@ -4,10 +4,14 @@
 //! - `test`: install what is missing, build the UI, fetch the models, check crate boundaries,
 //!   formatting and clippy (`-D warnings`), and run the whole test suite (unit, IPC wiring, CLI,
 //!   end-to-end through the real window).
+//! - `fhir-spec [--check]`: compile the FHIR R4 StructureDefinitions of a pinned npm package into
+//!   `crates/iris-fhir/spec/r4.json`, or check that the committed table is what they compile
+//!   to (`test` runs the check; see `fhir_spec`).
 //! - `setup`, `build-ui`, `fetch-models`, `check-boundaries`, `screenshot`, `bench-startup`:
 //!   the steps on their own.
 
 mod boundaries;
+mod fhir_spec;
 mod models;
 mod run;
 mod setup;
@@ -18,7 +22,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <run|test|setup|build-ui|fetch-models|check-boundaries|screenshot OUT.png|bench-startup>";
+const USAGE: &str = "usage: cargo xtask <run|test|setup|build-ui|fetch-models|check-boundaries|fhir-spec [--check]|screenshot OUT.png|bench-startup>";
 
 fn main() {
     if let Err(e) = real_main() {
@@ -37,12 +41,14 @@ fn real_main() -> Result<()> {
         "build-ui" => ui::build(&root),
         "fetch-models" => models::fetch_all(&models::models_dir()?),
         "check-boundaries" => boundaries::check(&root),
+        "fhir-spec" => fhir_spec::run(&root, &args[1..]),
         "test" => {
             setup::ensure_all()?;
             ui::build(&root)?;
             let models_dir = models::models_dir()?;
             models::fetch_all(&models_dir)?;
             boundaries::check(&root)?;
+            fhir_spec::run(&root, &["--check".into()])?;
             step("cargo fmt --check");
             cargo(&["fmt", "--all", "--check"])?;
             step("cargo clippy (all host crates and targets, warnings are errors)");

@@ -2,6 +2,10 @@
 //! the record model of Iris (`iris_record`), export back to a Bundle, and a synthetic-patient
 //! generator. Pure library code: no database, no vault, no network.
 //!
+//! Validation against the R4 specification itself (every resource type, cardinalities,
+//! primitive formats, required bindings, named invariants) is [`spec::validate`], with rules
+//! compiled from the official StructureDefinitions by `cargo xtask fhir-spec`.
+//!
 //! # Models
 //!
 //! serde models of the subset we normalize; everything else is kept as raw JSON. (The `fhir`
@@ -100,6 +104,7 @@ pub mod model;
 pub mod normalize;
 pub mod read;
 pub mod reference;
+pub mod spec;
 pub mod synthetic;
 pub mod time;
 
