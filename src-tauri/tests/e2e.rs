@@ -19,6 +19,31 @@ fn demo_patient(i: u64) -> iris_fhir::synthetic::Identity {
     iris_fhir::synthetic::identity(iris_core::demo::DEMO_SEED, i).0
 }
 
+/// The first demo patient the generator gives essential hypertension (ICD-10-CM I10), the
+/// risk flag a test looks for. (Who has which condition does not depend on the time.)
+fn hypertensive_demo_patient() -> iris_fhir::synthetic::Identity {
+    use iris_fhir::synthetic::{History, patient_bundle_with};
+    let i = (0..u64::from(iris_config::demo::DEMO_PATIENTS))
+        .find(|&i| {
+            let b = patient_bundle_with(
+                iris_core::demo::DEMO_SEED,
+                i,
+                1_795_000_000_000,
+                History::Quarterly,
+            );
+            b["entry"].as_array().unwrap().iter().any(|e| {
+                e["resource"]["resourceType"] == "Condition"
+                    && e["resource"]["code"]["coding"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|c| c["code"] == "I10")
+            })
+        })
+        .expect("the demo cohort has hypertensives");
+    demo_patient(i)
+}
+
 const UI_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Harness {
@@ -365,7 +390,7 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     s.click_on("#sign-in-submit").unwrap();
     s.wait_for("#patient-search-form", UI_TIMEOUT).unwrap();
 
-    let p = demo_patient(0);
+    let p = hypertensive_demo_patient();
     // "/" from the page body focuses the search box.
     s.execute("document.activeElement && document.activeElement.blur()")
         .unwrap();
@@ -404,8 +429,8 @@ fn a_physician_searches_by_prefix_and_opens_a_chart() {
     assert!(banner_text.contains("llerg"), "{banner_text}");
     s.wait_for("#latest-vitals tr[data-code='8480-6']", UI_TIMEOUT)
         .unwrap();
-    // Risk flags from iris-clinical's definitions: this demo patient's latest blood pressure
-    // (141/87) is at or above 140/90 over the 30 days ending at it.
+    // Risk flags from iris-clinical's definitions: a hypertensive demo patient's blood
+    // pressure is at or above 140/90 over the 30 days ending at the latest reading.
     s.wait_for("#risk-flags li[data-flag='hypertension']", UI_TIMEOUT)
         .unwrap();
     // A complete demo vitals set (room air, alert) is scored.

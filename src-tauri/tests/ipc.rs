@@ -353,3 +353,53 @@ fn patient_and_chart_commands_answer_through_ipc() {
     let e = api_err(invoke(&w, "open_chart", json!({"req": {"id": "nope"}})).unwrap_err());
     assert_eq!(e.code, ErrorCode::NotFound);
 }
+
+/// A stream command answers through IPC with its channel argument: the import runs to its
+/// report (progress goes to the webview's channel; the core's stream is tested in iris-core).
+#[test]
+fn the_import_stream_command_answers_through_ipc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("fhir");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (i, b) in iris_fhir::synthetic::population(2, 9, 1_795_000_000_000).enumerate() {
+        std::fs::write(
+            folder.join(format!("p{i}.json")),
+            iris_fhir::synthetic::bundle_string(&b),
+        )
+        .unwrap();
+    }
+    let (_app, w) = app(core(tmp.path(), ""));
+    invoke(
+        &w,
+        "init_vault",
+        json!({"req": {"admin": "root", "password": "admin password 1", "passphrase": "correct horse battery staple"}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "login",
+        json!({"req": {"user": "root", "password": "admin password 1"}}),
+    )
+    .unwrap();
+    let report: iris_types::ImportReportDto = serde_json::from_value(
+        invoke(
+            &w,
+            iris_types::ImportFhir::NAME,
+            json!({"req": {"paths": [folder.display().to_string()]}, iris_types::STREAM_ARG: "__CHANNEL__:7"}),
+        )
+        .expect("the import answers"),
+    )
+    .unwrap();
+    assert_eq!((report.patients, report.quarantined), (2, 0));
+    // Without its channel the command is refused as a bad request (nothing runs).
+    let err = invoke(
+        &w,
+        iris_types::ImportFhir::NAME,
+        json!({"req": {"paths": [folder.display().to_string()]}}),
+    )
+    .expect_err("a stream command needs its channel");
+    assert_eq!(
+        ApiError::from_transport(err.as_str().unwrap_or_default()).code,
+        ErrorCode::BadRequest
+    );
+}

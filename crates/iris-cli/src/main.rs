@@ -118,11 +118,16 @@ enum Cmd {
     #[command(subcommand)]
     Bench(BenchCmd),
     /// Import FHIR R4 (admin): Bundles (.json) and bulk NDJSON (.ndjson), files or folders.
-    /// Invalid resources are quarantined (kept encrypted) and reported; the rest is imported.
-    /// Exit 0 when the import ran (even with quarantined resources), 1 when it could not run.
+    /// What R4 refuses is quarantined (kept encrypted) with where and why, and so is what
+    /// references it; the rest is imported, structured when Iris can and kept whole otherwise.
+    /// Exit 0 when everything was imported, 4 when the import ran with resources quarantined,
+    /// 1 when it could not run.
     Import {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Transaction Bundles all or nothing: one quarantined entry quarantines its Bundle.
+        #[arg(long)]
+        atomic: bool,
     },
     /// Patients in the vault (physicians and administrators).
     #[command(subcommand)]
@@ -463,10 +468,11 @@ async fn run(core: &AppCore, cli: &Cli) -> Result<Output, ApiError> {
                 out.display()
             )))
         }
-        Cmd::Import { paths } => {
+        Cmd::Import { paths, atomic } => {
             sign_in(core, cli, &mut secrets).await?;
             let req = iris_types::ImportRequest {
                 paths: paths.iter().map(|p| p.display().to_string()).collect(),
+                atomic: *atomic,
             };
             // A progress line on a terminal only (stderr), never in scripts.
             let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -698,18 +704,33 @@ impl Output {
                     writeln!(out, "{:32} {:10} {}", u.name, u.role, state.join(", "))?;
                 }
             }
-            Output::Import(r) if json => writeln!(out, "{}", to_json(r))?,
             Output::Import(r) => {
-                writeln!(
-                    out,
-                    "imported {} of {} resources ({} patients) in {:.1} s; {} quarantined",
-                    r.resources_imported, r.resources_read, r.patients, r.seconds, r.quarantined
-                )?;
-                for (t, n) in &r.by_type {
-                    writeln!(out, "  {t:24} {n}")?;
+                if json {
+                    writeln!(out, "{}", to_json(r))?;
+                } else {
+                    writeln!(
+                        out,
+                        "imported {} of {} resources in {:.1} s: {} patients, {} of them whole; {} quarantined, {} warnings",
+                        r.resources_imported,
+                        r.resources_read,
+                        r.seconds,
+                        r.patients,
+                        r.patients_whole,
+                        r.quarantined,
+                        r.warnings
+                    )?;
+                    for (t, n) in &r.by_type {
+                        writeln!(out, "  {t:24} {n}")?;
+                    }
+                    for q in &r.quarantine_report {
+                        writeln!(out, "quarantined: {} {}: {}", q.file, q.path, q.reason)?;
+                    }
+                    for w in &r.warning_report {
+                        writeln!(out, "warning: {} {}: {}", w.file, w.path, w.reason)?;
+                    }
                 }
-                for q in &r.quarantine_report {
-                    writeln!(out, "quarantined: {} {}: {}", q.file, q.path, q.reason)?;
+                if r.quarantined > 0 {
+                    return Ok(ExitCode::from(4));
                 }
             }
             Output::Patients(p) if json => writeln!(out, "{}", to_json(p))?,

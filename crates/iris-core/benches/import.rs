@@ -63,6 +63,7 @@ fn main() {
             .import_fhir(
                 ImportRequest {
                     paths: vec![folder.display().to_string()],
+                    atomic: false,
                 },
                 |_| {},
             )
@@ -114,6 +115,7 @@ fn main() {
             .import_fhir(
                 ImportRequest {
                     paths: vec![file.display().to_string()],
+                    atomic: false,
                 },
                 |_| {},
             )

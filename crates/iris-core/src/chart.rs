@@ -163,6 +163,7 @@ impl AppCore {
             immunizations: Vec::new(),
             early_warning: None,
             risk_flags: Vec::new(),
+            unstructured: dto::unstructured(&chart.raw),
         };
         let today = self.today();
         let observations = chart.observations();

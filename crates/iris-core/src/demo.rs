@@ -46,14 +46,19 @@ pub(crate) async fn seed(
     doc: &Actor,
 ) -> Result<ImportReportDto, ApiError> {
     let now = core.now_ms();
-    let sources = synthetic::population(iris_config::demo::DEMO_PATIENTS as usize, DEMO_SEED, now)
-        .enumerate()
-        .map(|(i, b)| Source::Memory {
-            name: format!("demo-{i:03}.json"),
-            json: synthetic::bundle_string(&b).into_bytes(),
+    let sources = (0..u64::from(iris_config::demo::DEMO_PATIENTS))
+        .map(|i| {
+            let b =
+                synthetic::patient_bundle_with(DEMO_SEED, i, now, synthetic::History::Quarterly);
+            Source::Memory {
+                name: format!("demo-{i:03}.json"),
+                json: synthetic::bundle_string(&b).into_bytes(),
+            }
         })
         .collect();
-    let report = core.run_import(vault, admin, sources, &|_| {}).await?;
+    let report = core
+        .run_import(vault, admin, sources, false, &|_| {})
+        .await?;
     if report.quarantined > 0 {
         // The generator's output is valid by construction (tested); this is a bug.
         return Err(ApiError::new(

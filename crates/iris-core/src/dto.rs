@@ -8,7 +8,7 @@ use iris_record::{
 use iris_types::{
     AddendumDto, AddressDto, AllergyDto, ApiError, AuditEntryDto, ChartDto, ConditionDto,
     EncounterDto, MedicationDto, NoteDto, ObservationDto, PatientDto, PatientInput,
-    PatientSummaryDto, SoapDto, UserDto,
+    PatientSummaryDto, SoapDto, UnstructuredDto, UserDto,
 };
 use iris_vault::{Note, StoredRecord};
 
@@ -264,6 +264,57 @@ fn value_text(v: &ObsValue) -> String {
             end.map(when).unwrap_or_default()
         ),
     }
+}
+
+/// The date elements a resource may carry, most telling first (clinical time before
+/// administrative time).
+const DATE_ELEMENTS: [&[&str]; 16] = [
+    &["effectiveDateTime"],
+    &["effectivePeriod", "start"],
+    &["occurrenceDateTime"],
+    &["performedDateTime"],
+    &["performedPeriod", "start"],
+    &["onsetDateTime"],
+    &["authoredOn"],
+    &["recordedDate"],
+    &["issued"],
+    &["period", "start"],
+    &["billablePeriod", "start"],
+    &["started"],
+    &["date"],
+    &["created"],
+    &["dateAsserted"],
+    &["occurrencePeriod", "start"],
+];
+
+/// The date (`YYYY-MM-DD`) a raw resource is about, when it says.
+fn resource_date(json: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(json).ok()?;
+    DATE_ELEMENTS.iter().find_map(|path| {
+        let s = path.iter().try_fold(&v, |v, k| v.get(k))?.as_str()?;
+        (s.len() >= 10 && Date::parse(&s[..10]).is_some()).then(|| s[..10].to_string())
+    })
+}
+
+/// The chart's resources kept whole, by type with their count and newest date.
+pub(crate) fn unstructured(raw: &[iris_vault::RawResource]) -> Vec<UnstructuredDto> {
+    let mut by_type: std::collections::BTreeMap<&str, UnstructuredDto> = Default::default();
+    for r in raw {
+        let e = by_type
+            .entry(r.resource_type.as_str())
+            .or_insert_with(|| UnstructuredDto {
+                resource_type: r.resource_type.clone(),
+                count: 0,
+                latest: None,
+            });
+        e.count += 1;
+        if let Some(d) = resource_date(&r.json)
+            && e.latest.as_ref().is_none_or(|l| *l < d)
+        {
+            e.latest = Some(d);
+        }
+    }
+    by_type.into_values().collect()
 }
 
 pub(crate) fn note_dto(n: Note) -> NoteDto {

@@ -1,7 +1,15 @@
 //! Between iris-fhir and the vault: the reader thread's adapter, and what the import adds to
-//! a normalized resource (its source, the vault's checks, the quarantine reasons, patient
-//! lookups), and a vault export handed to iris-fhir's writer. iris-fhir normalizes into the
-//! record types the vault stores, so nothing is copied field by field here.
+//! a resource — whether R4 accepts it (iris-fhir's validator, from the StructureDefinitions),
+//! its identity, what it references, whether Iris can structure it (else it is kept whole,
+//! with the reason as a warning), the vault's own checks — and a vault export handed to
+//! iris-fhir's writer. iris-fhir normalizes into the record types the vault stores, so nothing
+//! is copied field by field here.
+//!
+//! Identity (what a resource is stored and de-duplicated under, and what other entries may
+//! reference it by), as FHIR defines it for Bundles (http.html#trules, bundle.html#references):
+//! a conditional create (`request.ifNoneExist`) is the resource matching that query; a PUT is
+//! the `Type/id` of its request URL; otherwise the resource's `Type/id`; without an id, the
+//! entry's `fullUrl` (a transaction's POST entries carry none); without either, its content.
 
 use std::ops::ControlFlow;
 
@@ -11,9 +19,10 @@ use iris_fhir::normalize::{
 };
 use iris_fhir::read::{BundleType, Item};
 use iris_fhir::reference::Reference;
+use iris_fhir::spec::{self, Severity};
 use iris_record::{PatientRecord, Record};
 
-use crate::import_pipeline::{Event, Source};
+use crate::import_pipeline::{Entry, Event, Source};
 
 /// Events per message to the importer (fewer thread wake-ups).
 const CHUNK: usize = 256;
@@ -67,22 +76,7 @@ fn read_file(
                     transaction: bundle_type == Some(BundleType::Transaction),
                 }
             }
-            Item::Resource(e) => Event::Resource {
-                mapped: Some(map(
-                    &e.resource_type,
-                    e.id.as_deref(),
-                    e.resource.get().as_bytes(),
-                    now,
-                )),
-                resource_type: e.resource_type.clone(),
-                id: e.id.clone(),
-                full_url: e.full_url.clone(),
-                location: match e.index {
-                    Some(i) => format!("$.entry[{i}]"),
-                    None => format!("line {}", e.line),
-                },
-                json: e.resource.get().as_bytes().to_vec(),
-            },
+            Item::Resource(e) => Event::Resource(Box::new(entry(&e, now))),
             Item::Invalid { line, path, reason } => Event::Invalid {
                 location: if path.is_empty() || path == "$" {
                     format!("line {line}")
@@ -122,164 +116,11 @@ fn read_file(
     true
 }
 
-/// Every resource type of FHIR R4 (4.0.1), sorted: a type outside it is a wrong resourceType
-/// (quarantined), not an unknown one to keep.
-pub const R4_RESOURCE_TYPES: [&str; 146] = [
-    "Account",
-    "ActivityDefinition",
-    "AdverseEvent",
-    "AllergyIntolerance",
-    "Appointment",
-    "AppointmentResponse",
-    "AuditEvent",
-    "Basic",
-    "Binary",
-    "BiologicallyDerivedProduct",
-    "BodyStructure",
-    "Bundle",
-    "CapabilityStatement",
-    "CarePlan",
-    "CareTeam",
-    "CatalogEntry",
-    "ChargeItem",
-    "ChargeItemDefinition",
-    "Claim",
-    "ClaimResponse",
-    "ClinicalImpression",
-    "CodeSystem",
-    "Communication",
-    "CommunicationRequest",
-    "CompartmentDefinition",
-    "Composition",
-    "ConceptMap",
-    "Condition",
-    "Consent",
-    "Contract",
-    "Coverage",
-    "CoverageEligibilityRequest",
-    "CoverageEligibilityResponse",
-    "DetectedIssue",
-    "Device",
-    "DeviceDefinition",
-    "DeviceMetric",
-    "DeviceRequest",
-    "DeviceUseStatement",
-    "DiagnosticReport",
-    "DocumentManifest",
-    "DocumentReference",
-    "EffectEvidenceSynthesis",
-    "Encounter",
-    "Endpoint",
-    "EnrollmentRequest",
-    "EnrollmentResponse",
-    "EpisodeOfCare",
-    "EventDefinition",
-    "Evidence",
-    "EvidenceVariable",
-    "ExampleScenario",
-    "ExplanationOfBenefit",
-    "FamilyMemberHistory",
-    "Flag",
-    "Goal",
-    "GraphDefinition",
-    "Group",
-    "GuidanceResponse",
-    "HealthcareService",
-    "ImagingStudy",
-    "Immunization",
-    "ImmunizationEvaluation",
-    "ImmunizationRecommendation",
-    "ImplementationGuide",
-    "InsurancePlan",
-    "Invoice",
-    "Library",
-    "Linkage",
-    "List",
-    "Location",
-    "Measure",
-    "MeasureReport",
-    "Media",
-    "Medication",
-    "MedicationAdministration",
-    "MedicationDispense",
-    "MedicationKnowledge",
-    "MedicationRequest",
-    "MedicationStatement",
-    "MedicinalProduct",
-    "MedicinalProductAuthorization",
-    "MedicinalProductContraindication",
-    "MedicinalProductIndication",
-    "MedicinalProductIngredient",
-    "MedicinalProductInteraction",
-    "MedicinalProductManufactured",
-    "MedicinalProductPackaged",
-    "MedicinalProductPharmaceutical",
-    "MedicinalProductUndesirableEffect",
-    "MessageDefinition",
-    "MessageHeader",
-    "MolecularSequence",
-    "NamingSystem",
-    "NutritionOrder",
-    "Observation",
-    "ObservationDefinition",
-    "OperationDefinition",
-    "OperationOutcome",
-    "Organization",
-    "OrganizationAffiliation",
-    "Parameters",
-    "Patient",
-    "PaymentNotice",
-    "PaymentReconciliation",
-    "Person",
-    "PlanDefinition",
-    "Practitioner",
-    "PractitionerRole",
-    "Procedure",
-    "Provenance",
-    "Questionnaire",
-    "QuestionnaireResponse",
-    "RelatedPerson",
-    "RequestGroup",
-    "ResearchDefinition",
-    "ResearchElementDefinition",
-    "ResearchStudy",
-    "ResearchSubject",
-    "RiskAssessment",
-    "RiskEvidenceSynthesis",
-    "Schedule",
-    "SearchParameter",
-    "ServiceRequest",
-    "Slot",
-    "Specimen",
-    "SpecimenDefinition",
-    "StructureDefinition",
-    "StructureMap",
-    "Subscription",
-    "Substance",
-    "SubstanceNucleicAcid",
-    "SubstancePolymer",
-    "SubstanceProtein",
-    "SubstanceReferenceInformation",
-    "SubstanceSourceMaterial",
-    "SubstanceSpecification",
-    "SupplyDelivery",
-    "SupplyRequest",
-    "Task",
-    "TerminologyCapabilities",
-    "TestReport",
-    "TestScript",
-    "ValueSet",
-    "VerificationResult",
-    "VisionPrescription",
-];
-
 /// A resource ready for the vault.
+#[derive(Clone)]
 pub(crate) enum Mapped {
-    /// Nothing to store (kept for the all-or-nothing check of a transaction).
-    Nothing,
     Patient {
         source: String,
-        id: Option<String>,
         record: Box<PatientRecord>,
         identifiers: Vec<(String, String)>,
     },
@@ -290,6 +131,7 @@ pub(crate) enum Mapped {
         /// (source, record): a blood-pressure panel gives two.
         records: Vec<(String, Record)>,
     },
+    /// Kept whole: a type Iris does not structure, or a resource it could not.
     Raw {
         resource_type: String,
         source: String,
@@ -302,10 +144,20 @@ pub(crate) enum Mapped {
 }
 
 impl Mapped {
+    /// The resource type it came from.
+    pub(crate) fn resource_type(&self) -> String {
+        match self {
+            Mapped::Patient { .. } => "Patient".into(),
+            Mapped::Records { resource_type, .. } | Mapped::Raw { resource_type, .. } => {
+                resource_type.clone()
+            }
+            Mapped::NoKnownAllergies { .. } => "AllergyIntolerance".into(),
+        }
+    }
+
     /// The source of the resource (unique per resource in an import).
     pub(crate) fn source(&self) -> String {
         match self {
-            Mapped::Nothing => String::new(),
             Mapped::Patient { source, .. }
             | Mapped::Raw { source, .. }
             | Mapped::NoKnownAllergies { source, .. } => source.clone(),
@@ -320,6 +172,7 @@ impl Mapped {
 /// Where a patient reference can be looked up in the vault.
 pub(crate) enum Lookup {
     Source(String),
+    Sources(Vec<String>),
     Identifier { system: String, value: String },
     None,
 }
@@ -329,8 +182,12 @@ pub(crate) fn patient_lookup(reference: &str) -> Lookup {
         Reference::Relative { resource_type, id } if resource_type == "Patient" => {
             Lookup::Source(format!("Patient/{id}"))
         }
-        // A patient imported earlier whose id was this UUID.
-        Reference::Uuid(u) => Lookup::Source(format!("Patient/{u}")),
+        // A patient imported earlier whose id was this UUID, or whose entry had no id and this
+        // fullUrl.
+        Reference::Uuid(u) => Lookup::Sources(vec![
+            format!("Patient/{u}"),
+            format!("Patient@urn:uuid:{u}"),
+        ]),
         Reference::Conditional {
             resource_type,
             system,
@@ -343,61 +200,166 @@ pub(crate) fn patient_lookup(reference: &str) -> Lookup {
     }
 }
 
-/// The source of a resource: `Type/id`, or a hash of its content when it has no id (so the
-/// same content imported again is recognised).
-fn source_of(resource_type: &str, id: Option<&str>, json: &[u8]) -> String {
-    match id {
-        Some(id) => format!("{resource_type}/{id}"),
-        None => {
+/// A resource as the reader thread hands it over: checked against R4, mapped, with its
+/// identity and references.
+pub(crate) fn entry(e: &iris_fhir::read::Entry, now: i64) -> Entry {
+    let text = e.resource.get();
+    let location = match e.index {
+        Some(i) => format!("$.entry[{i}].resource"),
+        None => format!("line {}", e.line),
+    };
+    let source = identity(e);
+    let mut keys = Vec::new();
+    if let Some(u) = &e.full_url {
+        keys.push(u.clone());
+    }
+    if let Some(id) = &e.id {
+        keys.push(format!("{}/{id}", e.resource_type));
+        // NDJSON has no fullUrl: a UUID id is also what `urn:uuid:` references name
+        // (Synthea writes fullUrl = urn:uuid:<id>).
+        if iris_fhir::reference::is_uuid(id) {
+            keys.push(format!("urn:uuid:{id}"));
+        }
+    }
+    let mut out = Entry {
+        location,
+        json: text.as_bytes().to_vec(),
+        keys,
+        source,
+        if_none_exist: e.request.as_ref().and_then(|r| r.if_none_exist.clone()),
+        refs: Vec::new(),
+        warnings: Vec::new(),
+        outcome: Err((String::new(), String::new())),
+    };
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(_) => {
+            out.outcome = Err((String::new(), "not a JSON object".into()));
+            return out;
+        }
+    };
+    collect_references(&value, &mut out.refs);
+    let mut first_error = None;
+    for issue in spec::validate(&value) {
+        let rest = issue
+            .path
+            .find(['.', '['])
+            .map_or("", |k| &issue.path[k..])
+            .to_string();
+        let reason = format!("{}: {}", issue.path, issue.rule);
+        match issue.severity {
+            Severity::Error => {
+                first_error.get_or_insert((rest, reason));
+            }
+            Severity::Warning => out.warnings.push((rest, reason)),
+        }
+    }
+    out.outcome = match first_error {
+        Some(e) => Err(e),
+        None => Ok(map(
+            &e.resource_type,
+            &out.source,
+            text,
+            now,
+            &mut out.warnings,
+        )),
+    };
+    out
+}
+
+/// What a resource is stored and de-duplicated under (see the module docs).
+fn identity(e: &iris_fhir::read::Entry) -> String {
+    let rt = &e.resource_type;
+    if let Some(r) = &e.request {
+        if let Some(q) = &r.if_none_exist {
+            return format!("{rt}?{q}");
+        }
+        if r.method.eq_ignore_ascii_case("PUT") {
+            let url = r.url.split('?').next().unwrap_or_default();
+            if let Some(id) = url.strip_prefix(&format!("{rt}/")) {
+                return format!("{rt}/{id}");
+            }
+        }
+    }
+    match (&e.id, &e.full_url) {
+        (Some(id), _) => format!("{rt}/{id}"),
+        (None, Some(u)) => format!("{rt}@{u}"),
+        (None, None) => {
             use sha2::Digest;
             format!(
-                "{resource_type}#sha256:{}",
-                hex::encode(sha2::Sha256::digest(json))
+                "{rt}#sha256:{}",
+                hex::encode(sha2::Sha256::digest(e.resource.get().as_bytes()))
             )
         }
     }
 }
 
-/// Maps one resource; `Err((json path, reason))` quarantines it.
-pub(crate) fn map(
+/// Every `reference` string in a resource, wherever it sits.
+fn collect_references(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("reference", serde_json::Value::String(r)) => out.push(r.clone()),
+                    _ => collect_references(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_references(x, out)),
+        _ => {}
+    }
+}
+
+/// Maps an R4-valid resource: structured when Iris can, else kept whole with the reason as a
+/// warning. Never an error: R4 accepted it.
+fn map(
     resource_type: &str,
-    id: Option<&str>,
-    json: &[u8],
+    source: &str,
+    text: &str,
     now: i64,
-) -> Result<Mapped, (String, String)> {
-    let text =
-        std::str::from_utf8(json).map_err(|_| (String::new(), "not UTF-8 text".to_string()))?;
-    let normalized = iris_fhir::normalize::normalize(text).map_err(|issues| {
-        match issues.into_iter().next() {
-            Some(i) => {
+    warnings: &mut Vec<(String, String)>,
+) -> Mapped {
+    let raw = |warnings: &mut Vec<(String, String)>, why: Option<(String, String)>| {
+        if let Some((path, reason)) = why {
+            warnings.push((path, format!("imported, not structured: {reason}")));
+        }
+        Mapped::Raw {
+            resource_type: resource_type.to_string(),
+            source: source.to_string(),
+            subject: iris_fhir::reference::patient_of(text).map(|r| r.to_fhir()),
+            json: text.as_bytes().to_vec(),
+        }
+    };
+    let normalized = match iris_fhir::normalize::normalize(text) {
+        Ok(n) => n,
+        Err(issues) => {
+            let why = issues.into_iter().next().map(|i| {
                 let rest = i.path.find(['.', '[']).map_or("", |k| &i.path[k..]);
                 (rest.to_string(), format!("{}: {}", i.path, i.reason))
-            }
-            None => (String::new(), "not a valid resource".to_string()),
+            });
+            return raw(warnings, why);
         }
-    })?;
-    let resource_type = resource_type.to_string();
-    let id = id.map(str::to_string);
-    let source = source_of(&resource_type, id.as_deref(), json);
+    };
     let today = || iris_record::Date::from_unix_ms(now);
-    let one =
-        |subject: Reference, record: Record| (subject.to_fhir(), vec![(source.clone(), record)]);
+    let one = |subject: Reference, record: Record| {
+        (subject.to_fhir(), vec![(source.to_string(), record)])
+    };
     let (subject, mut records) = match normalized {
         Normalized::Patient(p) => {
             let mut record = p.record;
             // No identifier: the source names the patient.
             if record.mrn.is_empty() {
-                record.mrn = source.clone();
+                record.mrn = source.to_string();
             }
+            repair_patient(&mut record, source, today(), warnings);
             if let Err(e) = record.validate(today()) {
-                return Err(vault_reason(&resource_type, e));
+                return raw(warnings, Some(vault_reason(resource_type, e)));
             }
-            return Ok(Mapped::Patient {
-                source,
-                id,
+            return Mapped::Patient {
+                source: source.to_string(),
                 record: Box::new(record),
                 identifiers: p.identifiers,
-            });
+            };
         }
         Normalized::Observation(list) => {
             let subject = list
@@ -411,7 +373,7 @@ pub(crate) fn map(
                     let src = if n > 1 {
                         format!("{source}#{}", o.record.code)
                     } else {
-                        source.clone()
+                        source.to_string()
                     };
                     (src, Record::Observation(o.record))
                 })
@@ -424,10 +386,10 @@ pub(crate) fn map(
             if a.record.system == iris_record::codes::SNOMED
                 && a.record.code == iris_record::records::NO_KNOWN_ALLERGY =>
         {
-            return Ok(Mapped::NoKnownAllergies {
+            return Mapped::NoKnownAllergies {
                 subject: a.subject.to_fhir(),
-                source,
-            });
+                source: source.to_string(),
+            };
         }
         Normalized::Allergy(a) => {
             let mut record = a.record;
@@ -440,45 +402,73 @@ pub(crate) fn map(
         Normalized::Encounter(e) => one(e.subject, Record::Encounter(e.record)),
         Normalized::Procedure(p) => {
             if !p.extra.performed {
-                return Err((
-                    ".performed".into(),
-                    "Procedure.performed[x]: required (a date or period)".into(),
-                ));
+                return raw(
+                    warnings,
+                    Some((
+                        ".performed".into(),
+                        "Procedure.performed[x]: Iris charts procedures with a date".into(),
+                    )),
+                );
             }
             one(p.subject, Record::Procedure(p.record))
         }
         Normalized::Immunization(i) => one(i.subject, Record::Immunization(i.record)),
-        Normalized::Other {
-            resource_type,
-            patient,
-        } => {
-            if R4_RESOURCE_TYPES
-                .binary_search(&resource_type.as_str())
-                .is_err()
-            {
-                return Err((
-                    ".resourceType".into(),
-                    "resourceType: not a FHIR R4 resource type".into(),
-                ));
-            }
-            return Ok(Mapped::Raw {
-                resource_type,
-                source,
-                subject: patient.as_ref().map(Reference::to_fhir),
-                json: json.to_vec(),
-            });
-        }
+        Normalized::Other { .. } => return raw(warnings, None),
     };
     for (_, r) in &mut records {
         if let Err(e) = r.check(now) {
-            return Err(vault_reason(&resource_type, e));
+            return raw(warnings, Some(vault_reason(resource_type, e)));
         }
     }
-    Ok(Mapped::Records {
-        resource_type,
+    if records.is_empty() {
+        // A grouping panel with nothing of its own: kept whole.
+        return raw(warnings, None);
+    }
+    Mapped::Records {
+        resource_type: resource_type.to_string(),
         subject,
         records,
-    })
+    }
+}
+
+/// Iris's own rules for contact fields are stricter than R4's strings: a phone, mail address
+/// or address Iris would refuse is not charted (the rest of the patient is), with a warning,
+/// and an MRN of another shape is replaced by one made from the source (the identifier
+/// itself is kept with the patient's identifiers).
+fn repair_patient(
+    p: &mut PatientRecord,
+    source: &str,
+    today: iris_record::Date,
+    warnings: &mut Vec<(String, String)>,
+) {
+    let Err(errors) = p.validate(today) else {
+        return;
+    };
+    for e in errors {
+        let dropped = match e.field.as_str() {
+            "phone" => p.phone.take().is_some(),
+            "email" => p.email.take().is_some(),
+            f if f.starts_with("address") => p.address.take().is_some(),
+            "mrn" => {
+                use sha2::Digest;
+                let h = hex::encode(sha2::Sha256::digest(source.as_bytes()));
+                p.mrn = format!("IMP-{}", &h[..12]);
+                true
+            }
+            _ => false,
+        };
+        if dropped {
+            let what = if e.field == "mrn" {
+                "replaced by a generated MRN (the identifier is kept)"
+            } else {
+                "not charted"
+            };
+            warnings.push((
+                format!(".{}", e.field),
+                format!("Patient.{}: {}; {what}", e.field, e.rule.replace('_', " ")),
+            ));
+        }
+    }
 }
 
 /// A vault validation error as a quarantine reason: field and rule, never the value.
@@ -545,15 +535,4 @@ pub(crate) fn to_fhir(x: &iris_vault::import::PatientExport) -> (SourcedPatient,
         })
         .collect();
     (patient, items)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_r4_type_list_is_sorted_for_binary_search() {
-        let mut sorted = super::R4_RESOURCE_TYPES;
-        sorted.sort_unstable();
-        assert_eq!(sorted, super::R4_RESOURCE_TYPES);
-        assert_eq!(super::R4_RESOURCE_TYPES.len(), 146);
-    }
 }

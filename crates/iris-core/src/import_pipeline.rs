@@ -1,14 +1,24 @@
 //! The FHIR import pipeline: files → iris-fhir's streaming readers (on a reader thread, through
-//! a bounded channel, so memory stays bounded whatever the file size) → normalization and
-//! reference resolution here → the vault in batches (one transaction and one audit entry
-//! each).
+//! a bounded channel, so memory stays bounded whatever the file size), where each resource is
+//! checked against R4 (the validator compiled from the StructureDefinitions), mapped, and given
+//! its identity → reference resolution here → the vault in batches (one transaction and one
+//! audit entry each).
 //!
-//! Rules: in a batch, collection, searchset or NDJSON file an invalid resource is quarantined
-//! and the rest proceeds; a transaction bundle is all or nothing (one invalid entry
-//! quarantines the whole bundle) and the import goes on with the next bundle or file.
-//! Re-importing the same data adds nothing (sources are keyed hashes, unique in the vault); a
-//! run killed at any moment and started again ends with the same vault, because a batch either
-//! committed or left no trace.
+//! Rules:
+//! - What R4 refuses is quarantined (kept sealed, with its path and the rule it breaks). What
+//!   R4 accepts is imported: structured when Iris can, else kept whole (sealed, attached to its
+//!   patient, listed in the chart as "imported, not structured") with the reason as a warning.
+//! - Every entry of a Bundle is imported on its own. An entry that references a quarantined
+//!   entry (by `fullUrl` or `Type/id`, anywhere in it) is quarantined with "references a
+//!   quarantined resource"; its other neighbours are imported. With `atomic`, a transaction
+//!   Bundle is all or nothing instead.
+//! - Identity as FHIR defines it ([`crate::fhir_map`]): two entries are duplicates only when
+//!   they claim the same identity. The same resource again (a practitioner repeated in every
+//!   patient's bundle) is stored once; a different resource under a taken identity is
+//!   quarantined.
+//! - Re-importing the same data adds nothing (identities are keyed hashes, unique in the
+//!   vault); a run killed at any moment and started again ends with the same vault, because a
+//!   batch either committed or left no trace.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -39,22 +49,12 @@ pub(crate) enum Event {
     FileEnd {
         index: usize,
     },
-    /// A Bundle starts; transactions are all or nothing.
+    /// A Bundle starts (a transaction may be imported all or nothing).
     BundleStart {
         transaction: bool,
     },
     BundleEnd,
-    Resource {
-        resource_type: String,
-        id: Option<String>,
-        /// `fullUrl` of the bundle entry, if any.
-        full_url: Option<String>,
-        /// The reader thread's normalization of it.
-        mapped: Option<Result<Mapped, (String, String)>>,
-        /// Where it is, e.g. `$.entry[3]` or `line 12`.
-        location: String,
-        json: Vec<u8>,
-    },
+    Resource(Box<Entry>),
     /// Unreadable input at this location (the rest of the file may still come).
     Invalid {
         location: String,
@@ -139,32 +139,44 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A resource read and not yet placed.
-struct Pending {
-    resource_type: String,
-    id: Option<String>,
-    full_url: Option<String>,
-    location: String,
-    json: Vec<u8>,
-    /// Normalized and checked on the reader thread (the second core), when it could be.
-    mapped: Option<Result<Mapped, (String, String)>>,
+/// A resource as the reader thread hands it over ([`fhir_map::entry`]).
+pub(crate) struct Entry {
+    /// Where it is: `$.entry[3].resource` or `line 12`.
+    pub(crate) location: String,
+    pub(crate) json: Vec<u8>,
+    /// What other resources may reference it by: its `fullUrl`, `Type/id`, `urn:uuid:id`.
+    pub(crate) keys: Vec<String>,
+    /// Its identity, what it is stored and de-duplicated under.
+    pub(crate) source: String,
+    /// `request.ifNoneExist` of a conditional create.
+    pub(crate) if_none_exist: Option<String>,
+    /// Every reference it makes.
+    pub(crate) refs: Vec<String>,
+    /// (path, reason) of what was left out or could not be structured.
+    pub(crate) warnings: Vec<(String, String)>,
+    /// Mapped, or (path, reason) of why R4 refuses it.
+    pub(crate) outcome: Result<Mapped, (String, String)>,
 }
 
-impl Pending {
-    fn take_mapped(&mut self, now: i64) -> Result<Mapped, (String, String)> {
-        self.mapped.take().unwrap_or_else(|| {
-            fhir_map::map(&self.resource_type, self.id.as_deref(), &self.json, now)
-        })
-    }
-}
+/// Entries of a non-transaction Bundle held for the reference check at most; a larger Bundle
+/// is checked in windows of this many entries.
+const BUNDLE_WINDOW: usize = 50_000;
 
 /// Progress and results of one run.
 #[derive(Default)]
 struct Run {
     report: ImportReportDto,
-    /// Sources seen in this run (64-bit hashes, so a file of millions of resources costs a few
-    /// tens of MB, not their names): a second one is a duplicated id.
-    seen: HashSet<u64>,
+    /// Transaction Bundles all or nothing.
+    atomic: bool,
+    /// Identities seen in this run → a hash of the content imported under it (64-bit hashes,
+    /// so a file of millions of resources costs a few tens of MB, not their names).
+    seen: HashMap<u64, u64>,
+    /// Keys (hashed) of the resources quarantined in this run, for the references check.
+    quarantined_keys: HashSet<u64>,
+    /// Keys (hashed) referenced by quarantined resources: a patient among them is not whole.
+    quarantined_refs: HashSet<u64>,
+    /// The keys (hashed) of every patient imported in this run.
+    patient_keys: Vec<Vec<u64>>,
     /// Patient references (fullUrl, `Patient/id`) → vault id, once committed.
     patients: HashMap<String, String>,
     batch: ImportBatch,
@@ -190,7 +202,8 @@ impl AppCore {
             .await
             .map_err(api_error)?;
         let sources = expand(&req.paths)?.into_iter().map(Source::File).collect();
-        self.run_import(&v, &actor, sources, &progress).await
+        self.run_import(&v, &actor, sources, req.atomic, &progress)
+            .await
     }
 
     /// Imports `sources` as `actor` (an administrator), then recomputes the gold features of
@@ -200,11 +213,15 @@ impl AppCore {
         v: &iris_vault::Vault,
         actor: &iris_vault::Actor,
         sources: Vec<Source>,
+        atomic: bool,
         progress: &(dyn Fn(ImportProgressDto) + Sync),
     ) -> Result<ImportReportDto, ApiError> {
         let started = std::time::Instant::now();
         let import_id = format!("imp-{:x}", self.now_ms());
-        let mut run = Run::default();
+        let mut run = Run {
+            atomic,
+            ..Run::default()
+        };
         progress(ImportProgressDto {
             files_total: sources.len() as u64,
             ..Default::default()
@@ -212,6 +229,11 @@ impl AppCore {
         self.import_files(v, actor, &import_id, sources, &mut run, progress)
             .await?;
         self.recompute_features(v, actor, &run.touched).await?;
+        run.report.patients_whole = run
+            .patient_keys
+            .iter()
+            .filter(|keys| !keys.iter().any(|k| run.quarantined_refs.contains(k)))
+            .count() as u64;
         run.report.seconds = started.elapsed().as_secs_f64();
         Ok(run.report)
     }
@@ -240,78 +262,67 @@ impl AppCore {
         };
         let mut name = String::new();
         let mut files_done = 0u64;
-        // A transaction bundle's entries, held until the bundle ends.
-        let mut transaction: Option<Vec<Pending>> = None;
+        // The entries of the Bundle being read, held for the reference check (or, atomic,
+        // for the all-or-nothing one): (is a transaction, entries).
+        let mut bundle: Option<(bool, Vec<Entry>)> = None;
         while let Some(chunk) = rx.recv().await {
             for ev in chunk {
                 match ev {
                     Event::FileStart { index } => {
                         name.clone_from(&names[index]);
-                        transaction = None;
+                        bundle = None;
                     }
                     Event::FileEnd { index } => {
-                        if let Some(entries) = transaction.take() {
-                            // Cannot happen (the reader closes what it opens); never applied.
-                            for p in entries {
-                                quarantine(
-                                    run,
-                                    &name,
-                                    &p.location,
-                                    "transaction bundle is incomplete: not applied",
-                                    p.json,
-                                );
-                            }
+                        if let Some((transaction, entries)) = bundle.take() {
+                            // Cannot happen (the reader closes what it opens).
+                            self.bundle(v, actor, import_id, &name, transaction, entries, run)
+                                .await?;
                         }
                         files_done = index as u64 + 1;
                     }
-                    Event::BundleStart { transaction: true } => transaction = Some(Vec::new()),
-                    Event::BundleStart { transaction: false } => {}
+                    Event::BundleStart { transaction } => bundle = Some((transaction, Vec::new())),
                     Event::BundleEnd => {
-                        if let Some(entries) = transaction.take() {
-                            self.transaction(v, actor, import_id, &name, entries, run)
+                        if let Some((transaction, entries)) = bundle.take() {
+                            self.bundle(v, actor, import_id, &name, transaction, entries, run)
                                 .await?;
                         }
                     }
-                    Event::Resource {
-                        resource_type,
-                        id,
-                        full_url,
-                        mapped,
-                        location,
-                        json,
-                    } => {
+                    Event::Resource(e) => {
                         run.report.resources_read += 1;
-                        let p = Pending {
-                            resource_type,
-                            id,
-                            full_url,
-                            location,
-                            json,
-                            mapped,
-                        };
-                        match transaction.as_mut() {
-                            Some(t) => t.push(p),
-                            None => {
-                                self.resource(v, actor, &name, p, run).await?;
-                                if run.batch.len() >= BATCH {
-                                    self.commit(v, actor, import_id, run).await?;
+                        match bundle.as_mut() {
+                            Some((transaction, entries)) => {
+                                entries.push(*e);
+                                if !(*transaction && run.atomic) && entries.len() >= BUNDLE_WINDOW {
+                                    let window = std::mem::take(entries);
+                                    self.entries(v, actor, import_id, &name, window, run)
+                                        .await?;
                                 }
+                            }
+                            None => {
+                                self.entries(v, actor, import_id, &name, vec![*e], run)
+                                    .await?;
                             }
                         }
                     }
                     Event::Invalid { location, reason } | Event::Stop { location, reason } => {
                         run.report.resources_read += 1;
                         quarantine(run, &name, &location, &reason, Vec::new());
-                        if let Some(entries) = transaction.take() {
-                            // A transaction cut short is not applied.
-                            for p in entries {
-                                quarantine(
-                                    run,
-                                    &name,
-                                    &p.location,
-                                    "transaction bundle is incomplete: not applied",
-                                    p.json,
-                                );
+                        if let Some((transaction, entries)) = bundle.take() {
+                            if transaction && run.atomic {
+                                // A transaction cut short is not applied.
+                                for e in entries {
+                                    quarantine(
+                                        run,
+                                        &name,
+                                        &e.location,
+                                        "transaction bundle is incomplete: not applied",
+                                        e.json,
+                                    );
+                                }
+                            } else {
+                                // What was read before the break is imported on its own.
+                                self.entries(v, actor, import_id, &name, entries, run)
+                                    .await?;
                             }
                         }
                     }
@@ -358,45 +369,164 @@ impl AppCore {
         Ok(())
     }
 
-    /// All entries of a transaction bundle, or none: every entry is normalized and validated
-    /// first; one failure quarantines the whole bundle.
+    /// A Bundle's entries: all or nothing for an atomic transaction, else each on its own.
+    #[allow(clippy::too_many_arguments)]
+    async fn bundle(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        import_id: &str,
+        file: &str,
+        transaction: bool,
+        entries: Vec<Entry>,
+        run: &mut Run,
+    ) -> Result<(), ApiError> {
+        if transaction && run.atomic {
+            self.transaction(v, actor, import_id, file, entries, run)
+                .await
+        } else {
+            self.entries(v, actor, import_id, file, entries, run).await
+        }
+    }
+
+    /// Entries imported each on its own: the invalid ones and those that reference them are
+    /// quarantined, the rest placed (patients first, so references to them resolve).
+    async fn entries(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        import_id: &str,
+        file: &str,
+        entries: Vec<Entry>,
+        run: &mut Run,
+    ) -> Result<(), ApiError> {
+        let mut bad: Vec<Option<String>> = entries
+            .iter()
+            .map(|e| match &e.outcome {
+                Err((path, reason)) => Some(format!("{path}\u{0}{reason}")),
+                Ok(_) => duplicate(e, run).map(str::to_string),
+            })
+            .collect();
+        // Quarantine spreads along references: whoever references a quarantined entry (of
+        // this window or earlier in the run) is quarantined too.
+        let mut referenced_by: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            for r in &e.refs {
+                referenced_by.entry(key_hash(r)).or_default().push(i);
+            }
+        }
+        let mut queue: Vec<usize> = (0..entries.len()).filter(|i| bad[*i].is_some()).collect();
+        let mut blocked: Vec<u64> = run.quarantined_keys.iter().copied().collect();
+        while let Some(i) = queue.pop() {
+            blocked.extend(entries[i].keys.iter().map(|k| key_hash(k)));
+            while let Some(k) = blocked.pop() {
+                for &j in referenced_by.get(&k).into_iter().flatten() {
+                    if bad[j].is_none() {
+                        bad[j] = Some("references a quarantined resource".into());
+                        queue.push(j);
+                    }
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by_key(|i| !matches!(entries[*i].outcome, Ok(Mapped::Patient { .. })));
+        let mut entries: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        for i in order {
+            let Some(e) = entries[i].take() else { continue };
+            if let Some(why) = bad[i].take() {
+                let (path, reason) = match why.split_once('\u{0}') {
+                    Some((p, r)) => (format!("{}{p}", e.location), r.to_string()),
+                    None => (e.location.clone(), why),
+                };
+                quarantine_entry(run, file, &path, &reason, e);
+                continue;
+            }
+            self.entry(v, actor, file, e, run).await;
+            if run.batch.len() >= BATCH {
+                self.commit(v, actor, import_id, run).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Places one valid entry, or quarantines it when its references do not resolve.
+    async fn entry(
+        &self,
+        v: &iris_vault::Vault,
+        actor: &iris_vault::Actor,
+        file: &str,
+        e: Entry,
+        run: &mut Run,
+    ) {
+        let Entry {
+            location,
+            json,
+            keys,
+            refs,
+            warnings,
+            outcome,
+            if_none_exist,
+            ..
+        } = e;
+        let Ok(m) = outcome else { return };
+        if matches!(m, Mapped::Raw { subject: None, .. })
+            && run.seen.get(&key_hash(&m.source())).is_some()
+        {
+            // The same shared resource again (a practitioner in every patient's bundle).
+            run.report.resources_imported += 1;
+            *run.report.by_type.entry(m.resource_type()).or_insert(0) += 1;
+            return;
+        }
+        run.seen.insert(key_hash(&m.source()), content_hash(&json));
+        match self
+            .place(v, actor, &keys, if_none_exist.as_deref(), m, run)
+            .await
+        {
+            Ok(()) => {
+                for (path, reason) in warnings {
+                    warn(run, file, &format!("{location}{path}"), &reason);
+                }
+            }
+            Err(reason) => {
+                let reason = if refs
+                    .iter()
+                    .any(|r| run.quarantined_keys.contains(&key_hash(r)))
+                {
+                    "references a quarantined resource".to_string()
+                } else {
+                    reason
+                };
+                remember_quarantined(run, &keys, &refs);
+                quarantine(run, file, &location, &reason, json);
+            }
+        }
+    }
+
+    /// All entries of a transaction bundle, or none (`atomic`): every entry is checked and
+    /// mapped first; one failure quarantines the whole bundle.
     async fn transaction(
         &self,
         v: &iris_vault::Vault,
         actor: &iris_vault::Actor,
         import_id: &str,
         file: &str,
-        entries: Vec<Pending>,
+        entries: Vec<Entry>,
         run: &mut Run,
     ) -> Result<(), ApiError> {
         let mut failure = None;
-        let mut mapped = Vec::with_capacity(entries.len());
-        let mut local_sources = HashSet::new();
-        let mut entries = entries;
-        let now = self.now_ms();
-        for p in &mut entries {
-            let result = p.take_mapped(now);
-            let (full_url, location) = (&p.full_url, &p.location);
-            match result {
-                Ok(m) => {
-                    let shared = matches!(&m, Mapped::Raw { subject: None, .. });
-                    if !shared
-                        && (!local_sources.insert(m.source())
-                            || run.seen.contains(&seen_key(&m.source())))
-                    {
-                        failure.get_or_insert((
-                            location.clone(),
-                            "duplicated resource id".to_string(),
-                        ));
-                    }
-                    mapped.push((full_url.clone(), location.clone(), m));
-                }
+        for e in &entries {
+            match &e.outcome {
                 Err((path, reason)) => {
-                    failure.get_or_insert((format!("{location}{path}"), reason));
-                    mapped.push((full_url.clone(), location.clone(), Mapped::Nothing));
+                    failure.get_or_insert((format!("{}{path}", e.location), reason.clone()));
+                }
+                Ok(_) => {
+                    if let Some(why) = duplicate(e, run) {
+                        failure.get_or_insert((e.location.clone(), why.to_string()));
+                    }
                 }
             }
         }
+        let mut warnings = Vec::new();
         if failure.is_none() {
             // The bundle joins the pending batch whole, or not at all: references are
             // resolved first, and a failure takes back what this bundle added. (Several
@@ -407,14 +537,35 @@ impl AppCore {
                 run.batch.raw.len(),
                 run.batch_types.len(),
                 run.batch.no_known_allergies.len(),
+                run.patient_keys.len(),
             );
             let saved_pending = run.pending.clone();
-            let sources: Vec<String> = mapped.iter().map(|(_, _, m)| m.source()).collect();
-            for (full_url, location, m) in mapped {
-                if let Err(reason) = self.place(v, actor, full_url, m, run).await {
-                    failure = Some((location, reason));
+            let saved_seen = run.seen.clone();
+            let mut order: Vec<&Entry> = entries.iter().collect();
+            order.sort_by_key(|e| !matches!(e.outcome, Ok(Mapped::Patient { .. })));
+            for e in order {
+                let Ok(m) = &e.outcome else { continue };
+                run.seen
+                    .insert(key_hash(&m.source()), content_hash(&e.json));
+                if let Err(reason) = self
+                    .place(
+                        v,
+                        actor,
+                        &e.keys,
+                        e.if_none_exist.as_deref(),
+                        m.clone(),
+                        run,
+                    )
+                    .await
+                {
+                    failure = Some((e.location.clone(), reason));
                     break;
                 }
+                warnings.extend(
+                    e.warnings
+                        .iter()
+                        .map(|(p, r)| (format!("{}{p}", e.location), r.clone())),
+                );
             }
             if failure.is_some() {
                 run.batch.patients.truncate(mark.0);
@@ -422,14 +573,16 @@ impl AppCore {
                 run.batch.raw.truncate(mark.2);
                 run.batch_types.truncate(mark.3);
                 run.batch.no_known_allergies.truncate(mark.4);
+                run.patient_keys.truncate(mark.5);
                 run.pending = saved_pending;
-                for s in &sources {
-                    run.seen.remove(&seen_key(s));
-                }
+                run.seen = saved_seen;
             }
         }
         match failure {
             None => {
+                for (path, reason) in warnings {
+                    warn(run, file, &path, &reason);
+                }
                 if run.batch.len() >= BATCH {
                     self.commit(v, actor, import_id, run).await?;
                 }
@@ -437,55 +590,13 @@ impl AppCore {
             }
             Some((where_, why)) => {
                 let reason = format!("transaction bundle not applied: {where_}: {why}");
-                for p in entries {
-                    quarantine(run, file, &p.location, &reason, p.json);
+                for e in entries {
+                    let location = e.location.clone();
+                    quarantine_entry(run, file, &location, &reason, e);
                 }
                 Ok(())
             }
         }
-    }
-
-    /// One resource outside a transaction: mapped, placed in the batch, or quarantined.
-    async fn resource(
-        &self,
-        v: &iris_vault::Vault,
-        actor: &iris_vault::Actor,
-        file: &str,
-        mut p: Pending,
-        run: &mut Run,
-    ) -> Result<(), ApiError> {
-        let result = p.take_mapped(self.now_ms());
-        let Pending {
-            full_url,
-            location,
-            json,
-            ..
-        } = p;
-        let location = location.as_str();
-        match result {
-            Err((path, reason)) => {
-                quarantine(run, file, &format!("{location}{path}"), &reason, json);
-            }
-            Ok(m) => {
-                // A shared resource (Organization, Practitioner, …) repeated across bundles is
-                // the same resource: stored once. Anything else twice is a duplicated id.
-                let shared = matches!(&m, Mapped::Raw { subject: None, .. });
-                if !run.seen.insert(seen_key(&m.source())) && !shared {
-                    quarantine(
-                        run,
-                        file,
-                        location,
-                        "duplicated resource id in this import",
-                        json,
-                    );
-                    return Ok(());
-                }
-                if let Err(reason) = self.place(v, actor, full_url, m, run).await {
-                    quarantine(run, file, location, &reason, json);
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Puts a mapped resource into the batch, resolving its patient reference.
@@ -493,37 +604,60 @@ impl AppCore {
         &self,
         v: &iris_vault::Vault,
         actor: &iris_vault::Actor,
-        full_url: Option<String>,
+        keys: &[String],
+        if_none_exist: Option<&str>,
         m: Mapped,
         run: &mut Run,
     ) -> Result<(), String> {
-        run.seen.insert(seen_key(&m.source()));
         match m {
-            Mapped::Nothing => Ok(()),
             Mapped::Patient {
                 source,
-                id,
                 record,
                 identifiers,
             } => {
+                // A conditional create of a patient the vault or this import already has
+                // creates nothing: its references name that patient.
+                if let Some(query) = if_none_exist {
+                    let reference = format!("Patient?{query}");
+                    if let Ok(existing) = self.resolve(v, actor, &reference, run).await {
+                        for k in keys {
+                            match &existing {
+                                PatientRef::New(i) => {
+                                    run.pending.insert(k.clone(), *i);
+                                }
+                                PatientRef::Existing(id) => {
+                                    run.patients.insert(k.clone(), id.clone());
+                                }
+                            }
+                        }
+                        run.report.resources_imported += 1;
+                        *run.report.by_type.entry("Patient".into()).or_insert(0) += 1;
+                        return Ok(());
+                    }
+                }
                 let index = run.batch.patients.len();
+                for (system, value) in &identifiers {
+                    run.pending.insert(
+                        iris_fhir::reference::Reference::Conditional {
+                            resource_type: "Patient".into(),
+                            system: Some(system.clone()),
+                            value: value.clone(),
+                        }
+                        .to_fhir(),
+                        index,
+                    );
+                }
                 run.batch.patients.push(ImportPatient {
                     source,
                     record: *record,
                     identifiers,
                 });
                 run.batch_types.push("Patient".into());
-                if let Some(u) = full_url {
-                    run.pending.insert(u, index);
+                for k in keys {
+                    run.pending.insert(k.clone(), index);
                 }
-                if let Some(id) = id {
-                    // NDJSON has no fullUrl: a UUID id is also what `urn:uuid:` references
-                    // name (Synthea writes fullUrl = urn:uuid:<id>).
-                    if iris_fhir::reference::is_uuid(&id) {
-                        run.pending.insert(format!("urn:uuid:{id}"), index);
-                    }
-                    run.pending.insert(format!("Patient/{id}"), index);
-                }
+                run.patient_keys
+                    .push(keys.iter().map(|k| key_hash(k)).collect());
                 Ok(())
             }
             Mapped::Records {
@@ -578,15 +712,29 @@ impl AppCore {
         reference: &str,
         run: &Run,
     ) -> Result<PatientRef, String> {
-        if let Some(i) = run.pending.get(reference) {
-            return Ok(PatientRef::New(*i));
-        }
-        if let Some(id) = run.patients.get(reference) {
-            return Ok(PatientRef::Existing(id.clone()));
+        // As written, and in its canonical form (a conditional reference's encoding varies).
+        let canonical = iris_fhir::reference::parse_reference(reference).to_fhir();
+        for r in [reference, canonical.as_str()] {
+            if let Some(i) = run.pending.get(r) {
+                return Ok(PatientRef::New(*i));
+            }
+            if let Some(id) = run.patients.get(r) {
+                return Ok(PatientRef::Existing(id.clone()));
+            }
         }
         let now = self.now_ms();
         let found = match fhir_map::patient_lookup(reference) {
             fhir_map::Lookup::Source(source) => v.patient_by_source(actor, &source, now).await,
+            fhir_map::Lookup::Sources(sources) => {
+                let mut found = Ok(None);
+                for source in sources {
+                    found = v.patient_by_source(actor, &source, now).await;
+                    if !matches!(found, Ok(None)) {
+                        break;
+                    }
+                }
+                found
+            }
             fhir_map::Lookup::Identifier { system, value } => {
                 v.patient_by_identifier(actor, &system, &value, now).await
             }
@@ -630,12 +778,58 @@ impl AppCore {
     }
 }
 
-/// A source's key in [`Run::seen`] (SipHash with fixed keys: the same in every run).
-fn seen_key(source: &str) -> u64 {
+/// A key's (identity's, reference's) hash in the run's sets (SipHash with fixed keys: the
+/// same in every run).
+fn key_hash(key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    source.hash(&mut h);
+    key.hash(&mut h);
     h.finish()
+}
+
+fn content_hash(json: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    json.hash(&mut h);
+    h.finish()
+}
+
+/// Why an entry that R4 accepts still cannot be imported: another resource of this import
+/// holds its identity with other content. The same resource again is not a duplicate.
+fn duplicate(e: &Entry, run: &Run) -> Option<&'static str> {
+    let Ok(m) = &e.outcome else { return None };
+    match run.seen.get(&key_hash(&m.source())) {
+        Some(h)
+            if *h != content_hash(&e.json) && !matches!(m, Mapped::Raw { subject: None, .. }) =>
+        {
+            Some("another resource in this import has the same identity")
+        }
+        _ => None,
+    }
+}
+
+/// Quarantines an entry and remembers it for the references check and the whole-patient count.
+fn quarantine_entry(run: &mut Run, file: &str, path: &str, reason: &str, e: Entry) {
+    remember_quarantined(run, &e.keys, &e.refs);
+    quarantine(run, file, path, reason, e.json);
+}
+
+fn remember_quarantined(run: &mut Run, keys: &[String], refs: &[String]) {
+    run.quarantined_keys
+        .extend(keys.iter().map(|k| key_hash(k)));
+    run.quarantined_refs
+        .extend(refs.iter().map(|r| key_hash(r)));
+}
+
+fn warn(run: &mut Run, file: &str, path: &str, reason: &str) {
+    run.report.warnings += 1;
+    if run.report.warning_report.len() < REPORT_LIMIT {
+        run.report.warning_report.push(QuarantineItemDto {
+            file: file.to_string(),
+            path: path.to_string(),
+            reason: reason.to_string(),
+        });
+    }
 }
 
 fn quarantine(run: &mut Run, file: &str, path: &str, reason: &str, json: Vec<u8>) {

@@ -46,6 +46,7 @@ async fn import(core: &AppCore, paths: &[&Path]) -> iris_types::ImportReportDto 
         .import_fhir(
             ImportRequest {
                 paths: paths.iter().map(|p| p.display().to_string()).collect(),
+                atomic: false,
             },
             |p| seen.lock().unwrap().push(p),
         )

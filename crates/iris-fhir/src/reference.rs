@@ -4,6 +4,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::{id_valid, resource_type_valid};
 
+/// The patient a resource belongs to: its `subject` reference, else its `patient` one (as
+/// AllergyIntolerance and Immunization name it). `None` when it names neither (or is not JSON).
+pub fn patient_of(resource_json: &str) -> Option<Reference> {
+    let link: crate::model::PatientLink = serde_json::from_str(resource_json).ok()?;
+    let r = |f: &crate::model::Field<crate::model::Reference>| {
+        f.get()
+            .and_then(|r| r.reference.get())
+            .map(|s| parse_reference(s))
+    };
+    r(&link.subject).or_else(|| r(&link.patient))
+}
+
 /// A reference as written in the source, classified.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

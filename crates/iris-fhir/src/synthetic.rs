@@ -495,8 +495,22 @@ fn quantity(v: f64, unit: &str) -> Value {
     json!({ "valueQuantity": { "value": v, "unit": unit, "system": UCUM, "code": unit } })
 }
 
-/// One patient's transaction Bundle.
+/// How much history a patient has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum History {
+    /// 3 to 8 visits at random over five years (tests, benchmarks).
+    Sparse,
+    /// A visit about every quarter for three years (the demo cohort: trends to look at).
+    Quarterly,
+}
+
+/// One patient's transaction Bundle ([`History::Sparse`]).
 pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
+    patient_bundle_with(seed, index, now_ms, History::Sparse)
+}
+
+/// One patient's transaction Bundle with the given amount of history.
+pub fn patient_bundle_with(seed: u64, index: u64, now_ms: i64, history: History) -> Value {
     let mut rng = patient_rng(seed, index);
     let tz = *rng.pick(&[-300, -360, -420, -480, 0, 60, 330]);
     let patient_id = rng.uuid();
@@ -596,10 +610,17 @@ pub fn patient_bundle(seed: u64, index: u64, now_ms: i64) -> Value {
     }));
 
     // Encounters, oldest first, each at a local daytime hour.
-    let n_enc = 3 + g.rng.below(6) as usize;
-    let mut days_ago: Vec<i64> = (0..n_enc)
-        .map(|_| 8 + g.rng.below(5 * 365) as i64)
-        .collect();
+    let mut days_ago: Vec<i64> = match history {
+        History::Sparse => {
+            let n_enc = 3 + g.rng.below(6) as usize;
+            (0..n_enc)
+                .map(|_| 8 + g.rng.below(5 * 365) as i64)
+                .collect()
+        }
+        History::Quarterly => (0..13)
+            .map(|q| 8 + q * 91 + g.rng.below(20) as i64)
+            .collect(),
+    };
     days_ago.sort_unstable_by(|a, b| b.cmp(a));
     let chronic: Vec<&Chronic> = CHRONIC
         .iter()
@@ -1128,7 +1149,7 @@ fn unwell_today(g: &mut Gen, now_ms: i64, pract_url: &str, org_url: &str) {
     news2_rest(g, &enc, at, 2.0, "A");
 }
 
-/// `n_patients` transaction Bundles, one per patient.
+/// `n_patients` transaction Bundles, one per patient ([`History::Sparse`]).
 pub fn population(n_patients: usize, seed: u64, now_ms: i64) -> impl Iterator<Item = Value> {
     (0..n_patients as u64).map(move |i| patient_bundle(seed, i, now_ms))
 }

@@ -263,6 +263,17 @@ pub struct ChartDto {
     /// `None` when no vital sign is recorded.
     pub early_warning: Option<EarlyWarningDto>,
     pub risk_flags: Vec<RiskFlagDto>,
+    /// Resources imported but not structured (kept whole), by type.
+    pub unstructured: Vec<UnstructuredDto>,
+}
+
+/// Imported resources of one type that Iris keeps whole without charting them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnstructuredDto {
+    pub resource_type: String,
+    pub count: u32,
+    /// The newest date any of them carries (`YYYY-MM-DD`), when they carry one.
+    pub latest: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,10 @@ pub struct ImportRequest {
     /// Files (`.json` Bundles or single resources, `.ndjson`) or folders of them, on this
     /// workstation.
     pub paths: Vec<String>,
+    /// Transaction Bundles all or nothing (one quarantined entry quarantines the Bundle);
+    /// otherwise every entry is imported on its own.
+    #[serde(default)]
+    pub atomic: bool,
 }
 
 /// One quarantined resource (or transaction bundle): where and why. Never its content.
@@ -32,10 +36,15 @@ pub struct ImportReportDto {
     pub quarantined: u64,
     /// Patient resources imported.
     pub patients: u64,
+    /// Patients none of whose resources in this import was quarantined.
+    pub patients_whole: u64,
     pub seconds: f64,
     /// Resources imported, by resourceType.
     pub by_type: BTreeMap<String, u64>,
     pub quarantine_report: Vec<QuarantineItemDto>,
+    /// Imported with something left out or not structured (kept whole), with the reason.
+    pub warnings: u64,
+    pub warning_report: Vec<QuarantineItemDto>,
 }
 
 /// Runs an import to the end, streaming its progress before the report.

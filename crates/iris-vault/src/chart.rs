@@ -121,6 +121,17 @@ pub struct Chart {
     pub records: Vec<StoredRecord>,
     pub allergy_state: AllergyState,
     pub notes: Vec<Note>,
+    /// Resources imported whole because Iris does not structure them (claims, care plans,
+    /// documents …): kept, listed with the chart, never dropped.
+    pub raw: Vec<RawResource>,
+}
+
+/// A resource kept as imported (sealed JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResource {
+    pub id: String,
+    pub resource_type: String,
+    pub json: Vec<u8>,
 }
 
 impl Chart {
@@ -536,7 +547,8 @@ impl Vault {
         for id in &note_ids {
             notes.push(self.load_note(id).await?);
         }
-        let count = (1 + records.len() + notes.len()) as i64;
+        let raw = self.raw_resources(patient_id).await?;
+        let count = (1 + records.len() + notes.len() + raw.len()) as i64;
         self.audit_alone(
             now,
             self.entry(actor, auth, "chart.open", patient_id, count, None),
@@ -548,6 +560,7 @@ impl Vault {
             records,
             allergy_state,
             notes,
+            raw,
         })
     }
 

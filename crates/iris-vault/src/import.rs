@@ -533,6 +533,33 @@ pub struct PatientExport {
 }
 
 impl Vault {
+    /// The resources kept whole for a patient, opened (the caller has authorized and audits).
+    pub(crate) async fn raw_resources(
+        &self,
+        patient_id: &str,
+    ) -> Result<Vec<crate::chart::RawResource>, VaultError> {
+        let mut raw = Vec::new();
+        for r in sqlx::query(
+            "SELECT id, resource_type, body, key_generation FROM fhir_resources WHERE patient_id = ? ORDER BY id",
+        )
+        .bind(patient_id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let id: String = r.get(0);
+            let json = self.keys_for(r.get(3))?.open(
+                Place { table: "fhir_resources", column: "body", row: &id },
+                &r.get::<Vec<u8>, _>(2),
+            )?;
+            raw.push(crate::chart::RawResource {
+                id,
+                resource_type: r.get(1),
+                json,
+            });
+        }
+        Ok(raw)
+    }
+
     /// Every patient, ordered by id (physicians and administrators), audited with its count.
     pub async fn list_patients(
         &self,
@@ -628,21 +655,12 @@ impl Vault {
                 created_at: r.get(4),
             });
         }
-        let mut raw = Vec::new();
-        for r in sqlx::query(
-            "SELECT id, resource_type, body, key_generation FROM fhir_resources WHERE patient_id = ? ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let rid: String = r.get(0);
-            let json = self.keys_for(r.get(3))?.open(
-                Place { table: "fhir_resources", column: "body", row: &rid },
-                &r.get::<Vec<u8>, _>(2),
-            )?;
-            raw.push((r.get(1), json));
-        }
+        let raw: Vec<(String, Vec<u8>)> = self
+            .raw_resources(id)
+            .await?
+            .into_iter()
+            .map(|r| (r.resource_type, r.json))
+            .collect();
         let count = (1 + identifiers.len() + records.len() + raw.len()) as i64;
         self.audit_alone(
             now,

@@ -32,7 +32,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqliteConnection};
 
 pub use audit::{Entry as AuditEntry, SignedHead, Verdict};
-pub use chart::{Addendum, AllergyState, Chart, Note, POINT_OF_CARE, StoredRecord};
+pub use chart::{Addendum, AllergyState, Chart, Note, POINT_OF_CARE, RawResource, StoredRecord};
 pub use crypto::{DataKeys, Place};
 pub use error::VaultError;
 pub use keys::{RecoveryKey, SlotKind, Unlock};

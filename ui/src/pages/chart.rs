@@ -442,7 +442,8 @@ fn Problems(chart: ChartDto) -> impl IntoView {
     .into_any()
 }
 
-/// Procedures and immunizations (imported history), under the problem list.
+/// Procedures, immunizations and the resources imported whole (imported history), under the
+/// problem list.
 #[component]
 fn History(chart: ChartDto) -> impl IntoView {
     view! {
@@ -466,6 +467,19 @@ fn History(chart: ChartDto) -> impl IntoView {
                     {chart.immunizations.iter().map(|i| view! {
                         <tr><th scope="row">{i.display.clone()}</th><td><code>{i.code.clone()}</code></td>
                         <td>{i.date.clone()}</td><td>{i.status.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {(!chart.unstructured.is_empty()).then(|| view! {
+            <h2 class="section-gap">"Imported, not structured"</h2>
+            <p class="field-help">"Kept as they were imported; Iris does not chart these yet."</p>
+            <table class="settings" id="unstructured">
+                <thead><tr><th scope="col">"Type"</th><th scope="col">"Count"</th><th scope="col">"Latest"</th></tr></thead>
+                <tbody>
+                    {chart.unstructured.iter().map(|u| view! {
+                        <tr><th scope="row">{u.resource_type.clone()}</th><td>{u.count}</td>
+                        <td>{u.latest.clone().unwrap_or_else(|| "—".into())}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -39,7 +39,15 @@ pub fn ImportPage() -> impl IntoView {
             let on_progress = move |p: ImportProgressDto| {
                 let _ = status.try_set(Some(p));
             };
-            match ipc::stream::<ImportFhir>(&ImportRequest { paths: list }, on_progress).await {
+            match ipc::stream::<ImportFhir>(
+                &ImportRequest {
+                    paths: list,
+                    atomic: false,
+                },
+                on_progress,
+            )
+            .await
+            {
                 Ok(r) => report.set(Some(r)),
                 Err(e) => {
                     if !ctx.check(&e) {
