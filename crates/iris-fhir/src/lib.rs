@@ -53,7 +53,7 @@
 //! | `dataAbsentReason not coded in data-absent-reason: unknown` | a reason given as text or in another system (recorded as `unknown`) |
 //! | `quantity with a comparator: kept as text, not as a number` | `valueQuantity.comparator` (`<0.01 ng/mL` becomes that text) |
 //! | `no effective time: the issued time is used` | Observation without `effectiveDateTime`, `effectivePeriod` or `effectiveInstant` (an `effectiveTiming` only) |
-//! | `period without a start: its end is used` | `effectivePeriod` / `performedPeriod` with an end only |
+//! | `period without a start: its end is used` | `effectivePeriod` / `performedPeriod` / Encounter `period` with an end only |
 //! | `partial date (year or year-month): dropped` | an optional date or time given as `YYYY` or `YYYY-MM` (condition onset/abatement, medication dates, allergy dates, encounter end) |
 //! | `no family name: the name's text is used` / `…: the given names are used` / `no name: a placeholder is used` | Patient names (see below) |
 //! | `more than five given names: the first five are kept` | Patient |
@@ -82,7 +82,7 @@
 //! |---|---|---|
 //! | every one | `resourceType`; `id` (when present) a valid FHIR id | |
 //! | Patient | a full `birthDate` (`YYYY-MM-DD`; absent or partial → `birth date is not a full date`, for now: a record needs a date of birth) | name: `family` of the official, else usual, else first current, else first name; without one its `text`, else its given names, else [`NO_NAME`] (each a warning); `gender` absent → `unknown`; MRN = identifier typed `MR`, else the first identifier |
-//! | Encounter | `subject` (Patient), `class` of a mapped code (else `encounter class Iris does not chart`), `status` other than `unknown`, `period.start` | |
+//! | Encounter | `subject` (Patient), `class` of a mapped code (else `encounter class Iris does not chart`), `status` other than `unknown`, `period.start` (or, with a warning, `period.end`) | |
 //! | Observation | `subject`, a LOINC coding in `code`, a time (`effective[x]`, else `issued`: else `missing (and no issued time)`) | any `value[x]` kind, or none; components (each with a LOINC `code`) with or without a top-level value; `hasMember` panels; at most one `value[x]`, and no `dataAbsentReason` beside a value (obs-6) |
 //! | Condition | `subject`, ICD-10-CM or SNOMED CT `code` | `clinicalStatus` absent → `resolved` if abated, else `active`; verificationStatus `refuted` → `refuted` |
 //! | MedicationRequest / MedicationStatement | `subject`, `status`, `medication[x]` with an RxNorm code or text (a contained Medication is resolved; a reference to another resource needs a `display`) | |

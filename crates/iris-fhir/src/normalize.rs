@@ -1113,14 +1113,19 @@ impl Ck {
             ],
         );
         let period = self.obj(&e.period, ".period");
+        let end = period.and_then(|p| self.opt_datetime(&p.end, ".period.end"));
         let start = match period {
             Some(p) if !p.start.is_absent() => self.datetime(&p.start, ".period.start"),
+            // Known only to have ended: placed at its end.
+            Some(_) if end.is_some() => {
+                self.warn(".period", W_PERIOD_END);
+                end
+            }
             _ => {
                 self.add(".period.start", "missing");
                 None
             }
         };
-        let end = period.and_then(|p| self.opt_datetime(&p.end, ".period.end"));
         let mut reason = None;
         for (i, cc) in self.arr(&e.reason_code, ".reasonCode").iter().enumerate() {
             reason = self.cc_text(cc, &format!(".reasonCode[{i}]"));

@@ -332,6 +332,22 @@ fn encounter_fields_and_mappings() {
     };
     assert_eq!(e.record.end, None);
     assert_eq!(e.warnings[0].path, "Encounter.period.end");
+    // An end only (valid R4: period.start 0..1): placed at its end.
+    let Normalized::Encounter(e) = ok(set(
+        encounter(),
+        &["period"],
+        json!({ "end": "2024-03-10T08:30:00-05:00" }),
+    )) else {
+        panic!()
+    };
+    assert_eq!(
+        (e.record.start, e.record.end),
+        (1_710_077_400_000, Some(1_710_077_400_000))
+    );
+    assert_eq!(
+        e.warnings[0].reason,
+        "period without a start: its end is used"
+    );
     // No reasonCode: the type's text.
     let Normalized::Encounter(e) = ok(remove(encounter(), "reasonCode")) else {
         panic!()
