@@ -6,7 +6,7 @@
 use std::ops::ControlFlow;
 
 use iris_fhir::{Item, Normalized, SourcedPatient, export_bundle, normalize};
-use iris_record::PatientRecord;
+use iris_record::{PatientRecord, Sex};
 use libfuzzer_sys::fuzz_target;
 
 fn patient() -> SourcedPatient {
@@ -17,7 +17,7 @@ fn patient() -> SourcedPatient {
             family: "F".into(),
             given: vec![],
             birth_date: "2000-01-01".into(),
-            sex: "unknown".into(),
+            sex: Sex::Unknown,
             // No MRN.
             mrn: String::new(),
             address: None,
@@ -27,6 +27,7 @@ fn patient() -> SourcedPatient {
         },
         deceased: None,
         marital_status: None,
+        warnings: vec![],
     }
 }
 
@@ -35,7 +36,7 @@ fn round_trip(n: &Normalized) {
     if matches!(n, Normalized::Patient(_) | Normalized::Other { .. }) {
         return;
     }
-    if n.source_id().is_none() || matches!(n, Normalized::Observation(v) if v.is_empty()) {
+    if n.source_id().is_none() {
         return;
     }
     let p = patient();

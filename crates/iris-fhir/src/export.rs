@@ -10,6 +10,9 @@
 //! - `fullUrl`s are `urn:uuid:` for UUID ids (hyphenated or 32 hex digits); references to the
 //!   patient and to exported encounters use them (`Type/id` for ids that are not UUIDs);
 //! - a medication is written as a MedicationStatement, whatever it was read from;
+//! - an observation is one Observation: its value of any kind (or `dataAbsentReason`), range,
+//!   interpretation, categories, status, components and `hasMember` references;
+//! - warnings are not written (they describe the source, not the record);
 //! - [`Normalized::Other`] items carry no content and are not written.
 
 use iris_record::{
@@ -20,20 +23,11 @@ use serde_json::{Map, Value, json};
 
 use crate::codes::*;
 use crate::normalize::{
-    AllergyExtra, ConditionExtra, Deceased, Normalized, ObservationExtra, ProcedureExtra, ROUTES,
-    Sourced, SourcedPatient,
+    AllergyExtra, ConditionExtra, Deceased, Normalized, ObservationExtra, ROUTES, Sourced,
+    SourcedPatient,
 };
 use crate::reference::{Reference, is_uuid};
 use crate::time::format_ms;
-
-/// Display texts of the panels written back from components.
-const PANELS: &[(&str, &str)] = &[
-    ("85354-9", "Blood pressure panel with all children optional"),
-    (
-        "85353-1",
-        "Vital signs, weight, height, head circumference, oxygen saturation and BMI panel",
-    ),
-];
 
 const MARITAL: &[&str] = &["A", "D", "I", "L", "M", "C", "P", "T", "U", "S", "W"];
 
@@ -101,7 +95,9 @@ fn identifiers(ids: &[(String, String)], mrn: Option<&str>) -> Option<Value> {
 
 fn coding(system: &str, code: &str, display: &str) -> Value {
     let mut m = Map::new();
-    m.insert("system".into(), s(system));
+    if !system.is_empty() {
+        m.insert("system".into(), s(system));
+    }
     m.insert("code".into(), s(code));
     if !display.is_empty() {
         m.insert("display".into(), s(display));
@@ -316,99 +312,67 @@ impl Writer {
         Value::Object(m)
     }
 
-    fn observation(&self, obs: &[Sourced<Observation, ObservationExtra>], id: &str) -> Vec<Value> {
-        let Some(first) = obs.first() else {
-            return Vec::new();
-        };
-        let value_members = |m: &mut Map<String, Value>, o: &Observation| {
-            value_elements(
-                m,
-                o.value.as_ref(),
-                o.data_absent.as_deref(),
-                o.reference_low,
-                o.reference_high,
-                o.interpretation,
-            );
-            if !o.components.is_empty() {
-                let comps: Vec<Value> = o
-                    .components
-                    .iter()
-                    .map(|c| {
-                        let mut cm = Map::new();
-                        cm.insert("code".into(), concept(LOINC, &c.code, &c.display));
-                        value_elements(
-                            &mut cm,
-                            c.value.as_ref(),
-                            c.data_absent.as_deref(),
-                            c.reference_low,
-                            c.reference_high,
-                            c.interpretation,
-                        );
-                        Value::Object(cm)
-                    })
-                    .collect();
-                m.insert("component".into(), Value::Array(comps));
-            }
-        };
-        let header = |x: &Sourced<Observation, ObservationExtra>, id: &str, code: Value| {
-            let mut m = self.base(
-                "Observation",
-                id,
-                &x.identifiers,
-                "subject",
-                "encounter",
-                x.encounter.as_ref(),
-            );
-            let o = &x.record;
-            m.insert("status".into(), s(o.status.as_str()));
-            if !o.category.is_empty() {
-                let cats: Vec<Value> = o
-                    .category
-                    .iter()
-                    .map(|c| json!({ "coding": [{ "system": OBSERVATION_CATEGORY, "code": c.as_str() }] }))
-                    .collect();
-                m.insert("category".into(), Value::Array(cats));
-            }
-            m.insert("code".into(), code);
-            m.insert("effectiveDateTime".into(), s(&format_ms(o.effective_at)));
-            m
-        };
-        match &first.extra.panel {
-            Some(panel) => {
-                let display = PANELS
-                    .iter()
-                    .find(|(c, _)| c == panel)
-                    .map_or("", |(_, d)| d);
-                let mut m = header(first, id, concept(LOINC, panel, display));
-                let comps: Vec<Value> = obs
-                    .iter()
-                    .map(|x| {
-                        let o = &x.record;
-                        let mut c = Map::new();
-                        c.insert("code".into(), concept(LOINC, &o.code, &o.display));
-                        value_members(&mut c, o);
-                        Value::Object(c)
-                    })
-                    .collect();
-                m.insert("component".into(), Value::Array(comps));
-                vec![Value::Object(m)]
-            }
-            None => obs
+    /// One Observation from one record: status, categories, code, time, `value[x]` of any
+    /// kind (or `dataAbsentReason`), range, interpretation, components and `hasMember`.
+    fn observation(&self, x: &Sourced<Observation, ObservationExtra>, id: &str) -> Value {
+        let mut m = self.base(
+            "Observation",
+            id,
+            &x.identifiers,
+            "subject",
+            "encounter",
+            x.encounter.as_ref(),
+        );
+        let o = &x.record;
+        m.insert("status".into(), s(o.status.as_str()));
+        if !o.category.is_empty() {
+            let cats: Vec<Value> = o
+                .category
                 .iter()
-                .enumerate()
-                .map(|(k, x)| {
-                    let oid = if k == 0 {
-                        id.to_string()
-                    } else {
-                        derived_id(id, k)
-                    };
-                    let o = &x.record;
-                    let mut m = header(x, &oid, concept(LOINC, &o.code, &o.display));
-                    value_members(&mut m, o);
-                    Value::Object(m)
-                })
-                .collect(),
+                .map(|c| json!({ "coding": [{ "system": OBSERVATION_CATEGORY, "code": c.as_str() }] }))
+                .collect();
+            m.insert("category".into(), Value::Array(cats));
         }
+        m.insert("code".into(), concept(LOINC, &o.code, &o.display));
+        m.insert("effectiveDateTime".into(), s(&format_ms(o.effective_at)));
+        value_elements(
+            &mut m,
+            o.value.as_ref(),
+            o.data_absent.as_deref(),
+            o.reference_low,
+            o.reference_high,
+            o.interpretation,
+        );
+        if !x.extra.has_member.is_empty() {
+            let members: Vec<Value> = x
+                .extra
+                .has_member
+                .iter()
+                .map(|r| json!({ "reference": r.to_fhir() }))
+                .collect();
+            m.insert("hasMember".into(), Value::Array(members));
+        }
+        if !o.components.is_empty() {
+            let comps: Vec<Value> = o
+                .components
+                .iter()
+                .map(|c| {
+                    let mut cm = Map::new();
+                    cm.insert("code".into(), concept(LOINC, &c.code, &c.display));
+                    value_elements(
+                        &mut cm,
+                        c.value.as_ref(),
+                        c.data_absent.as_deref(),
+                        c.reference_low,
+                        c.reference_high,
+                        c.interpretation,
+                    );
+                    Value::Object(cm)
+                })
+                .collect();
+            m.insert("component".into(), Value::Array(comps));
+        }
+        Value::Object(m)
     }
 
     fn condition(&self, x: &Sourced<Condition, ConditionExtra>, id: &str) -> Value {
@@ -509,7 +473,7 @@ impl Writer {
         Value::Object(m)
     }
 
-    fn procedure(&self, x: &Sourced<Procedure, ProcedureExtra>, id: &str) -> Value {
+    fn procedure(&self, x: &Sourced<Procedure>, id: &str) -> Value {
         let mut m = self.base(
             "Procedure",
             id,
@@ -521,9 +485,7 @@ impl Writer {
         let p = &x.record;
         m.insert("status".into(), s(p.status.as_str()));
         m.insert("code".into(), concept(&p.system, &p.code, &p.display));
-        if let Some(t) = x.performed_at() {
-            m.insert("performedDateTime".into(), s(&format_ms(t)));
-        }
+        m.insert("performedDateTime".into(), s(&format_ms(p.performed_at)));
         Value::Object(m)
     }
 
@@ -634,7 +596,7 @@ pub fn export_bundle(patient: &SourcedPatient, patient_id: &str, items: &[Normal
         let resources = match it {
             Normalized::Patient(_) | Normalized::Other { .. } => Vec::new(),
             Normalized::Encounter(e) => vec![w.encounter(e, id)],
-            Normalized::Observation(o) => w.observation(o, id),
+            Normalized::Observation(o) => vec![w.observation(o, id)],
             Normalized::Condition(c) => vec![w.condition(c, id)],
             Normalized::Medication(m) => vec![w.medication(m, id)],
             Normalized::Allergy(a) => vec![w.allergy(a, id)],

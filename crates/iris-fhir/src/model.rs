@@ -151,16 +151,43 @@ model!(ReferenceRange {
     high: Quantity,
     text: String,
 });
-model!(ObservationComponent {
+model!(Range {
+    low: Quantity,
+    high: Quantity,
+});
+model!(Ratio {
+    numerator: Quantity,
+    denominator: Quantity,
+});
+model!(SampledData {
+    origin: Quantity,
+    period: f64,
+    factor: f64,
+    lower_limit: f64,
+    upper_limit: f64,
+    dimensions: u32,
+    data: String,
+});
+model!(
+    /// `Observation.component`: the same `value[x]` choices as the Observation itself.
+    ObservationComponent {
     code: CodeableConcept,
     value_quantity: Quantity,
     value_codeable_concept: CodeableConcept,
     value_string: String,
     value_boolean: bool,
     value_integer: i64,
+    value_range: Range,
+    value_ratio: Ratio,
+    value_sampled_data: SampledData,
+    value_time: String,
+    value_date_time: String,
+    value_period: Period,
+    data_absent_reason: CodeableConcept,
     interpretation: Vec<CodeableConcept>,
     reference_range: Vec<ReferenceRange>,
-});
+    }
+);
 model!(Observation {
     id: String,
     identifier: Vec<Identifier>,
@@ -172,11 +199,20 @@ model!(Observation {
     effective_date_time: String,
     effective_period: Period,
     effective_instant: String,
+    effective_timing: serde_json::Value,
+    issued: String,
     value_quantity: Quantity,
     value_codeable_concept: CodeableConcept,
     value_string: String,
     value_boolean: bool,
     value_integer: i64,
+    value_range: Range,
+    value_ratio: Ratio,
+    value_sampled_data: SampledData,
+    value_time: String,
+    value_date_time: String,
+    value_period: Period,
+    data_absent_reason: CodeableConcept,
     interpretation: Vec<CodeableConcept>,
     reference_range: Vec<ReferenceRange>,
     has_member: Vec<Reference>,
@@ -275,6 +311,9 @@ model!(Procedure {
     encounter: Reference,
     performed_date_time: String,
     performed_period: Period,
+    performed_string: String,
+    performed_age: Quantity,
+    performed_range: Range,
 });
 
 model!(Immunization {

@@ -1,14 +1,18 @@
-//! Validation and normalization of single resources into the record model of Iris
-//! (`iris_record`), each wrapped with what FHIR says around it ([`Sourced`],
-//! [`SourcedPatient`]).
+//! Normalization of single resources into the record model of Iris (`iris_record`), each
+//! wrapped with what FHIR says around it ([`Sourced`], [`SourcedPatient`]).
 //!
-//! See the crate documentation for what each type requires and how values are mapped.
+//! Whether a resource is valid R4 is [`crate::spec::validate`]'s question. This module answers
+//! another one: can Iris *structure* it, i.e. file it as one of its records? `Ok` carries the
+//! record and the [`Sourced::warnings`] of what was dropped or defaulted on the way; `Err`
+//! lists why it cannot be structured (the importer then keeps the resource whole, sealed, with
+//! its patient). See the crate documentation for what each type requires and how values are
+//! mapped.
 
 use iris_record::{
-    Address, AllergyIntolerance, ClinicalStatus, Condition, Criticality, Encounter, EncounterClass,
-    EncounterStatus, Immunization, ImmunizationStatus, Interpretation, MedicationStatement,
-    MedicationStatus, ObsCategory, ObsValue, Observation, ObservationStatus, PatientRecord,
-    Procedure, ProcedureStatus, Route, Sex,
+    Address, AllergyIntolerance, ClinicalStatus, Component, Condition, Criticality, Encounter,
+    EncounterClass, EncounterStatus, Immunization, ImmunizationStatus, Interpretation,
+    MedicationStatement, MedicationStatus, ObsCategory, ObsValue, Observation, ObservationStatus,
+    PatientRecord, Procedure, ProcedureStatus, Quantity, Route, Sex,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +21,9 @@ use crate::model::{self, CodeableConcept, Coding, Field, Identifier};
 use crate::reference::{Reference, parse_reference};
 use crate::time::{DateError, date_of, parse_date, parse_datetime_ms};
 
-/// A validation problem. `reason` is one of a fixed set of texts and never quotes a value.
+/// Why a resource cannot be structured, or (in [`Sourced::warnings`]) what was dropped or
+/// defaulted while structuring it. `reason` is one of a fixed set of texts and never quotes a
+/// value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     /// `Observation.valueQuantity.value`, `Condition.code.coding[1].code`, or `$…` when the
@@ -51,12 +57,39 @@ pub enum Deceased {
     At(i64),
 }
 
+/// The family name given to a Patient that has no name at all (with a warning).
+pub const NO_NAME: &str = "(no name)";
+
+/// The most given names a patient record holds (`iris_record::PatientRecord` refuses more).
+const MAX_GIVEN: usize = 5;
+
+// Reasons Iris cannot structure a resource (beyond "missing" and the format checks).
+const ENTERED_IN_ERROR: &str = "entered in error";
+const REFUTED: &str = "refuted";
+const NO_TIME: &str = "missing (and no issued time)";
+
+// Warnings: what a clinician could miss, dropped or defaulted while structuring.
+const W_PARTIAL_DATE: &str = "partial date (year or year-month): dropped";
+const W_NAME_TEXT: &str = "no family name: the name's text is used";
+const W_NAME_GIVEN: &str = "no family name: the given names are used";
+const W_NO_NAME: &str = "no name: a placeholder is used";
+const W_GIVEN_NAMES: &str = "more than five given names: the first five are kept";
+const W_RANGE_UNIT: &str = "reference range in another unit than the value: dropped";
+const W_RANGE_TEXT: &str = "reference range without a low or high value: dropped";
+const W_RANGES: &str = "more than one reference range: only the first is kept";
+const W_INTERPRETATION: &str = "interpretation code Iris does not chart: dropped";
+const W_ABSENT_REASON: &str = "dataAbsentReason not coded in data-absent-reason: unknown";
+const W_COMPARATOR: &str = "quantity with a comparator: kept as text, not as a number";
+const W_ISSUED: &str = "no effective time: the issued time is used";
+const W_PERIOD_END: &str = "period without a start: its end is used";
+const W_NO_RXNORM: &str = "medication without an RxNorm code: recorded by name only";
+
 /// A clinical record as FHIR carries it: the record itself, in the one record model of Iris
 /// (`iris_record`), and what the resource says around it. None of the wrapper is part of the
 /// stored record: the vault keys an imported record by its source and files it under the
 /// patient it resolves `subject` to, and keeps neither identifiers nor encounter links today.
 /// `extra` is what a kind knows beyond that ([`ObservationExtra`], [`ConditionExtra`],
-/// [`AllergyExtra`], [`ProcedureExtra`]; `()` for encounters, medications and immunizations).
+/// [`AllergyExtra`]; `()` for encounters, medications, procedures and immunizations).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sourced<T, X = ()> {
     /// The resource's `id` (on export: the Iris record id).
@@ -69,15 +102,18 @@ pub struct Sourced<T, X = ()> {
     pub encounter: Option<Reference>,
     pub record: T,
     pub extra: X,
+    /// What was dropped or defaulted while structuring (fixed reasons, paths like issues'; see
+    /// the crate documentation for the list). Not exported, not stored: for the import report.
+    pub warnings: Vec<Issue>,
 }
 
 /// What an Observation says beyond [`Observation`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ObservationExtra {
-    /// The LOINC code of the panel this value was a component of (`85354-9` for the systolic
-    /// and diastolic values of a blood-pressure panel). Not stored: the vault keeps each
-    /// component as an observation of its own (its source says which panel it came from).
-    pub panel: Option<String>,
+    /// `hasMember`: the Observations (or QuestionnaireResponses, sequences) this one groups,
+    /// as written. Not stored: a grouping panel is structured without a value, and the
+    /// importer may keep the raw resource to show its members.
+    pub has_member: Vec<Reference>,
 }
 
 /// What a Condition says beyond [`Condition`].
@@ -97,15 +133,6 @@ pub struct AllergyExtra {
     pub clinical_status: Option<String>,
 }
 
-/// What a Procedure says beyond [`Procedure`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProcedureExtra {
-    /// Whether `performed[x]` gave a time. FHIR may leave it out; the vault requires it (the
-    /// importer quarantines a procedure without one). When false, `record.performed_at` is
-    /// [`i64::MIN`], which the record's own check refuses ([`Sourced::performed_at`]).
-    pub performed: bool,
-}
-
 /// A Patient resource: the identifying record and what FHIR says beyond it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourcedPatient {
@@ -117,6 +144,7 @@ pub struct SourcedPatient {
     pub identifiers: Vec<(String, String)>,
     /// `mrn` is the identifier typed `MR` (v2-0203), else the first identifier's value, and
     /// empty when there is none ([`SourcedPatient::mrn`]; the importer then uses the source).
+    /// `family` is never empty (see the crate documentation for names without a family).
     /// `pregnancy` is not read from FHIR: always `None`.
     pub record: PatientRecord,
     /// `deceased[x]`. Not stored by the vault today.
@@ -124,6 +152,8 @@ pub struct SourcedPatient {
     /// v3 MaritalStatus code (or the text when there is no coding). Not stored by the vault
     /// today.
     pub marital_status: Option<String>,
+    /// What was dropped or defaulted (a name without a family, more than five given names …).
+    pub warnings: Vec<Issue>,
 }
 
 impl SourcedPatient {
@@ -140,26 +170,20 @@ impl Sourced<AllergyIntolerance, AllergyExtra> {
     }
 }
 
-impl Sourced<Procedure, ProcedureExtra> {
-    /// When it was performed (Unix ms), when the resource says.
-    pub fn performed_at(&self) -> Option<i64> {
-        self.extra.performed.then_some(self.record.performed_at)
-    }
-}
-
-/// A normalized resource.
+/// A structured resource.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Normalized {
     Patient(SourcedPatient),
     Encounter(Sourced<Encounter>),
-    /// Usually one; a blood-pressure panel (or any component panel) gives one per component,
-    /// and a panel that only groups other Observations (`hasMember`) gives none.
-    Observation(Vec<Sourced<Observation, ObservationExtra>>),
+    /// One record per resource, as it came: its own value (of any kind, or none), its
+    /// components, and the members of a grouping panel in [`ObservationExtra::has_member`].
+    Observation(Sourced<Observation, ObservationExtra>),
     Condition(Sourced<Condition, ConditionExtra>),
     /// From a MedicationRequest or a MedicationStatement.
     Medication(Sourced<MedicationStatement>),
     Allergy(Sourced<AllergyIntolerance, AllergyExtra>),
-    Procedure(Sourced<Procedure, ProcedureExtra>),
+    /// Always with its performed time (a Procedure without one is not structured).
+    Procedure(Sourced<Procedure>),
     Immunization(Sourced<Immunization>),
     /// A resource type this crate does not normalize (kept raw by the reader).
     Other {
@@ -169,19 +193,27 @@ pub enum Normalized {
     },
 }
 
+macro_rules! each_sourced {
+    ($self:expr, $x:ident => $e:expr, $other:expr) => {
+        match $self {
+            Normalized::Encounter($x) => $e,
+            Normalized::Observation($x) => $e,
+            Normalized::Condition($x) => $e,
+            Normalized::Medication($x) => $e,
+            Normalized::Allergy($x) => $e,
+            Normalized::Procedure($x) => $e,
+            Normalized::Immunization($x) => $e,
+            Normalized::Patient(_) | Normalized::Other { .. } => $other,
+        }
+    };
+}
+
 impl Normalized {
     /// The patient a clinical item belongs to (`None` for a Patient).
     pub fn subject(&self) -> Option<&Reference> {
         match self {
-            Normalized::Patient(_) => None,
-            Normalized::Encounter(x) => Some(&x.subject),
-            Normalized::Observation(v) => v.first().map(|o| &o.subject),
-            Normalized::Condition(x) => Some(&x.subject),
-            Normalized::Medication(x) => Some(&x.subject),
-            Normalized::Allergy(x) => Some(&x.subject),
-            Normalized::Procedure(x) => Some(&x.subject),
-            Normalized::Immunization(x) => Some(&x.subject),
             Normalized::Other { patient, .. } => patient.as_ref(),
+            n => each_sourced!(n, x => Some(&x.subject), None),
         }
     }
 
@@ -189,19 +221,39 @@ impl Normalized {
     pub fn source_id(&self) -> Option<&str> {
         match self {
             Normalized::Patient(x) => x.source_id.as_deref(),
-            Normalized::Encounter(x) => x.source_id.as_deref(),
-            Normalized::Observation(v) => v.first().and_then(|o| o.source_id.as_deref()),
-            Normalized::Condition(x) => x.source_id.as_deref(),
-            Normalized::Medication(x) => x.source_id.as_deref(),
-            Normalized::Allergy(x) => x.source_id.as_deref(),
-            Normalized::Procedure(x) => x.source_id.as_deref(),
-            Normalized::Immunization(x) => x.source_id.as_deref(),
-            Normalized::Other { .. } => None,
+            n => each_sourced!(n, x => x.source_id.as_deref(), None),
         }
+    }
+
+    /// What was dropped or defaulted while structuring it (none for [`Normalized::Other`]).
+    pub fn warnings(&self) -> &[Issue] {
+        match self {
+            Normalized::Patient(x) => &x.warnings,
+            n => each_sourced!(n, x => &x.warnings, &[]),
+        }
+    }
+
+    fn warnings_mut(&mut self) -> Option<&mut Vec<Issue>> {
+        match self {
+            Normalized::Patient(x) => Some(&mut x.warnings),
+            n => each_sourced!(n, x => Some(&mut x.warnings), None),
+        }
+    }
+
+    /// The same value with its warnings' paths re-rooted at `prefix` ([`Issue::rooted_at`]).
+    pub(crate) fn rooted_at(mut self, prefix: &str) -> Normalized {
+        if let Some(w) = self.warnings_mut() {
+            *w = std::mem::take(w)
+                .into_iter()
+                .map(|i| i.rooted_at(prefix))
+                .collect();
+        }
+        self
     }
 }
 
-/// Validates and normalizes one resource given as JSON text.
+/// Structures one resource given as JSON text: `Ok` with its warnings, or `Err` with why Iris
+/// cannot structure it (never a judgement of R4 validity: see [`crate::spec::validate`]).
 pub fn normalize(json: &str) -> Result<Normalized, Vec<Issue>> {
     if !json.trim_start().starts_with('{') {
         return Err(vec![issue("$", "resource is not a JSON object")]);
@@ -236,6 +288,7 @@ pub fn normalize(json: &str) -> Result<Normalized, Vec<Issue>> {
     let mut ck = Ck {
         root: rt.to_string(),
         issues: Vec::new(),
+        warnings: Vec::new(),
     };
     let out = match rt {
         "Patient" => ck.patient(&parse(json, rt)?).map(Normalized::Patient),
@@ -279,7 +332,12 @@ pub fn normalize(json: &str) -> Result<Normalized, Vec<Issue>> {
         ck.add(".id", "must be a string");
     }
     match out {
-        Some(n) if ck.issues.is_empty() => Ok(n),
+        Some(mut n) if ck.issues.is_empty() => {
+            if let Some(w) = n.warnings_mut() {
+                *w = ck.warnings;
+            }
+            Ok(n)
+        }
         _ => {
             if ck.issues.is_empty() {
                 ck.add("", "resource could not be normalized");
@@ -305,14 +363,6 @@ fn issue(path: &str, reason: &str) -> Issue {
 const VITAL_SIGNS: &[&str] = &[
     "85353-1", "85354-9", "8480-6", "8462-4", "8867-4", "9279-1", "8310-5", "8302-2", "29463-7",
     "39156-5", "59408-5", "2708-6", "9843-4", "8478-0", "8287-5", "3141-9",
-];
-
-const OBS_CATEGORIES: &[ObsCategory] = &[
-    ObsCategory::VitalSigns,
-    ObsCategory::Laboratory,
-    ObsCategory::Survey,
-    ObsCategory::SocialHistory,
-    ObsCategory::Exam,
 ];
 
 /// SNOMED CT route codes and the Iris route each maps to; the first of a route is written back.
@@ -425,6 +475,13 @@ enum Pick {
     NoneOf,
 }
 
+/// `medication[x]` as far as it can be resolved: a concept (and its path), or only the display
+/// of a reference to a Medication resource.
+enum MedConcept<'a> {
+    Coded(&'a CodeableConcept, String),
+    Display(String),
+}
+
 type Checker = (&'static str, fn(&str) -> bool, &'static str);
 
 const LOINC_CHECK: Checker = (
@@ -442,14 +499,71 @@ const RXNORM_CHECK: Checker = (RXNORM, rxnorm_valid, "invalid RxNorm code (1-8 d
 const CVX_CHECK: Checker = (CVX, cvx_valid, "invalid CVX code (1-3 digits)");
 const CPT_CHECK: Checker = (CPT, cpt_valid, "invalid CPT code format");
 
+/// The `value[x]` choices, `dataAbsentReason`, `referenceRange` and `interpretation` of an
+/// Observation or of one of its components (the same elements in both).
+struct ValueRefs<'a> {
+    quantity: &'a Field<model::Quantity>,
+    codeable_concept: &'a Field<CodeableConcept>,
+    string: &'a Field<String>,
+    boolean: &'a Field<bool>,
+    integer: &'a Field<i64>,
+    range: &'a Field<model::Range>,
+    ratio: &'a Field<model::Ratio>,
+    sampled_data: &'a Field<model::SampledData>,
+    time: &'a Field<String>,
+    date_time: &'a Field<String>,
+    period: &'a Field<model::Period>,
+    data_absent_reason: &'a Field<CodeableConcept>,
+    interpretation: &'a Field<Vec<CodeableConcept>>,
+    reference_range: &'a Field<Vec<model::ReferenceRange>>,
+}
+
+macro_rules! value_refs {
+    ($o:expr) => {
+        ValueRefs {
+            quantity: &$o.value_quantity,
+            codeable_concept: &$o.value_codeable_concept,
+            string: &$o.value_string,
+            boolean: &$o.value_boolean,
+            integer: &$o.value_integer,
+            range: &$o.value_range,
+            ratio: &$o.value_ratio,
+            sampled_data: &$o.value_sampled_data,
+            time: &$o.value_time,
+            date_time: &$o.value_date_time,
+            period: &$o.value_period,
+            data_absent_reason: &$o.data_absent_reason,
+            interpretation: &$o.interpretation,
+            reference_range: &$o.reference_range,
+        }
+    };
+}
+
+/// What [`ValueRefs`] give.
+struct Measured {
+    value: Option<ObsValue>,
+    data_absent: Option<String>,
+    reference_low: Option<f64>,
+    reference_high: Option<f64>,
+    interpretation: Option<Interpretation>,
+}
+
 struct Ck {
     root: String,
     issues: Vec<Issue>,
+    warnings: Vec<Issue>,
 }
 
 impl Ck {
     fn add(&mut self, path: &str, reason: &'static str) {
         self.issues.push(Issue {
+            path: format!("{}{path}", self.root),
+            reason: reason.to_string(),
+        });
+    }
+
+    fn warn(&mut self, path: &str, reason: &'static str) {
+        self.warnings.push(Issue {
             path: format!("{}{path}", self.root),
             reason: reason.to_string(),
         });
@@ -693,12 +807,31 @@ impl Ck {
         }
     }
 
-    /// An optional date: a partial date is dropped (no issue), a malformed one is an issue.
+    /// An optional time: a partial date is dropped (a warning), a malformed one is an issue.
+    fn opt_datetime(&mut self, f: &Field<String>, path: &str) -> Option<i64> {
+        let s = self.text(f, path)?;
+        match parse_datetime_ms(&s) {
+            Ok(ms) => Some(ms),
+            Err(DateError::Partial) => {
+                self.warn(path, W_PARTIAL_DATE);
+                None
+            }
+            Err(e) => {
+                self.add(path, e.reason());
+                None
+            }
+        }
+    }
+
+    /// An optional date: a partial date is dropped (a warning), a malformed one is an issue.
     fn opt_date(&mut self, f: &Field<String>, path: &str) -> Option<String> {
         let s = self.text(f, path)?;
         match date_of(&s) {
             Ok(d) => Some(d),
-            Err(DateError::Partial) => None,
+            Err(DateError::Partial) => {
+                self.warn(path, W_PARTIAL_DATE);
+                None
+            }
             Err(e) => {
                 self.add(path, e.reason());
                 None
@@ -729,7 +862,7 @@ impl Ck {
             return None;
         };
         if s == "entered-in-error" {
-            self.add(path, "entered-in-error");
+            self.add(path, ENTERED_IN_ERROR);
             return None;
         }
         match map.iter().find(|(from, _)| *from == s) {
@@ -738,6 +871,15 @@ impl Ck {
                 self.add(path, "not a supported status");
                 None
             }
+        }
+    }
+
+    /// A verification status of entered-in-error or refuted is not charted.
+    fn verification(&mut self, codes: &[String]) {
+        if codes.iter().any(|v| v == "entered-in-error") {
+            self.add(".verificationStatus", ENTERED_IN_ERROR);
+        } else if codes.iter().any(|v| v == "refuted") {
+            self.add(".verificationStatus", REFUTED);
         }
     }
 
@@ -774,33 +916,56 @@ impl Ck {
                 })
             })
             .or(if names.is_empty() { None } else { Some(0) });
-        let (family, given) = match chosen {
-            None => {
-                self.add(".name", "missing");
-                (None, Vec::new())
-            }
-            Some(i) => {
-                let n = &names[i];
-                let family = self.text(&n.family, &format!(".name[{i}].family"));
-                if family.is_none() {
-                    self.add(&format!(".name[{i}].family"), "missing");
+        let (mut family, mut given) = (None, Vec::new());
+        if let Some(i) = chosen {
+            let n = &names[i];
+            family = self.text(&n.family, &format!(".name[{i}].family"));
+            given = self
+                .arr(&n.given, &format!(".name[{i}].given"))
+                .iter()
+                .map(|g| g.trim().to_string())
+                .filter(|g| !g.is_empty())
+                .collect();
+            if family.is_none() {
+                if let Some(t) = self.text(&n.text, &format!(".name[{i}].text")) {
+                    self.warn(&format!(".name[{i}]"), W_NAME_TEXT);
+                    family = Some(t);
+                    given.clear();
+                } else if !given.is_empty() {
+                    self.warn(&format!(".name[{i}]"), W_NAME_GIVEN);
+                    family = Some(given.join(" "));
+                    given.clear();
                 }
-                let given_f = &n.given;
-                let given: Vec<String> = self
-                    .arr(given_f, &format!(".name[{i}].given"))
-                    .iter()
-                    .map(|g| g.trim().to_string())
-                    .filter(|g| !g.is_empty())
-                    .collect();
-                (family, given)
             }
-        };
-        let birth_date = self.required_date(&p.birth_date, ".birthDate");
-        if let Some(b) = &birth_date
-            && parse_date(b).is_err()
-        {
-            self.add(".birthDate", "not a valid FHIR date");
         }
+        let family = family.unwrap_or_else(|| {
+            self.warn(".name", W_NO_NAME);
+            NO_NAME.to_string()
+        });
+        if given.len() > MAX_GIVEN {
+            self.warn(".name", W_GIVEN_NAMES);
+            given.truncate(MAX_GIVEN);
+        }
+        let birth_date = match &p.birth_date {
+            Field::Invalid => {
+                self.add(".birthDate", "must be a string");
+                None
+            }
+            f => match self
+                .text(f, ".birthDate")
+                .map(|b| parse_date(&b).map(|_| b))
+            {
+                Some(Ok(b)) => Some(b),
+                Some(Err(DateError::Format)) => {
+                    self.add(".birthDate", "not a valid FHIR date");
+                    None
+                }
+                _ => {
+                    self.add(".birthDate", "birth date is not a full date");
+                    None
+                }
+            },
+        };
         let sex = match self.text(&p.gender, ".gender").as_deref() {
             None => Sex::Unknown,
             Some(g) => Sex::parse(g).unwrap_or_else(|| {
@@ -885,7 +1050,7 @@ impl Ck {
             source_id: p.id.get().cloned(),
             identifiers,
             record: PatientRecord {
-                family: family?,
+                family,
                 given,
                 birth_date: birth_date?,
                 sex,
@@ -897,6 +1062,7 @@ impl Ck {
             },
             deceased,
             marital_status,
+            warnings: Vec::new(),
         })
     }
 
@@ -927,7 +1093,7 @@ impl Ck {
                         _ => None,
                     };
                     if m.is_none() {
-                        self.add(".class.code", "not a supported encounter class");
+                        self.add(".class.code", "encounter class Iris does not chart");
                     }
                     m
                 }
@@ -947,14 +1113,19 @@ impl Ck {
             ],
         );
         let period = self.obj(&e.period, ".period");
+        let end = period.and_then(|p| self.opt_datetime(&p.end, ".period.end"));
         let start = match period {
             Some(p) if !p.start.is_absent() => self.datetime(&p.start, ".period.start"),
+            // Known only to have ended: placed at its end.
+            Some(_) if end.is_some() => {
+                self.warn(".period", W_PERIOD_END);
+                end
+            }
             _ => {
                 self.add(".period.start", "missing");
                 None
             }
         };
-        let end = period.and_then(|p| self.datetime(&p.end, ".period.end"));
         let mut reason = None;
         for (i, cc) in self.arr(&e.reason_code, ".reasonCode").iter().enumerate() {
             reason = self.cc_text(cc, &format!(".reasonCode[{i}]"));
@@ -983,253 +1154,417 @@ impl Ck {
                 reason: reason.unwrap_or_default(),
             },
             extra: (),
+            warnings: Vec::new(),
         })
     }
 
-    fn obs_value(
-        &mut self,
-        path: &str,
-        quantity: &Field<model::Quantity>,
-        cc: &Field<CodeableConcept>,
-        string: &Field<String>,
-        boolean: &Field<bool>,
-        integer: &Field<i64>,
-    ) -> Option<Option<ObsValue>> {
-        if let Some(q) = self.obj(quantity, &format!("{path}.valueQuantity")) {
-            let vpath = format!("{path}.valueQuantity.value");
-            let value = self.num(&q.value, &vpath);
+    /// A `Quantity` inside another value (a range bound, a ratio term, a sampled-data
+    /// origin): `None` when absent or without a number. Its unit is `code`, else `unit`, else
+    /// `1` (UCUM unity: a bare number).
+    fn quantity(&mut self, f: &Field<model::Quantity>, path: &str) -> Option<Quantity> {
+        let q = self.obj(f, path)?;
+        if q.comparator.get().is_some() {
+            self.add(
+                &format!("{path}.comparator"),
+                "a comparator Iris cannot structure here",
+            );
+            return None;
+        }
+        let value = self.num(&q.value, &format!("{path}.value"))?;
+        Some(Quantity {
+            value,
+            unit: self.unit_of(q, path),
+        })
+    }
+
+    fn unit_of(&mut self, q: &model::Quantity, path: &str) -> String {
+        self.text(&q.code, &format!("{path}.code"))
+            .or_else(|| self.text(&q.unit, &format!("{path}.unit")))
+            .unwrap_or_else(|| "1".to_string())
+    }
+
+    /// `value[x]` of an observation or a component (`path` empty or `.component[i]`): `None`
+    /// when there is none (or an issue was recorded).
+    fn obs_value(&mut self, path: &str, v: &ValueRefs<'_>) -> Option<ObsValue> {
+        let p = |name: &str| format!("{path}.{name}");
+        let present = [
+            v.quantity.is_absent(),
+            v.codeable_concept.is_absent(),
+            v.string.is_absent(),
+            v.boolean.is_absent(),
+            v.integer.is_absent(),
+            v.range.is_absent(),
+            v.ratio.is_absent(),
+            v.sampled_data.is_absent(),
+            v.time.is_absent(),
+            v.date_time.is_absent(),
+            v.period.is_absent(),
+        ]
+        .iter()
+        .filter(|absent| !**absent)
+        .count();
+        if present > 1 {
+            self.add(&p("value[x]"), "more than one value[x]");
+            return None;
+        }
+        if let Some(q) = self.obj(v.quantity, &p("valueQuantity")) {
+            let qp = p("valueQuantity");
+            let value = self.num(&q.value, &format!("{qp}.value"));
             if q.value.is_absent() {
-                self.add(&vpath, "missing");
+                self.add(&format!("{qp}.value"), "missing");
             }
-            let unit = self
-                .text(&q.code, &format!("{path}.valueQuantity.code"))
-                .or_else(|| self.text(&q.unit, &format!("{path}.valueQuantity.unit")))
-                .unwrap_or_default();
-            return Some(value.map(|value| ObsValue::Quantity { value, unit }));
+            let value = value?;
+            if let Some(c) = self.text(&q.comparator, &format!("{qp}.comparator")) {
+                // `<0.01 ng/mL` is not the number 0.01: kept as the text a clinician reads.
+                self.warn(&format!("{qp}.comparator"), W_COMPARATOR);
+                let unit = self
+                    .text(&q.unit, &format!("{qp}.unit"))
+                    .or_else(|| self.text(&q.code, &format!("{qp}.code")));
+                let text = match unit {
+                    Some(u) => format!("{c}{value} {u}"),
+                    None => format!("{c}{value}"),
+                };
+                return Some(ObsValue::Text { text });
+            }
+            let unit = self.unit_of(q, &qp);
+            return Some(ObsValue::Quantity { value, unit });
         }
-        if let Some(t) = self.text(string, &format!("{path}.valueString")) {
-            return Some(Some(ObsValue::Text { text: t }));
-        }
-        if let Some(c) = self.obj(cc, &format!("{path}.valueCodeableConcept")) {
-            let p = format!("{path}.valueCodeableConcept");
-            let text = self
-                .cc_text(c, &p)
-                .or_else(|| self.codes_of(cc, &p).into_iter().next());
-            return Some(match text {
-                Some(text) => Some(ObsValue::Text { text }),
-                None => {
-                    self.add(&p, "no text, display or code");
-                    None
+        if let Some(c) = self.obj(v.codeable_concept, &p("valueCodeableConcept")) {
+            let cp = p("valueCodeableConcept");
+            let codings = self.codings(c, &cp);
+            let mut chosen = None;
+            for (i, coding) in codings.iter().enumerate() {
+                if let Some(code) = self.text(&coding.code, &format!("{cp}.coding[{i}].code")) {
+                    chosen = Some((i, coding, code));
+                    break;
                 }
+            }
+            let (system, code, coding_display) = match chosen {
+                Some((i, coding, code)) => (
+                    self.text(&coding.system, &format!("{cp}.coding[{i}].system"))
+                        .unwrap_or_default(),
+                    code,
+                    self.text(&coding.display, &format!("{cp}.coding[{i}].display")),
+                ),
+                None => (String::new(), String::new(), None),
+            };
+            let display = self
+                .text(&c.text, &format!("{cp}.text"))
+                .or(coding_display)
+                .or_else(|| self.cc_text(c, &cp))
+                .unwrap_or_default();
+            if code.is_empty() && display.is_empty() {
+                self.add(&cp, "no text, display or code");
+                return None;
+            }
+            return Some(ObsValue::Coded {
+                system,
+                code,
+                display,
             });
         }
-        if let Some(b) = self.obj(boolean, &format!("{path}.valueBoolean")) {
-            return Some(Some(ObsValue::Text {
-                text: b.to_string(),
-            }));
+        if let Some(t) = self.text(v.string, &p("valueString")) {
+            return Some(ObsValue::Text { text: t });
         }
-        if let Some(i) = self.obj(integer, &format!("{path}.valueInteger")) {
-            return Some(Some(ObsValue::Quantity {
-                value: *i as f64,
-                unit: "1".into(),
-            }));
+        if let Some(b) = self.obj(v.boolean, &p("valueBoolean")) {
+            return Some(ObsValue::Boolean { value: *b });
+        }
+        if let Some(i) = self.obj(v.integer, &p("valueInteger")) {
+            return Some(ObsValue::Integer { value: *i });
+        }
+        if let Some(r) = self.obj(v.range, &p("valueRange")) {
+            let rp = p("valueRange");
+            return Some(ObsValue::Range {
+                low: self.quantity(&r.low, &format!("{rp}.low")),
+                high: self.quantity(&r.high, &format!("{rp}.high")),
+            });
+        }
+        if let Some(r) = self.obj(v.ratio, &p("valueRatio")) {
+            let rp = p("valueRatio");
+            return Some(ObsValue::Ratio {
+                numerator: self.quantity(&r.numerator, &format!("{rp}.numerator")),
+                denominator: self.quantity(&r.denominator, &format!("{rp}.denominator")),
+            });
+        }
+        if let Some(d) = self.obj(v.sampled_data, &p("valueSampledData")) {
+            let dp = p("valueSampledData");
+            let origin = self.quantity(&d.origin, &format!("{dp}.origin"));
+            if origin.is_none() && !d.origin.is_invalid() {
+                self.add(&format!("{dp}.origin"), "missing");
+            }
+            let period_ms = self.num(&d.period, &format!("{dp}.period"));
+            if d.period.is_absent() {
+                self.add(&format!("{dp}.period"), "missing");
+            }
+            let dimensions = match &d.dimensions {
+                Field::Present(n) if *n > 0 => Some(*n),
+                Field::Absent => {
+                    self.add(&format!("{dp}.dimensions"), "missing");
+                    None
+                }
+                _ => {
+                    self.add(&format!("{dp}.dimensions"), "must be a positive integer");
+                    None
+                }
+            };
+            let factor = self.num(&d.factor, &format!("{dp}.factor"));
+            let lower_limit = self.num(&d.lower_limit, &format!("{dp}.lowerLimit"));
+            let upper_limit = self.num(&d.upper_limit, &format!("{dp}.upperLimit"));
+            let data = self
+                .text(&d.data, &format!("{dp}.data"))
+                .unwrap_or_default();
+            return Some(ObsValue::SampledData {
+                origin: origin?,
+                period_ms: period_ms?,
+                factor,
+                lower_limit,
+                upper_limit,
+                dimensions: dimensions?,
+                data,
+            });
+        }
+        if let Some(t) = self.text(v.time, &p("valueTime")) {
+            return Some(ObsValue::Time { time: t });
+        }
+        if !v.date_time.is_absent() {
+            return self
+                .datetime(v.date_time, &p("valueDateTime"))
+                .map(|at| ObsValue::DateTime { at });
+        }
+        if let Some(pe) = self.obj(v.period, &p("valuePeriod")) {
+            let pp = p("valuePeriod");
+            let start = self.datetime(&pe.start, &format!("{pp}.start"));
+            let end = self.datetime(&pe.end, &format!("{pp}.end"));
+            return Some(ObsValue::Period { start, end });
         }
         None
     }
 
-    fn range_and_interpretation(
-        &mut self,
-        path: &str,
-        ranges: &Field<Vec<model::ReferenceRange>>,
-        interp: &Field<Vec<CodeableConcept>>,
-        value: &ObsValue,
-    ) -> (Option<f64>, Option<f64>, Option<Interpretation>) {
-        let (mut low, mut high) = (None, None);
-        let ranges = self.arr(ranges, &format!("{path}.referenceRange"));
-        if let Some(r) = ranges.first() {
-            let unit = match value {
-                ObsValue::Quantity { unit, .. } => Some(unit.as_str()),
-                _ => None,
-            };
-            for (name, q, slot) in [("low", &r.low, &mut low), ("high", &r.high, &mut high)] {
-                let qp = format!("{path}.referenceRange[0].{name}");
-                if let Some(q) = self.obj(q, &qp) {
-                    *slot = self.num(&q.value, &format!("{qp}.value"));
-                    let ru = self
-                        .text(&q.code, &format!("{qp}.code"))
-                        .or_else(|| self.text(&q.unit, &format!("{qp}.unit")));
-                    if let (Some(ru), Some(vu)) = (ru, unit)
-                        && !vu.is_empty()
-                        && ru != vu
-                    {
-                        self.add(&qp, "unit differs from the value's unit");
+    /// Value, data-absent reason, first reference range and interpretation of an observation
+    /// or a component (`path` empty or `.component[i]`).
+    fn measured(&mut self, path: &str, v: &ValueRefs<'_>) -> Measured {
+        let value = self.obs_value(path, v);
+        let dap = format!("{path}.dataAbsentReason");
+        let data_absent = self.obj(v.data_absent_reason, &dap).map(|cc| {
+            let codings = self.codings(cc, &dap);
+            let mut code = None;
+            for (i, c) in codings.iter().enumerate() {
+                let system = self.text(&c.system, &format!("{dap}.coding[{i}].system"));
+                if system.as_deref().is_none_or(|s| s == DATA_ABSENT_REASON) {
+                    code = self.text(&c.code, &format!("{dap}.coding[{i}].code"));
+                    if code.is_some() {
+                        break;
                     }
                 }
             }
+            code.unwrap_or_else(|| {
+                self.warn(&dap, W_ABSENT_REASON);
+                "unknown".to_string()
+            })
+        });
+        if value.is_some() && data_absent.is_some() {
+            // obs-6: dataAbsentReason SHALL only be present if value[x] is not.
+            self.add(&dap, "present together with a value (obs-6)");
         }
+        let value_unit = match &value {
+            Some(ObsValue::Quantity { unit, .. }) => Some(unit.clone()),
+            _ => None,
+        };
+        let (reference_low, reference_high) =
+            self.reference_range(path, v.reference_range, value_unit.as_deref());
         let mut interpretation = None;
-        for (i, cc) in self
-            .arr(interp, &format!("{path}.interpretation"))
-            .iter()
-            .enumerate()
-        {
-            let codings = self.codings(cc, &format!("{path}.interpretation[{i}]"));
-            interpretation = codings
+        let ip = format!("{path}.interpretation");
+        for (i, cc) in self.arr(v.interpretation, &ip).iter().enumerate() {
+            let codings = self.codings(cc, &format!("{ip}[{i}]"));
+            let mapped = codings
                 .iter()
-                .find_map(|c| c.code.get().and_then(|c| interpretation_code(c)));
-            if interpretation.is_some() {
-                break;
+                .find_map(|c| c.code.get().and_then(|c| interpretation_code(c.trim())));
+            match mapped {
+                Some(m) => {
+                    interpretation.get_or_insert(m);
+                }
+                None => self.warn(&format!("{ip}[{i}]"), W_INTERPRETATION),
             }
         }
-        (low, high, interpretation)
+        Measured {
+            value,
+            data_absent,
+            reference_low,
+            reference_high,
+            interpretation,
+        }
+    }
+
+    /// `referenceRange[0]` low and high, in the value's unit: a range in another unit, or
+    /// one without numbers, is dropped (a warning), as are the ranges after the first.
+    fn reference_range(
+        &mut self,
+        path: &str,
+        ranges: &Field<Vec<model::ReferenceRange>>,
+        value_unit: Option<&str>,
+    ) -> (Option<f64>, Option<f64>) {
+        let rp = format!("{path}.referenceRange");
+        let ranges = self.arr(ranges, &rp);
+        if ranges.len() > 1 {
+            self.warn(&rp, W_RANGES);
+        }
+        let Some(r) = ranges.first() else {
+            return (None, None);
+        };
+        let mut bounds = [None, None];
+        let mut other_unit = false;
+        for (slot, (name, q)) in bounds.iter_mut().zip([("low", &r.low), ("high", &r.high)]) {
+            let qp = format!("{rp}[0].{name}");
+            let Some(q) = self.obj(q, &qp) else { continue };
+            *slot = self.num(&q.value, &format!("{qp}.value"));
+            let unit = self
+                .text(&q.code, &format!("{qp}.code"))
+                .or_else(|| self.text(&q.unit, &format!("{qp}.unit")));
+            if let (Some(ru), Some(vu)) = (unit, value_unit)
+                && ru != vu
+            {
+                other_unit = true;
+            }
+        }
+        let [low, high] = bounds;
+        if other_unit {
+            self.warn(&format!("{rp}[0]"), W_RANGE_UNIT);
+            return (None, None);
+        }
+        if low.is_none() && high.is_none() {
+            self.warn(&format!("{rp}[0]"), W_RANGE_TEXT);
+        }
+        (low, high)
     }
 
     fn observation(
         &mut self,
         o: &model::Observation,
-    ) -> Option<Vec<Sourced<Observation, ObservationExtra>>> {
+    ) -> Option<Sourced<Observation, ObservationExtra>> {
         let identifiers = self.identifiers(&o.identifier);
-        if let Some(s) = self.text(&o.status, ".status")
-            && matches!(s.as_str(), "entered-in-error" | "cancelled")
-        {
-            self.add(".status", "entered-in-error or cancelled: no result");
-        }
+        let status = self.status(
+            &o.status,
+            ".status",
+            &[
+                ("registered", ObservationStatus::Registered),
+                ("preliminary", ObservationStatus::Preliminary),
+                ("final", ObservationStatus::Final),
+                ("amended", ObservationStatus::Amended),
+                ("corrected", ObservationStatus::Corrected),
+                ("cancelled", ObservationStatus::Cancelled),
+                ("unknown", ObservationStatus::Unknown),
+            ],
+        );
         let subject = self.subject(&o.subject, ".subject");
         let encounter = self.encounter(&o.encounter, ".encounter");
         let code = self.coded(&o.code, ".code", &[LOINC_CHECK], "no LOINC coding");
-        let mut category = None;
+        let mut category = Vec::new();
         for (i, cc) in self.arr(&o.category, ".category").iter().enumerate() {
-            let codings = self.codings(cc, &format!(".category[{i}]"));
-            category = codings.iter().find_map(|c| {
-                c.code
-                    .get()
-                    .and_then(|c| OBS_CATEGORIES.iter().find(|k| k.as_str() == c.as_str()))
-            });
-            if category.is_some() {
-                break;
+            let cp = format!(".category[{i}]");
+            for (j, c) in self.codings(cc, &cp).iter().enumerate() {
+                let system = self.text(&c.system, &format!("{cp}.coding[{j}].system"));
+                if system.as_deref().is_some_and(|s| s != OBSERVATION_CATEGORY) {
+                    continue;
+                }
+                let k = self
+                    .text(&c.code, &format!("{cp}.coding[{j}].code"))
+                    .and_then(|c| ObsCategory::parse(&c));
+                if let Some(k) = k
+                    && !category.contains(&k)
+                {
+                    category.push(k);
+                }
             }
         }
-        let category = match (category, &code) {
-            (Some(c), _) => Some(vec![*c]),
-            (None, Some((_, c, _))) if VITAL_SIGNS.contains(&c.as_str()) => {
-                Some(vec![ObsCategory::VitalSigns])
+        if category.is_empty()
+            && let Some((_, c, _)) = &code
+            && VITAL_SIGNS.contains(&c.as_str())
+        {
+            category.push(ObsCategory::VitalSigns);
+        }
+        let effective_at = self.effective(o);
+        let Measured {
+            value,
+            data_absent,
+            reference_low,
+            reference_high,
+            interpretation,
+        } = self.measured("", &value_refs!(o));
+        let mut components = Vec::new();
+        for (j, comp) in self.arr(&o.component, ".component").iter().enumerate() {
+            let p = format!(".component[{j}]");
+            let ccode = self.coded(
+                &comp.code,
+                &format!("{p}.code"),
+                &[LOINC_CHECK],
+                "no LOINC coding",
+            );
+            let m = self.measured(&p, &value_refs!(comp));
+            if let Some((_, code, display)) = ccode {
+                components.push(Component {
+                    code,
+                    display,
+                    value: m.value,
+                    data_absent: m.data_absent,
+                    reference_low: m.reference_low,
+                    reference_high: m.reference_high,
+                    interpretation: m.interpretation,
+                });
             }
-            (None, _) => {
-                self.add(
-                    ".category",
-                    "missing or not vital-signs | laboratory | survey | social-history | exam",
-                );
-                None
-            }
-        };
-        let effective_at = if !o.effective_date_time.is_absent() {
-            self.datetime(&o.effective_date_time, ".effectiveDateTime")
-        } else if let Some(p) = self.obj(&o.effective_period, ".effectivePeriod") {
-            if p.start.is_absent() {
-                self.add(".effectivePeriod.start", "missing");
-            }
-            self.datetime(&p.start, ".effectivePeriod.start")
-        } else if !o.effective_instant.is_absent() {
-            self.datetime(&o.effective_instant, ".effectiveInstant")
-        } else {
-            self.add(".effective[x]", "missing");
-            None
-        };
+        }
+        let has_member = self
+            .arr(&o.has_member, ".hasMember")
+            .iter()
+            .filter_map(|r| r.reference.get().map(|s| parse_reference(s.trim())))
+            .collect();
+        let (_, code, display) = code?;
+        Some(Sourced {
+            source_id: o.id.get().cloned(),
+            identifiers,
+            subject: subject?,
+            encounter,
+            record: Observation {
+                code,
+                display,
+                status: status?,
+                category,
+                value,
+                data_absent,
+                components,
+                reference_low,
+                reference_high,
+                effective_at: effective_at?,
+                interpretation,
+            },
+            extra: ObservationExtra { has_member },
+            warnings: Vec::new(),
+        })
+    }
 
-        let top = self.obs_value(
-            "",
-            &o.value_quantity,
-            &o.value_codeable_concept,
-            &o.value_string,
-            &o.value_boolean,
-            &o.value_integer,
-        );
-        // (code, display, value, low, high, interpretation)
-        let mut parts = Vec::new();
-        let mut panel = None;
-        match top {
-            Some(v) => {
-                if let (Some(v), Some((_, c, d))) = (v, &code) {
-                    let (l, h, i) = self.range_and_interpretation(
-                        "",
-                        &o.reference_range,
-                        &o.interpretation,
-                        &v,
-                    );
-                    parts.push((c.clone(), d.clone(), v, l, h, i));
-                }
-            }
-            None if !o.component.items().is_empty() || o.component.is_invalid() => {
-                panel = code.as_ref().map(|(_, c, _)| c.clone());
-                let comps = self.arr(&o.component, ".component");
-                for (j, comp) in comps.iter().enumerate() {
-                    let p = format!(".component[{j}]");
-                    let ccode = self.coded(
-                        &comp.code,
-                        &format!("{p}.code"),
-                        &[LOINC_CHECK],
-                        "no LOINC coding",
-                    );
-                    let v = self.obs_value(
-                        &p,
-                        &comp.value_quantity,
-                        &comp.value_codeable_concept,
-                        &comp.value_string,
-                        &comp.value_boolean,
-                        &comp.value_integer,
-                    );
-                    // A component without a value (dataAbsentReason) is skipped.
-                    if let (Some(Some(v)), Some((_, c, d))) = (v, ccode) {
-                        let (l, h, i) = self.range_and_interpretation(
-                            &p,
-                            &comp.reference_range,
-                            &comp.interpretation,
-                            &v,
-                        );
-                        parts.push((c, d, v, l, h, i));
-                    }
-                }
-                if parts.is_empty() && self.issues.is_empty() {
-                    self.add(".component", "no component with a value");
-                }
-            }
-            // A grouping panel: its members are Observations of their own.
-            None if !o.has_member.items().is_empty() => {}
-            None => self.add(".value[x]", "missing"),
+    /// `effective[x]`: a dateTime, a Period's start (else its end), an instant; without one of
+    /// those, `issued` (a warning); without that either, an issue.
+    fn effective(&mut self, o: &model::Observation) -> Option<i64> {
+        if !o.effective_date_time.is_absent() {
+            return self.datetime(&o.effective_date_time, ".effectiveDateTime");
         }
-        if !self.issues.is_empty() {
+        if let Some(p) = self.obj(&o.effective_period, ".effectivePeriod") {
+            if !p.start.is_absent() {
+                return self.datetime(&p.start, ".effectivePeriod.start");
+            }
+            if !p.end.is_absent() {
+                self.warn(".effectivePeriod", W_PERIOD_END);
+                return self.datetime(&p.end, ".effectivePeriod.end");
+            }
+        }
+        if !o.effective_instant.is_absent() {
+            return self.datetime(&o.effective_instant, ".effectiveInstant");
+        }
+        if o.issued.is_absent() {
+            self.add(".effective[x]", NO_TIME);
             return None;
         }
-        let (subject, category, effective_at) = (subject?, category?, effective_at?);
-        Some(
-            parts
-                .into_iter()
-                .map(
-                    |(code, display, value, low, high, interpretation)| Sourced {
-                        source_id: o.id.get().cloned(),
-                        identifiers: identifiers.clone(),
-                        subject: subject.clone(),
-                        encounter: encounter.clone(),
-                        record: Observation {
-                            code,
-                            display,
-                            status: ObservationStatus::Final,
-                            category: category.clone(),
-                            value: Some(value),
-                            data_absent: None,
-                            components: Vec::new(),
-                            reference_low: low,
-                            reference_high: high,
-                            effective_at,
-                            interpretation,
-                        },
-                        extra: ObservationExtra {
-                            panel: panel.clone(),
-                        },
-                    },
-                )
-                .collect(),
-        )
+        self.warn(".effective[x]", W_ISSUED);
+        self.datetime(&o.issued, ".issued")
     }
 
     fn condition(&mut self, c: &model::Condition) -> Option<Sourced<Condition, ConditionExtra>> {
@@ -1243,12 +1578,7 @@ impl Ck {
             "no ICD-10-CM or SNOMED CT coding",
         );
         let ver = self.codes_of(&c.verification_status, ".verificationStatus");
-        if ver
-            .iter()
-            .any(|v| v == "entered-in-error" || v == "refuted")
-        {
-            self.add(".verificationStatus", "entered-in-error or refuted");
-        }
+        self.verification(&ver);
         let onset = self.opt_date(&c.onset_date_time, ".onsetDateTime");
         let abatement = self.opt_date(&c.abatement_date_time, ".abatementDateTime");
         let statuses = self.codes_of(&c.clinical_status, ".clinicalStatus");
@@ -1282,6 +1612,7 @@ impl Ck {
                 clinical_status: clinical_status?,
             },
             extra: ConditionExtra { abatement },
+            warnings: Vec::new(),
         })
     }
 
@@ -1291,9 +1622,9 @@ impl Ck {
         cc: &'a Field<CodeableConcept>,
         reference: &Field<model::Reference>,
         contained: &'a Field<Vec<model::ContainedMedication>>,
-    ) -> Option<(&'a CodeableConcept, String)> {
+    ) -> Option<MedConcept<'a>> {
         if let Some(c) = self.obj(cc, ".medicationCodeableConcept") {
-            return Some((c, ".medicationCodeableConcept".into()));
+            return Some(MedConcept::Coded(c, ".medicationCodeableConcept".into()));
         }
         if !reference.is_absent() {
             let r = reference
@@ -1307,15 +1638,22 @@ impl Ck {
                         && m.resource_type.get().map(String::as_str) == Some("Medication")
                 }) {
                     if let Some(c) = m.code.get() {
-                        return Some((c, format!(".contained[{i}].code")));
+                        return Some(MedConcept::Coded(c, format!(".contained[{i}].code")));
                     }
                     self.add(&format!(".contained[{i}].code"), "missing");
                     return None;
                 }
             }
+            // A Medication resource of its own: named by the reference's display, if any.
+            if let Some(d) = reference
+                .get()
+                .and_then(|r| self.text(&r.display, ".medicationReference.display"))
+            {
+                return Some(MedConcept::Display(d));
+            }
             self.add(
                 ".medicationReference",
-                "only a contained Medication (#id) can be resolved",
+                "a Medication that is neither contained (#id) nor named by a display",
             );
             return None;
         }
@@ -1328,7 +1666,7 @@ impl Ck {
         &mut self,
         id: &Field<String>,
         identifier: &Field<Vec<Identifier>>,
-        concept: Option<(&CodeableConcept, String)>,
+        concept: Option<MedConcept<'_>>,
         subject: Option<Reference>,
         encounter: Option<Reference>,
         dosage: Option<(&model::Dosage, String)>,
@@ -1339,13 +1677,20 @@ impl Ck {
         let identifiers = self.identifiers(identifier);
         let (code, display) = match concept {
             None => (None, None),
-            Some((cc, p)) => match self.pick(cc, &p, &[RXNORM_CHECK]) {
+            Some(MedConcept::Display(d)) => {
+                self.warn(".medicationReference", W_NO_RXNORM);
+                (Some(String::new()), Some(d))
+            }
+            Some(MedConcept::Coded(cc, p)) => match self.pick(cc, &p, &[RXNORM_CHECK]) {
                 Pick::Found { code, display, .. } => (Some(code), Some(display)),
                 Pick::Bad => (None, None),
                 Pick::NoneOf => {
                     let text = self.cc_text(cc, &p);
                     if text.is_none() {
                         self.add(&p, "neither an RxNorm code nor text");
+                    } else if !cc.coding.items().is_empty() {
+                        // Codes of other systems (NDC, SNOMED CT …) are not kept.
+                        self.warn(&p, W_NO_RXNORM);
                     }
                     (Some(String::new()), text)
                 }
@@ -1439,6 +1784,7 @@ impl Ck {
                 safety_override: None,
             },
             extra: (),
+            warnings: Vec::new(),
         })
     }
 
@@ -1559,12 +1905,7 @@ impl Ck {
             "no RxNorm or SNOMED CT coding",
         );
         let ver = self.codes_of(&a.verification_status, ".verificationStatus");
-        if ver
-            .iter()
-            .any(|v| v == "entered-in-error" || v == "refuted")
-        {
-            self.add(".verificationStatus", "entered-in-error or refuted");
-        }
+        self.verification(&ver);
         let clinical_status = self
             .codes_of(&a.clinical_status, ".clinicalStatus")
             .into_iter()
@@ -1606,10 +1947,11 @@ impl Ck {
                 recorded: recorded.unwrap_or_default(),
             },
             extra: AllergyExtra { clinical_status },
+            warnings: Vec::new(),
         })
     }
 
-    fn procedure(&mut self, p: &model::Procedure) -> Option<Sourced<Procedure, ProcedureExtra>> {
+    fn procedure(&mut self, p: &model::Procedure) -> Option<Sourced<Procedure>> {
         let identifiers = self.identifiers(&p.identifier);
         let subject = self.subject(&p.subject, ".subject");
         let encounter = self.encounter(&p.encounter, ".encounter");
@@ -1634,9 +1976,33 @@ impl Ck {
         );
         let performed_at = if !p.performed_date_time.is_absent() {
             self.datetime(&p.performed_date_time, ".performedDateTime")
+        } else if let Some(pp) = self.obj(&p.performed_period, ".performedPeriod") {
+            if !pp.start.is_absent() {
+                self.datetime(&pp.start, ".performedPeriod.start")
+            } else if !pp.end.is_absent() {
+                self.warn(".performedPeriod", W_PERIOD_END);
+                self.datetime(&pp.end, ".performedPeriod.end")
+            } else {
+                self.add(".performedPeriod", "no start or end");
+                None
+            }
+        } else if [
+            p.performed_string.is_absent(),
+            p.performed_age.is_absent(),
+            p.performed_range.is_absent(),
+        ]
+        .contains(&false)
+        {
+            self.add(
+                ".performed[x]",
+                "not a dateTime or Period: no time to chart",
+            );
+            None
+        } else if p.performed_period.is_absent() {
+            self.add(".performed[x]", "missing");
+            None
         } else {
-            self.obj(&p.performed_period, ".performedPeriod")
-                .and_then(|pp| self.datetime(&pp.start, ".performedPeriod.start"))
+            None
         };
         let (system, code, display) = code?;
         Some(Sourced {
@@ -1648,12 +2014,11 @@ impl Ck {
                 system: system.to_string(),
                 code,
                 display,
-                performed_at: performed_at.unwrap_or(i64::MIN),
+                performed_at: performed_at?,
                 status: status?,
             },
-            extra: ProcedureExtra {
-                performed: performed_at.is_some(),
-            },
+            extra: (),
+            warnings: Vec::new(),
         })
     }
 
@@ -1695,6 +2060,7 @@ impl Ck {
                 status: status?,
             },
             extra: (),
+            warnings: Vec::new(),
         })
     }
 }

@@ -120,10 +120,13 @@ impl Entry {
         }
     }
 
-    /// [`crate::normalize()`] of this resource, with issue paths rooted at [`Entry::path`].
+    /// [`crate::normalize()`] of this resource, with the paths of its issues (and of the
+    /// warnings of a structured one) rooted at [`Entry::path`].
     pub fn normalize(&self) -> Result<crate::Normalized, Vec<crate::Issue>> {
+        let path = self.path();
         crate::normalize(self.resource.get())
-            .map_err(|v| v.into_iter().map(|i| i.rooted_at(&self.path())).collect())
+            .map(|n| n.rooted_at(&path))
+            .map_err(|v| v.into_iter().map(|i| i.rooted_at(&path)).collect())
     }
 }
 

@@ -2,7 +2,10 @@
 
 use iris_fhir::codes::{ICD10CM, RXNORM, SNOMED};
 use iris_fhir::{Deceased, Issue, Normalized, ObservationExtra, Reference, Sourced, normalize};
-use iris_record::{MedicationStatement, ObsValue, Observation};
+use iris_record::{
+    Interpretation, MedicationStatement, ObsCategory, ObsValue, Observation, ObservationStatus,
+    Quantity,
+};
 use serde_json::{Value, json};
 
 const PID: &str = "6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f";
@@ -137,22 +140,23 @@ fn patient_defaults_and_fallbacks() {
 
 #[test]
 fn patient_requirements() {
+    // A Patient is structured whenever R4 accepts it and it has a full birth date
+    // (patient.html: name 0..*, birthDate 0..1); Iris cannot place a patient without one.
     let cases: Vec<(Value, &str, &str)> = vec![
-        (remove(patient(), "name"), "Patient.name", "missing"),
-        (
-            set(patient(), &["name"], json!([{ "given": ["Jane"] }])),
-            "Patient.name[0].family",
-            "missing",
-        ),
         (
             remove(patient(), "birthDate"),
             "Patient.birthDate",
-            "missing",
+            "birth date is not a full date",
         ),
         (
             set(patient(), &["birthDate"], json!("1961")),
             "Patient.birthDate",
-            "partial date",
+            "birth date is not a full date",
+        ),
+        (
+            set(patient(), &["birthDate"], json!("1961-07")),
+            "Patient.birthDate",
+            "birth date is not a full date",
         ),
         (
             set(patient(), &["birthDate"], json!("1961-02-30")),
@@ -189,6 +193,82 @@ fn patient_requirements() {
         let i = issues(v);
         assert!(has(&i, path, reason), "{path}: {i:?}");
     }
+}
+
+/// HumanName.family is 0..1 and Patient.name 0..* (patient.html, datatypes.html#HumanName):
+/// the family name falls back to the name's text, then the given names, then a placeholder,
+/// each with a warning.
+#[test]
+fn patient_names_without_a_family() {
+    let cases: Vec<(Value, &str, Vec<&str>, &str, &str)> = vec![
+        (
+            json!([{ "use": "official", "text": "Jane Q Synthetic", "given": ["Jane"] }]),
+            "Jane Q Synthetic",
+            vec![],
+            "Patient.name[0]",
+            "the name's text is used",
+        ),
+        (
+            json!([{ "use": "maiden", "family": "Old" }, { "given": ["Mononym"] }]),
+            "Mononym",
+            vec![],
+            "Patient.name[1]",
+            "the given names are used",
+        ),
+        (
+            json!([{ "given": ["Jane", "Q"] }]),
+            "Jane Q",
+            vec![],
+            "Patient.name[0]",
+            "the given names are used",
+        ),
+        (
+            json!([{ "use": "official" }]),
+            iris_fhir::NO_NAME,
+            vec![],
+            "Patient.name",
+            "a placeholder is used",
+        ),
+        (
+            json!([]),
+            iris_fhir::NO_NAME,
+            vec![],
+            "Patient.name",
+            "a placeholder is used",
+        ),
+        (
+            json!([{ "family": "F", "given": ["A", "B", "C", "D", "E", "F"] }]),
+            "F",
+            vec!["A", "B", "C", "D", "E"],
+            "Patient.name",
+            "the first five are kept",
+        ),
+    ];
+    for (names, family, given, path, warning) in cases {
+        let Normalized::Patient(p) = ok(set(patient(), &["name"], names.clone())) else {
+            panic!()
+        };
+        assert_eq!(
+            (p.record.family.as_str(), &p.record.given),
+            (family, &given.iter().map(|g| g.to_string()).collect()),
+            "{names}"
+        );
+        assert_eq!(p.warnings.len(), 1, "{names}: {:?}", p.warnings);
+        assert_eq!(p.warnings[0].path, path, "{names}");
+        assert!(
+            p.warnings[0].reason.contains(warning),
+            "{names}: {:?}",
+            p.warnings
+        );
+    }
+    let Normalized::Patient(p) = ok(remove(patient(), "name")) else {
+        panic!()
+    };
+    assert_eq!(p.record.family, iris_fhir::NO_NAME);
+    let Normalized::Patient(p) = ok(patient()) else {
+        panic!()
+    };
+    assert!(p.warnings.is_empty());
 }
 
 // ----------------------------------------------------------------------------- Encounter
@@ -245,6 +325,29 @@ fn encounter_fields_and_mappings() {
         };
         assert_eq!(e.record.status.as_str(), want);
     }
+    // A partial end (valid R4) is dropped with a warning.
+    let Normalized::Encounter(e) = ok(set(encounter(), &["period", "end"], json!("2024-03")))
+    else {
+        panic!()
+    };
+    assert_eq!(e.record.end, None);
+    assert_eq!(e.warnings[0].path, "Encounter.period.end");
+    // An end only (valid R4: period.start 0..1): placed at its end.
+    let Normalized::Encounter(e) = ok(set(
+        encounter(),
+        &["period"],
+        json!({ "end": "2024-03-10T08:30:00-05:00" }),
+    )) else {
+        panic!()
+    };
+    assert_eq!(
+        (e.record.start, e.record.end),
+        (1_710_077_400_000, Some(1_710_077_400_000))
+    );
+    assert_eq!(
+        e.warnings[0].reason,
+        "period without a start: its end is used"
+    );
     // No reasonCode: the type's text.
     let Normalized::Encounter(e) = ok(remove(encounter(), "reasonCode")) else {
         panic!()
@@ -259,12 +362,17 @@ fn encounter_requirements() {
         (
             set(encounter(), &["class", "code"], json!("XYZ")),
             "Encounter.class.code",
-            "not a supported",
+            "encounter class Iris does not chart",
         ),
         (
             set(encounter(), &["status"], json!("entered-in-error")),
             "Encounter.status",
-            "entered-in-error",
+            "entered in error",
+        ),
+        (
+            set(encounter(), &["status"], json!("unknown")),
+            "Encounter.status",
+            "not a supported status",
         ),
         (remove(encounter(), "status"), "Encounter.status", "missing"),
         (
@@ -331,9 +439,27 @@ fn observation() -> Value {
 
 fn one_obs(v: Value) -> Sourced<Observation, ObservationExtra> {
     match ok(v) {
-        Normalized::Observation(mut o) if o.len() == 1 => o.remove(0),
+        Normalized::Observation(o) => o,
         other => panic!("{other:?}"),
     }
+}
+
+/// The observation without its value, range and interpretation.
+fn bare() -> Value {
+    remove(
+        remove(remove(observation(), "valueQuantity"), "referenceRange"),
+        "interpretation",
+    )
+}
+
+/// (path, reason)
+type Warning<'a> = (&'a str, &'a str);
+
+fn warnings_of(o: &Sourced<Observation, ObservationExtra>) -> Vec<Warning<'_>> {
+    o.warnings
+        .iter()
+        .map(|w| (w.path.as_str(), w.reason.as_str()))
+        .collect()
 }
 
 #[test]
@@ -360,6 +486,7 @@ fn observation_fields() {
     );
     assert_eq!(o.record.effective_at, 1_710_075_600_000);
     assert_eq!(o.record.interpretation.map(|i| i.as_str()), Some("H"));
+    assert_eq!(o.record.status, ObservationStatus::Final);
     assert_eq!(
         o.encounter,
         Some(Reference::Relative {
@@ -371,24 +498,29 @@ fn observation_fields() {
         o.identifiers,
         [("urn:lab".to_string(), "ACC-1".to_string())]
     );
-    assert_eq!(o.extra.panel, None);
-    // The unit when there is no code.
-    let o = one_obs(set(
-        observation(),
-        &["valueQuantity"],
-        json!({ "value": 7, "unit": "%" }),
-    ));
-    assert_eq!(
-        o.record.value,
-        Some(ObsValue::Quantity {
-            value: 7.0,
-            unit: "%".into()
-        })
-    );
+    assert_eq!(o.extra, ObservationExtra::default());
+    assert!(o.warnings.is_empty());
+    // The unit when there is no code; UCUM unity when there is neither.
+    for (q, unit) in [
+        (json!({ "value": 7, "unit": "%" }), "%"),
+        (json!({ "value": 7 }), "1"),
+    ] {
+        let o = one_obs(set(observation(), &["valueQuantity"], q));
+        assert_eq!(
+            o.record.value,
+            Some(ObsValue::Quantity {
+                value: 7.0,
+                unit: unit.into()
+            })
+        );
+    }
 }
 
+/// effective[x] (observation.html: dateTime | Period | Timing | instant, 0..1): a dateTime,
+/// a Period's start (else its end, a warning), an instant; none of them → `issued` (a
+/// warning); neither → not structured.
 #[test]
-fn observation_times_with_offsets() {
+fn observation_times() {
     for (t, ms) in [
         ("2024-03-10T13:00:00Z", 1_710_075_600_000),
         ("2024-03-10T08:00:00-05:00", 1_710_075_600_000),
@@ -405,20 +537,214 @@ fn observation_times_with_offsets() {
             "{t}"
         );
     }
-    let v = set(
-        remove(observation(), "effectiveDateTime"),
-        &["effectivePeriod"],
-        json!({ "start": "2024-03-10T09:00:00+01:00" }),
-    );
-    assert_eq!(one_obs(v).record.effective_at, 1_710_057_600_000);
+    let no_time = remove(observation(), "effectiveDateTime");
+    let issued = "2024-03-10T14:00:00Z";
+    let cases: Vec<(Value, i64, Vec<Warning>)> = vec![
+        (
+            set(
+                no_time.clone(),
+                &["effectivePeriod"],
+                json!({ "start": "2024-03-10T09:00:00+01:00", "end": "2024-03-10T11:00:00+01:00" }),
+            ),
+            1_710_057_600_000,
+            vec![],
+        ),
+        (
+            set(
+                no_time.clone(),
+                &["effectivePeriod"],
+                json!({ "end": "2024-03-10T09:00:00+01:00" }),
+            ),
+            1_710_057_600_000,
+            vec![(
+                "Observation.effectivePeriod",
+                "period without a start: its end is used",
+            )],
+        ),
+        (
+            set(
+                no_time.clone(),
+                &["effectiveInstant"],
+                json!("2024-03-10T13:00:00.250Z"),
+            ),
+            1_710_075_600_250,
+            vec![],
+        ),
+        (
+            set(no_time.clone(), &["issued"], json!(issued)),
+            1_710_079_200_000,
+            vec![(
+                "Observation.effective[x]",
+                "no effective time: the issued time is used",
+            )],
+        ),
+        (
+            set(
+                set(no_time.clone(), &["issued"], json!(issued)),
+                &["effectiveTiming"],
+                json!({ "repeat": { "frequency": 1, "period": 1, "periodUnit": "d" } }),
+            ),
+            1_710_079_200_000,
+            vec![(
+                "Observation.effective[x]",
+                "no effective time: the issued time is used",
+            )],
+        ),
+    ];
+    for (v, ms, warnings) in cases {
+        let o = one_obs(v.clone());
+        assert_eq!(o.record.effective_at, ms, "{v}");
+        assert_eq!(warnings_of(&o), warnings, "{v}");
+    }
+    let i = issues(no_time);
+    assert!(has(
+        &i,
+        "Observation.effective[x]",
+        "missing (and no issued time)"
+    ));
 }
 
+/// value[x] 0..1 (observation.html), every one of its eleven types, on the observation and on
+/// a component (component.value[x] has the same choices).
 #[test]
-fn blood_pressure_panel_gives_two_observations() {
+fn every_value_kind() {
+    let q = |v: f64, u: &str| Quantity {
+        value: v,
+        unit: u.into(),
+    };
+    let cases: Vec<(&str, Value, ObsValue)> = vec![
+        (
+            "valueQuantity",
+            json!({ "value": 5.5, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L" }),
+            ObsValue::Quantity {
+                value: 5.5,
+                unit: "mmol/L".into(),
+            },
+        ),
+        (
+            "valueCodeableConcept",
+            json!({ "coding": [{ "system": SNOMED, "code": "260385009", "display": "Negative" }], "text": "negative" }),
+            ObsValue::Coded {
+                system: SNOMED.into(),
+                code: "260385009".into(),
+                display: "negative".into(),
+            },
+        ),
+        (
+            "valueCodeableConcept",
+            json!({ "coding": [{ "system": "http://loinc.org", "code": "LA6576-8", "display": "Positive" }] }),
+            ObsValue::Coded {
+                system: "http://loinc.org".into(),
+                code: "LA6576-8".into(),
+                display: "Positive".into(),
+            },
+        ),
+        (
+            "valueCodeableConcept",
+            json!({ "text": "cloudy" }),
+            ObsValue::Coded {
+                system: String::new(),
+                code: String::new(),
+                display: "cloudy".into(),
+            },
+        ),
+        (
+            "valueString",
+            json!(" clear "),
+            ObsValue::Text {
+                text: "clear".into(),
+            },
+        ),
+        (
+            "valueBoolean",
+            json!(false),
+            ObsValue::Boolean { value: false },
+        ),
+        ("valueInteger", json!(3), ObsValue::Integer { value: 3 }),
+        (
+            "valueRange",
+            json!({ "low": { "value": 1, "unit": "mg" }, "high": { "value": 2, "code": "mg" } }),
+            ObsValue::Range {
+                low: Some(q(1.0, "mg")),
+                high: Some(q(2.0, "mg")),
+            },
+        ),
+        (
+            "valueRange",
+            json!({ "high": { "value": 2 } }),
+            ObsValue::Range {
+                low: None,
+                high: Some(q(2.0, "1")),
+            },
+        ),
+        (
+            "valueRatio",
+            json!({ "numerator": { "value": 1 }, "denominator": { "value": 128, "code": "1" } }),
+            ObsValue::Ratio {
+                numerator: Some(q(1.0, "1")),
+                denominator: Some(q(128.0, "1")),
+            },
+        ),
+        (
+            "valueSampledData",
+            json!({ "origin": { "value": 0, "code": "mV" }, "period": 10, "factor": 1.2,
+                    "lowerLimit": -5, "upperLimit": 5, "dimensions": 2, "data": "1 2 E 3" }),
+            ObsValue::SampledData {
+                origin: q(0.0, "mV"),
+                period_ms: 10.0,
+                factor: Some(1.2),
+                lower_limit: Some(-5.0),
+                upper_limit: Some(5.0),
+                dimensions: 2,
+                data: "1 2 E 3".into(),
+            },
+        ),
+        (
+            "valueTime",
+            json!("07:30:00"),
+            ObsValue::Time {
+                time: "07:30:00".into(),
+            },
+        ),
+        (
+            "valueDateTime",
+            json!("2024-03-10T08:00:00-05:00"),
+            ObsValue::DateTime {
+                at: 1_710_075_600_000,
+            },
+        ),
+        (
+            "valuePeriod",
+            json!({ "start": "2024-03-10T13:00:00Z" }),
+            ObsValue::Period {
+                start: Some(1_710_075_600_000),
+                end: None,
+            },
+        ),
+    ];
+    for (key, json_value, want) in cases {
+        let o = one_obs(set(bare(), &[key], json_value.clone()));
+        assert_eq!(o.record.value.as_ref(), Some(&want), "{key} {json_value}");
+        assert!(o.warnings.is_empty(), "{key}: {:?}", o.warnings);
+        let comp = json!([{ "code": { "coding": [{ "system": "http://loinc.org", "code": "2339-0" }] }, key: json_value }]);
+        let o = one_obs(set(bare(), &["component"], comp));
+        assert_eq!(o.record.value, None);
+        assert_eq!(
+            o.record.components[0].value.as_ref(),
+            Some(&want),
+            "component {key}"
+        );
+    }
+}
+
+/// Components (observation.html "component 0..*", obs-7), with or without a top-level value;
+/// a component without a value (with or without dataAbsentReason) is kept.
+#[test]
+fn blood_pressure_panel_is_one_record() {
     let v = json!({
         "resourceType": "Observation", "id": "bp", "status": "final",
         "category": [{ "coding": [{ "code": "vital-signs" }] }],
-        "code": { "coding": [{ "system": "http://loinc.org", "code": "85354-9" }] },
+        "code": { "coding": [{ "system": "http://loinc.org", "code": "85354-9", "display": "Blood pressure panel" }] },
         "subject": subject(),
         "effectiveDateTime": "2024-03-10T08:00:00-05:00",
         "component": [
@@ -428,90 +754,293 @@ fn blood_pressure_panel_gives_two_observations() {
             { "code": { "coding": [{ "system": "http://loinc.org", "code": "8462-4", "display": "Diastolic blood pressure" }] },
               "valueQuantity": { "value": 95, "unit": "mmHg", "system": "http://unitsofmeasure.org", "code": "mm[Hg]" },
               "referenceRange": [{ "high": { "value": 80, "code": "mm[Hg]" } }] },
-            { "code": { "coding": [{ "system": "http://loinc.org", "code": "8478-0" }] }, "dataAbsentReason": { "text": "not measured" } }
+            { "code": { "coding": [{ "system": "http://loinc.org", "code": "8478-0" }] },
+              "dataAbsentReason": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "not-performed" }] } },
+            { "code": { "coding": [{ "system": "http://loinc.org", "code": "8478-0" }] } }
         ]
     });
-    let Normalized::Observation(obs) = ok(v) else {
-        panic!()
-    };
-    assert_eq!(obs.len(), 2);
+    let o = one_obs(v.clone());
+    let r = &o.record;
+    assert_eq!((r.code.as_str(), r.value.as_ref()), ("85354-9", None));
+    assert_eq!(r.display, "Blood pressure panel");
+    assert_eq!(r.category, [ObsCategory::VitalSigns]);
+    assert_eq!(r.components.len(), 4);
+    let c = &r.components;
     assert_eq!(
-        (obs[0].record.code.as_str(), obs[1].record.code.as_str()),
-        ("8480-6", "8462-4")
+        (
+            c[0].code.as_str(),
+            c[0].display.as_str(),
+            c[0].interpretation
+        ),
+        (
+            "8480-6",
+            "Systolic blood pressure",
+            Some(Interpretation::CriticalHigh)
+        )
     );
     assert_eq!(
-        obs[0].record.value,
+        c[0].value,
         Some(ObsValue::Quantity {
             value: 152.0,
             unit: "mm[Hg]".into()
         })
     );
     assert_eq!(
-        obs[1].record.value,
-        Some(ObsValue::Quantity {
-            value: 95.0,
-            unit: "mm[Hg]".into()
-        })
+        (r.number_of("8462-4"), c[1].reference_high),
+        (Some(95.0), Some(80.0))
     );
     assert_eq!(
-        (
-            obs[0].record.interpretation.map(|i| i.as_str()),
-            obs[1].record.reference_high
-        ),
-        (Some("HH"), Some(80.0))
+        (c[2].value.as_ref(), c[2].data_absent.as_deref()),
+        (None, Some("not-performed"))
     );
-    assert!(
-        obs.iter()
-            .all(|o| o.extra.panel.as_deref() == Some("85354-9")
-                && o.record.effective_at == 1_710_075_600_000
-                && o.record.category[0].as_str() == "vital-signs"
-                && o.source_id.as_deref() == Some("bp"))
+    assert_eq!(
+        (c[3].value.as_ref(), c[3].data_absent.as_deref()),
+        (None, None)
+    );
+    assert_eq!(r.measurements().count(), 2);
+    assert!(o.warnings.is_empty());
+    assert_eq!(o.source_id.as_deref(), Some("bp"));
+    // With a top-level value too (a score and its items).
+    let mut v = v;
+    v["valueInteger"] = json!(9);
+    assert_eq!(
+        one_obs(v).record.value,
+        Some(ObsValue::Integer { value: 9 })
     );
 }
 
+/// Observations with no value, no component and no dataAbsentReason are valid R4 (obs-6 only
+/// forbids a reason beside a value); Synthea writes thousands. A `hasMember` panel groups
+/// other Observations (obs.html "hasMember 0..*").
 #[test]
-fn observation_text_values_and_inference() {
-    let v = set(
-        remove(observation(), "valueQuantity"),
-        &["valueCodeableConcept"],
-        json!({ "coding": [{ "system": SNOMED, "code": "266919005", "display": "Never smoked tobacco" }] }),
-    );
-    let v = remove(remove(v, "referenceRange"), "interpretation");
+fn observations_without_a_value() {
+    let o = one_obs(bare());
     assert_eq!(
-        one_obs(v.clone()).record.value,
-        Some(ObsValue::Text {
-            text: "Never smoked tobacco".into()
-        })
+        (o.record.value.as_ref(), o.record.data_absent.as_deref()),
+        (None, None)
     );
-    let v = set(
-        remove(v, "valueCodeableConcept"),
-        &["valueString"],
-        json!("positive"),
-    );
-    assert_eq!(
-        one_obs(v).record.value,
-        Some(ObsValue::Text {
-            text: "positive".into()
-        })
-    );
-    // No category: a vital-sign code is a vital sign.
-    let v = set(
-        remove(observation(), "category"),
-        &["code"],
-        json!({ "coding": [{ "system": "http://loinc.org", "code": "8867-4" }] }),
-    );
-    let v = remove(remove(v, "referenceRange"), "interpretation");
-    assert_eq!(one_obs(v).record.category[0].as_str(), "vital-signs");
-    // A grouping panel: nothing to store, no issue.
-    let v = set(
-        remove(
-            remove(remove(observation(), "valueQuantity"), "referenceRange"),
-            "interpretation",
+    assert!(o.record.components.is_empty() && o.warnings.is_empty());
+    let cases: Vec<(Value, &str, Vec<Warning>)> = vec![
+        (
+            json!({ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": "asked-declined" }] }),
+            "asked-declined",
+            vec![],
         ),
+        (
+            json!({ "coding": [{ "code": "not-performed" }] }),
+            "not-performed",
+            vec![],
+        ),
+        (
+            json!({ "text": "SECRET" }),
+            "unknown",
+            vec![(
+                "Observation.dataAbsentReason",
+                "dataAbsentReason not coded in data-absent-reason: unknown",
+            )],
+        ),
+    ];
+    for (reason, code, warnings) in cases {
+        let o = one_obs(set(bare(), &["dataAbsentReason"], reason.clone()));
+        assert_eq!(o.record.data_absent.as_deref(), Some(code), "{reason}");
+        assert_eq!(warnings_of(&o), warnings);
+    }
+    let o = one_obs(set(
+        bare(),
         &["hasMember"],
-        json!([{ "reference": "Observation/x" }]),
+        json!([{ "reference": "Observation/x" }, { "reference": "urn:uuid:0b6b6d4e-4cc2-4d3a-a4a5-0c1d2e3f4a5b" }, { "display": "no reference" }]),
+    ));
+    assert_eq!(o.record.value, None);
+    assert_eq!(
+        o.extra.has_member,
+        [
+            Reference::Relative {
+                resource_type: "Observation".into(),
+                id: "x".into()
+            },
+            Reference::Uuid("0b6b6d4e-4cc2-4d3a-a4a5-0c1d2e3f4a5b".into())
+        ]
     );
-    assert_eq!(ok(v), Normalized::Observation(vec![]));
+    // obs-6: dataAbsentReason only without a value (an R4 error: not structured).
+    let i = issues(set(
+        observation(),
+        &["dataAbsentReason"],
+        json!({ "coding": [{ "code": "unknown" }] }),
+    ));
+    assert!(has(&i, "Observation.dataAbsentReason", "obs-6"));
+}
+
+/// Observation.category 0..* (preferred binding to observation-category, 9 codes): each
+/// coding of that system (or without a system) is kept, in order, once; other systems are
+/// ignored; none → empty, or vital-signs for a vital-sign LOINC code.
+#[test]
+fn observation_categories() {
+    for c in ObsCategory::ALL {
+        let v = set(
+            observation(),
+            &["category"],
+            json!([{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": c.as_str() }] }]),
+        );
+        assert_eq!(one_obs(v).record.category, [*c]);
+    }
+    let cat = |system: &str, code: &str| json!({ "system": system, "code": code });
+    let cases: Vec<(Value, &str, Vec<ObsCategory>)> = vec![
+        (
+            json!([
+                { "coding": [cat("http://example.org/local", "lab"), cat(iris_fhir::codes::OBSERVATION_CATEGORY, "laboratory")] },
+                { "coding": [{ "code": "imaging" }] },
+                { "coding": [cat(iris_fhir::codes::OBSERVATION_CATEGORY, "laboratory")] },
+                { "text": "ignored" }
+            ]),
+            "4548-4",
+            vec![ObsCategory::Laboratory, ObsCategory::Imaging],
+        ),
+        (
+            json!([{ "coding": [cat("http://example.org/local", "vital-signs")] }]),
+            "4548-4",
+            vec![],
+        ),
+        (json!([]), "4548-4", vec![]),
+        (json!([]), "8867-4", vec![ObsCategory::VitalSigns]),
+        (
+            json!([{ "coding": [cat(iris_fhir::codes::OBSERVATION_CATEGORY, "exam")] }]),
+            "8867-4",
+            vec![ObsCategory::Exam],
+        ),
+    ];
+    for (cats, code, want) in cases {
+        let v = set(
+            set(bare(), &["category"], cats.clone()),
+            &["code"],
+            json!({ "coding": [{ "system": "http://loinc.org", "code": code }] }),
+        );
+        let o = one_obs(v);
+        assert_eq!(o.record.category, want, "{cats}");
+        assert!(o.warnings.is_empty(), "other systems are no loss");
+    }
+}
+
+/// Observation.status 1..1, required binding to observation-status (8 codes):
+/// entered-in-error is not charted.
+#[test]
+fn observation_status() {
+    for s in ObservationStatus::ALL {
+        let o = one_obs(set(observation(), &["status"], json!(s.as_str())));
+        assert_eq!(o.record.status, *s);
+    }
+    let i = issues(set(observation(), &["status"], json!("entered-in-error")));
+    assert!(has(&i, "Observation.status", "entered in error"));
+    let i = issues(set(observation(), &["status"], json!("SECRET")));
+    assert!(has(&i, "Observation.status", "not a supported status"));
+}
+
+/// What is dropped or defaulted is a warning with a fixed reason, never an error.
+#[test]
+fn observation_warnings() {
+    let cases: Vec<(Value, Vec<Warning>)> = vec![
+        // A range in another unit than the value.
+        (
+            set(
+                observation(),
+                &["referenceRange", "0", "high", "unit"],
+                json!("mmol/mol"),
+            ),
+            vec![(
+                "Observation.referenceRange[0]",
+                "reference range in another unit than the value: dropped",
+            )],
+        ),
+        // Text only.
+        (
+            set(
+                observation(),
+                &["referenceRange"],
+                json!([{ "text": "SECRET" }]),
+            ),
+            vec![(
+                "Observation.referenceRange[0]",
+                "reference range without a low or high value: dropped",
+            )],
+        ),
+        // Several ranges (by age, sex …): the first.
+        (
+            set(
+                observation(),
+                &["referenceRange"],
+                json!([{ "low": { "value": 4.0, "code": "%" } }, { "low": { "value": 3 } }]),
+            ),
+            vec![(
+                "Observation.referenceRange",
+                "more than one reference range: only the first is kept",
+            )],
+        ),
+        // An interpretation Iris does not chart (POS) beside one it does (H).
+        (
+            set(
+                observation(),
+                &["interpretation"],
+                json!([{ "coding": [{ "code": "POS" }] }, { "coding": [{ "code": "H" }] }]),
+            ),
+            vec![(
+                "Observation.interpretation[0]",
+                "interpretation code Iris does not chart: dropped",
+            )],
+        ),
+        (
+            set(observation(), &["valueQuantity", "comparator"], json!("<")),
+            vec![(
+                "Observation.valueQuantity.comparator",
+                "quantity with a comparator: kept as text, not as a number",
+            )],
+        ),
+    ];
+    for (v, warnings) in cases {
+        let o = one_obs(v.clone());
+        assert_eq!(warnings_of(&o), warnings, "{v}");
+        for w in &o.warnings {
+            assert!(!w.reason.contains("SECRET") && !w.reason.contains("7.2"));
+        }
+    }
+    let o = one_obs(set(
+        observation(),
+        &["referenceRange", "0", "high", "unit"],
+        json!("mmol/mol"),
+    ));
+    assert_eq!(
+        (o.record.reference_low, o.record.reference_high),
+        (None, None)
+    );
+    let o = one_obs(set(
+        observation(),
+        &["interpretation"],
+        json!([{ "coding": [{ "code": "POS" }] }, { "coding": [{ "code": "H" }] }]),
+    ));
+    assert_eq!(o.record.interpretation, Some(Interpretation::High));
+    let o = one_obs(set(
+        observation(),
+        &["valueQuantity", "comparator"],
+        json!("<"),
+    ));
+    assert_eq!(
+        o.record.value,
+        Some(ObsValue::Text {
+            text: "<7.2 percent".into()
+        })
+    );
+    // Entry paths are rooted like issues'.
+    let text = json!({ "resourceType": "Bundle", "type": "collection", "entry": [
+        { "resource": set(observation(), &["interpretation"], json!([{ "coding": [{ "code": "POS" }] }])) }
+    ]})
+    .to_string();
+    let mut seen = Vec::new();
+    iris_fhir::read_bundle(text.as_bytes(), |item| {
+        if let iris_fhir::Item::Resource(e) = item {
+            seen.extend(e.normalize().unwrap().warnings().to_vec());
+        }
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(seen[0].path, "$.entry[0].resource.interpretation[0]");
 }
 
 #[test]
@@ -551,9 +1080,9 @@ fn observation_code_and_value_failures() {
             "missing",
         ),
         (
-            remove(observation(), "effectiveDateTime"),
-            "Observation.effective[x]",
-            "missing",
+            set(observation(), &["valueString"], json!("SECRET")),
+            "Observation.value[x]",
+            "more than one value[x]",
         ),
         (
             set(observation(), &["effectiveDateTime"], json!("2024-03")),
@@ -566,32 +1095,9 @@ fn observation_code_and_value_failures() {
             "not a valid",
         ),
         (
-            set(
-                observation(),
-                &["category"],
-                json!([{ "coding": [{ "code": "imaging" }] }]),
-            ),
-            "Observation.category",
-            "missing or not",
-        ),
-        (
-            set(observation(), &["status"], json!("entered-in-error")),
-            "Observation.status",
-            "entered-in-error",
-        ),
-        (
             remove(observation(), "subject"),
             "Observation.subject",
             "missing",
-        ),
-        (
-            set(
-                observation(),
-                &["referenceRange", "0", "high", "unit"],
-                json!("mmol/mol"),
-            ),
-            "Observation.referenceRange[0].high",
-            "unit differs",
         ),
         (
             set(
@@ -601,14 +1107,6 @@ fn observation_code_and_value_failures() {
             ),
             "Observation.referenceRange[0].low.value",
             "must be a number",
-        ),
-        (
-            remove(
-                remove(remove(observation(), "valueQuantity"), "referenceRange"),
-                "interpretation",
-            ),
-            "Observation.value[x]",
-            "missing",
         ),
         (
             set(
@@ -627,6 +1125,43 @@ fn observation_code_and_value_failures() {
             ),
             "Observation.encounter.reference",
             "another resource type",
+        ),
+        (
+            set(
+                bare(),
+                &["valueCodeableConcept"],
+                json!({ "coding": [{ "system": SNOMED }] }),
+            ),
+            "Observation.valueCodeableConcept",
+            "no text, display or code",
+        ),
+        (
+            set(bare(), &["valueSampledData"], json!({ "period": 1 })),
+            "Observation.valueSampledData.origin",
+            "missing",
+        ),
+        (
+            set(
+                bare(),
+                &["valueSampledData"],
+                json!({ "origin": { "value": 0 }, "period": 1, "dimensions": 0 }),
+            ),
+            "Observation.valueSampledData.dimensions",
+            "positive",
+        ),
+        (
+            set(bare(), &["valueDateTime"], json!("2024")),
+            "Observation.valueDateTime",
+            "partial date",
+        ),
+        (
+            set(
+                bare(),
+                &["component"],
+                json!([{ "code": { "text": "SECRET" }, "valueInteger": 1 }]),
+            ),
+            "Observation.component[0].code",
+            "no LOINC coding",
         ),
     ];
     for (v, path, reason) in cases {
@@ -749,6 +1284,13 @@ fn condition_fields() {
         panic!()
     };
     assert_eq!(c.record.onset, None);
+    assert_eq!(
+        (c.warnings[0].path.as_str(), c.warnings[0].reason.as_str()),
+        (
+            "Condition.onsetDateTime",
+            "partial date (year or year-month): dropped"
+        )
+    );
 }
 
 #[test]
@@ -795,6 +1337,15 @@ fn condition_failures() {
             ),
             "Condition.verificationStatus",
             "refuted",
+        ),
+        (
+            set(
+                condition(),
+                &["verificationStatus"],
+                json!({ "coding": [{ "code": "entered-in-error" }] }),
+            ),
+            "Condition.verificationStatus",
+            "entered in error",
         ),
         (
             set(
@@ -898,7 +1449,7 @@ fn medication_status_mapping() {
         );
     }
     let i = issues(set(med_request(), &["status"], json!("entered-in-error")));
-    assert!(has(&i, "MedicationRequest.status", "entered-in-error"));
+    assert!(has(&i, "MedicationRequest.status", "entered in error"));
     let i = issues(set(med_request(), &["status"], json!("not-taken")));
     assert!(has(
         &i,
@@ -1052,6 +1603,7 @@ fn medication_concepts() {
         (m.record.code.as_str(), m.record.display.as_str()),
         ("", "Grandma's tonic")
     );
+    assert!(m.warnings.is_empty(), "nothing was dropped");
     // Another code system only: no RxNorm code, its display kept.
     let m = med(set(
         med_request(),
@@ -1062,11 +1614,27 @@ fn medication_concepts() {
         (m.record.code.as_str(), m.record.display.as_str()),
         ("", "Thing")
     );
+    assert_eq!(m.warnings.len(), 1, "the NDC code was dropped");
     // A contained Medication.
     let mut v = remove(med_request(), "medicationCodeableConcept");
     v["medicationReference"] = json!({ "reference": "#med" });
     v["contained"] = json!([{ "resourceType": "Medication", "id": "med", "code": { "coding": [{ "system": RXNORM, "code": "314076", "display": "lisinopril 10 MG" }] } }]);
     assert_eq!(med(v).record.code, "314076");
+    // A Medication resource of its own, named by the reference's display: by name only.
+    let v = set(
+        remove(med_request(), "medicationCodeableConcept"),
+        &["medicationReference"],
+        json!({ "reference": "Medication/1", "display": "lisinopril 10 MG" }),
+    );
+    let m = med(v);
+    assert_eq!(
+        (m.record.code.as_str(), m.record.display.as_str()),
+        ("", "lisinopril 10 MG")
+    );
+    assert_eq!(
+        m.warnings[0].reason,
+        "medication without an RxNorm code: recorded by name only"
+    );
     let cases: Vec<(Value, &str, &str)> = vec![
         (
             set(
@@ -1219,7 +1787,7 @@ fn allergy_fields_and_failures() {
                 json!("entered-in-error"),
             ),
             "AllergyIntolerance.verificationStatus",
-            "entered-in-error",
+            "entered in error",
         ),
     ];
     for (v, path, reason) in cases {
@@ -1243,10 +1811,10 @@ fn procedure_and_immunization() {
     assert_eq!(
         (
             x.record.code.as_str(),
-            x.performed_at(),
+            x.record.performed_at,
             x.record.status.as_str()
         ),
-        ("99213", Some(1_710_075_600_000), "completed")
+        ("99213", 1_710_075_600_000, "completed")
     );
     let i = issues(set(
         remove(p.clone(), "status"),
@@ -1256,6 +1824,52 @@ fn procedure_and_immunization() {
     assert!(
         has(&i, "Procedure.status", "missing") && has(&i, "Procedure.code.coding[0].code", "CPT")
     );
+    // performed[x] 0..1 (procedure.html: dateTime | Period | string | Age | Range): Iris
+    // charts a procedure at a time, so only a dateTime or a Period is structured.
+    let no_time = remove(p.clone(), "performedPeriod");
+    let Normalized::Procedure(x) = ok(set(
+        no_time.clone(),
+        &["performedPeriod"],
+        json!({ "end": "2024-03-10T09:00:00-05:00" }),
+    )) else {
+        panic!()
+    };
+    assert_eq!(x.record.performed_at, 1_710_079_200_000);
+    assert_eq!(
+        x.warnings[0].reason,
+        "period without a start: its end is used"
+    );
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (no_time.clone(), "Procedure.performed[x]", "missing"),
+        (
+            set(no_time.clone(), &["performedString"], json!("SECRET")),
+            "Procedure.performed[x]",
+            "not a dateTime or Period",
+        ),
+        (
+            set(
+                no_time.clone(),
+                &["performedAge"],
+                json!({ "value": 40, "code": "a" }),
+            ),
+            "Procedure.performed[x]",
+            "not a dateTime or Period",
+        ),
+        (
+            set(no_time.clone(), &["performedDateTime"], json!("2019")),
+            "Procedure.performedDateTime",
+            "partial date",
+        ),
+        (
+            set(p.clone(), &["status"], json!("entered-in-error")),
+            "Procedure.status",
+            "entered in error",
+        ),
+    ];
+    for (v, path, reason) in cases {
+        let i = issues(v);
+        assert!(has(&i, path, reason), "{path}: {i:?}");
+    }
 
     let im = json!({
         "resourceType": "Immunization", "id": "im", "status": "completed",
@@ -1300,7 +1914,7 @@ fn procedure_and_immunization() {
         (
             set(im.clone(), &["status"], json!("entered-in-error")),
             "Immunization.status",
-            "entered-in-error",
+            "entered in error",
         ),
     ];
     for (v, path, reason) in cases {

@@ -8,9 +8,9 @@ use iris_fhir::{
     export_bundle, read_bundle,
 };
 use iris_record::{
-    Address, AllergyIntolerance, Criticality, Interpretation, MedicationStatement,
-    MedicationStatus, ObsCategory, ObsValue, Observation, ObservationStatus, PatientRecord, Route,
-    Sex,
+    Address, AllergyIntolerance, Component, Criticality, Interpretation, MedicationStatement,
+    MedicationStatus, ObsCategory, ObsValue, Observation, ObservationStatus, PatientRecord,
+    Quantity, Route, Sex,
 };
 
 const NOW: i64 = 1_767_225_600_000;
@@ -86,6 +86,7 @@ fn hand_made_values_round_trip() {
         },
         deceased: Some(Deceased::At(1_700_000_000_123)),
         marital_status: Some("Domestic partner, registered".into()),
+        warnings: vec![],
     };
     let med = |code: &str, route: &str, dose: Option<(f64, &str)>, freq: &str, status: &str| {
         Normalized::Medication(Sourced {
@@ -109,6 +110,7 @@ fn hand_made_values_round_trip() {
                 safety_override: None,
             },
             extra: (),
+            warnings: vec![],
         })
     };
     let items = vec![
@@ -122,51 +124,6 @@ fn hand_made_values_round_trip() {
         ),
         med("1191", "otic", Some((2.0, "{drop}")), "BID", "on-hold"),
         med("1191", "transdermal", Some((1.0, "1")), "", "unknown"),
-        Normalized::Observation(vec![Sourced {
-            source_id: Some("obs-1".into()),
-            identifiers: vec![("urn:lab".into(), "L1".into())],
-            subject: subject(),
-            encounter: None,
-            record: Observation {
-                code: "2160-0".into(),
-                display: String::new(),
-                status: ObservationStatus::Final,
-                category: vec![ObsCategory::Laboratory],
-                value: Some(ObsValue::Quantity {
-                    value: 1.07,
-                    unit: "mg/dL".into(),
-                }),
-                data_absent: None,
-                components: vec![],
-                reference_low: None,
-                reference_high: Some(1.3),
-                effective_at: 1_600_000_000_500,
-                interpretation: Some(Interpretation::CriticalLow),
-            },
-            extra: ObservationExtra { panel: None },
-        }]),
-        Normalized::Observation(vec![Sourced {
-            source_id: Some("obs-2".into()),
-            identifiers: vec![],
-            subject: subject(),
-            encounter: None,
-            record: Observation {
-                code: "72166-2".into(),
-                display: "Tobacco smoking status".into(),
-                status: ObservationStatus::Final,
-                category: vec![ObsCategory::SocialHistory],
-                value: Some(ObsValue::Text {
-                    text: "Never smoked".into(),
-                }),
-                data_absent: None,
-                components: vec![],
-                reference_low: None,
-                reference_high: None,
-                effective_at: 0,
-                interpretation: None,
-            },
-            extra: ObservationExtra { panel: None },
-        }]),
         Normalized::Allergy(Sourced {
             source_id: Some("al-1".into()),
             identifiers: vec![],
@@ -184,6 +141,7 @@ fn hand_made_values_round_trip() {
             extra: AllergyExtra {
                 clinical_status: None,
             },
+            warnings: vec![],
         }),
     ];
     let exported = export_bundle(&patient, pid, &items);
@@ -210,5 +168,323 @@ fn iris_ids_become_urn_uuids() {
             subj["reference"],
             "urn:uuid:01234567-89ab-cdef-0123-456789abcdef"
         );
+    }
+}
+
+fn obs(code: &str, value: Option<ObsValue>) -> Observation {
+    Observation {
+        code: code.into(),
+        display: String::new(),
+        status: ObservationStatus::Final,
+        category: vec![ObsCategory::Laboratory],
+        value,
+        data_absent: None,
+        components: vec![],
+        reference_low: None,
+        reference_high: None,
+        effective_at: 1_600_000_000_500,
+        interpretation: None,
+    }
+}
+
+fn sourced_obs(id: &str, record: Observation, has_member: Vec<Reference>) -> Normalized {
+    Normalized::Observation(Sourced {
+        source_id: Some(id.into()),
+        identifiers: vec![],
+        subject: subject(),
+        encounter: None,
+        record,
+        extra: ObservationExtra { has_member },
+        warnings: vec![],
+    })
+}
+
+fn q(value: f64, unit: &str) -> Quantity {
+    Quantity {
+        value,
+        unit: unit.into(),
+    }
+}
+
+fn comp(code: &str, display: &str, value: Option<ObsValue>) -> Component {
+    Component {
+        code: code.into(),
+        display: display.into(),
+        value,
+        data_absent: None,
+        reference_low: None,
+        reference_high: None,
+        interpretation: None,
+    }
+}
+
+/// Every R4 `value[x]` kind (observation.html, "value[x] 0..1": Quantity, CodeableConcept,
+/// string, boolean, integer, Range, Ratio, SampledData, time, dateTime, Period), on the
+/// observation and in components, with and without a value, every status and category:
+/// normalize(export(x)) == x.
+#[test]
+fn every_observation_shape_round_trips() {
+    let pid = "6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f";
+    let (patient, _) = normalize_bundle(&bundle_string(&population(1, 9, NOW).next().unwrap()));
+    let kinds: Vec<(&str, ObsValue)> = vec![
+        (
+            "2160-0",
+            ObsValue::Quantity {
+                value: 1.07,
+                unit: "mg/dL".into(),
+            },
+        ),
+        (
+            "72166-2",
+            ObsValue::Text {
+                text: "Never smoked".into(),
+            },
+        ),
+        (
+            "72166-2",
+            ObsValue::Coded {
+                system: iris_fhir::codes::SNOMED.into(),
+                code: "266919005".into(),
+                display: "Never smoked tobacco".into(),
+            },
+        ),
+        (
+            "5778-6",
+            ObsValue::Coded {
+                system: String::new(),
+                code: String::new(),
+                display: "Straw".into(),
+            },
+        ),
+        (
+            "5778-6",
+            ObsValue::Coded {
+                system: "urn:local".into(),
+                code: "Y".into(),
+                display: String::new(),
+            },
+        ),
+        ("11557-6", ObsValue::Boolean { value: false }),
+        ("72133-2", ObsValue::Integer { value: -3 }),
+        (
+            "2160-0",
+            ObsValue::Range {
+                low: Some(q(1.0, "mg/dL")),
+                high: Some(q(2.5, "mg/dL")),
+            },
+        ),
+        (
+            "2160-0",
+            ObsValue::Range {
+                low: None,
+                high: Some(q(2.5, "1")),
+            },
+        ),
+        (
+            "5130-0",
+            ObsValue::Ratio {
+                numerator: Some(q(1.0, "1")),
+                denominator: Some(q(128.0, "1")),
+            },
+        ),
+        (
+            "11524-6",
+            ObsValue::SampledData {
+                origin: q(0.0, "mV"),
+                period_ms: 2.5,
+                factor: Some(1.2),
+                lower_limit: Some(-3300.0),
+                upper_limit: None,
+                dimensions: 3,
+                data: "1 2 3 E L U".into(),
+            },
+        ),
+        (
+            "11524-6",
+            ObsValue::SampledData {
+                origin: q(2048.0, "1"),
+                period_ms: 10.0,
+                factor: None,
+                lower_limit: None,
+                upper_limit: Some(4096.0),
+                dimensions: 1,
+                data: String::new(),
+            },
+        ),
+        (
+            "63893-2",
+            ObsValue::Time {
+                time: "07:30:00".into(),
+            },
+        ),
+        (
+            "8665-2",
+            ObsValue::DateTime {
+                at: 1_500_000_000_250,
+            },
+        ),
+        (
+            "8665-2",
+            ObsValue::Period {
+                start: Some(1_500_000_000_000),
+                end: None,
+            },
+        ),
+        (
+            "8665-2",
+            ObsValue::Period {
+                start: Some(1_500_000_000_000),
+                end: Some(1_500_000_360_000),
+            },
+        ),
+    ];
+    let mut items = Vec::new();
+    for (i, (code, v)) in kinds.into_iter().enumerate() {
+        let mut o = obs(code, Some(v));
+        o.status = ObservationStatus::ALL[i % ObservationStatus::ALL.len()];
+        items.push(sourced_obs(&format!("kind-{i}"), o, vec![]));
+    }
+    // A quantity with its range and interpretation.
+    let mut o = obs(
+        "2160-0",
+        Some(ObsValue::Quantity {
+            value: 0.4,
+            unit: "mg/dL".into(),
+        }),
+    );
+    (o.reference_low, o.reference_high) = (Some(0.6), Some(1.3));
+    o.interpretation = Some(Interpretation::CriticalLow);
+    o.display = "Creatinine".into();
+    items.push(sourced_obs("ranged", o, vec![]));
+    // No value, no component, no reason (Synthea's BMI percentiles), every category.
+    let mut o = obs("59576-9", None);
+    o.category = ObsCategory::ALL.to_vec();
+    o.status = ObservationStatus::Preliminary;
+    items.push(sourced_obs("empty", o, vec![]));
+    // No value, with a reason (obs-6).
+    let mut o = obs("2160-0", None);
+    o.data_absent = Some("not-performed".into());
+    o.category = vec![];
+    items.push(sourced_obs("absent", o, vec![]));
+    // A blood-pressure panel: one record, its components, one without a value.
+    let mut bp = obs("85354-9", None);
+    bp.category = vec![ObsCategory::VitalSigns];
+    bp.display = "Blood pressure panel".into();
+    let mut sys = comp(
+        "8480-6",
+        "Systolic blood pressure",
+        Some(ObsValue::Quantity {
+            value: 152.0,
+            unit: "mm[Hg]".into(),
+        }),
+    );
+    (sys.reference_high, sys.interpretation) = (Some(130.0), Some(Interpretation::High));
+    let dia = comp(
+        "8462-4",
+        "Diastolic blood pressure",
+        Some(ObsValue::Quantity {
+            value: 95.0,
+            unit: "mm[Hg]".into(),
+        }),
+    );
+    let mut mean = comp("8478-0", "Mean blood pressure", None);
+    mean.data_absent = Some("not-performed".into());
+    let nothing = comp("8478-0", "", None);
+    bp.components = vec![sys, dia, mean, nothing];
+    items.push(sourced_obs("bp", bp, vec![]));
+    // Components of every other kind, beside a top-level value.
+    let mut scored = obs("72133-2", Some(ObsValue::Integer { value: 7 }));
+    scored.category = vec![ObsCategory::Survey];
+    scored.components = vec![
+        comp(
+            "72166-2",
+            "",
+            Some(ObsValue::Coded {
+                system: iris_fhir::codes::LOINC.into(),
+                code: "LA18976-3".into(),
+                display: "Current every day smoker".into(),
+            }),
+        ),
+        comp(
+            "72166-2",
+            "",
+            Some(ObsValue::Text {
+                text: "free".into(),
+            }),
+        ),
+        comp("11557-6", "", Some(ObsValue::Boolean { value: true })),
+        comp("72133-2", "", Some(ObsValue::Integer { value: 2 })),
+        comp(
+            "2160-0",
+            "",
+            Some(ObsValue::Range {
+                low: Some(q(1.0, "mg/dL")),
+                high: None,
+            }),
+        ),
+        comp(
+            "5130-0",
+            "",
+            Some(ObsValue::Ratio {
+                numerator: Some(q(1.0, "1")),
+                denominator: None,
+            }),
+        ),
+        comp(
+            "63893-2",
+            "",
+            Some(ObsValue::Time {
+                time: "23:59:59".into(),
+            }),
+        ),
+        comp(
+            "8665-2",
+            "",
+            Some(ObsValue::DateTime {
+                at: 1_400_000_000_000,
+            }),
+        ),
+        comp(
+            "8665-2",
+            "",
+            Some(ObsValue::Period {
+                start: None,
+                end: Some(1_400_000_000_000),
+            }),
+        ),
+        comp(
+            "11524-6",
+            "",
+            Some(ObsValue::SampledData {
+                origin: q(0.0, "mV"),
+                period_ms: 1.0,
+                factor: None,
+                lower_limit: None,
+                upper_limit: None,
+                dimensions: 1,
+                data: "0 1".into(),
+            }),
+        ),
+    ];
+    items.push(sourced_obs("scored", scored, vec![]));
+    // A grouping panel (hasMember).
+    let mut panel = obs("24323-8", None);
+    panel.category = vec![];
+    items.push(sourced_obs(
+        "grouping",
+        panel,
+        vec![
+            Reference::Relative {
+                resource_type: "Observation".into(),
+                id: "m1".into(),
+            },
+            Reference::Uuid("0b6b6d4e-4cc2-4d3a-a4a5-0c1d2e3f4a5b".into()),
+        ],
+    ));
+    let exported = export_bundle(&patient, pid, &items);
+    let (_, items2) = normalize_bundle(&exported.to_string());
+    assert_eq!(items2.len(), items.len());
+    for (a, b) in items.iter().zip(&items2) {
+        assert_eq!(b, a);
     }
 }
