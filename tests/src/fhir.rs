@@ -421,6 +421,20 @@ mod tests {
     }
 
     #[test]
+    fn the_generated_populations_load_when_handed_over() {
+        let Some(pops) = Populations::from_env() else {
+            eprintln!("{POPULATIONS_ENV} is not set (run through `cargo xtask test`): skipped");
+            return;
+        };
+        assert!(pops.iter().count() > 0);
+        for p in pops.iter() {
+            assert!(p.file_count > 0, "{}", p.name);
+            assert!(p.count("Patient") > 0, "{}", p.name);
+            assert!(p.dir.is_absolute() && p.dir.is_dir(), "{}", p.dir.display());
+        }
+    }
+
+    #[test]
     fn the_validator_passes_valid_r4_and_reports_where_invalid_r4_fails() {
         if std::env::var_os(R4_PYTHON_ENV).is_none() {
             eprintln!("{R4_PYTHON_ENV} is not set (run through `cargo xtask test`): skipped");
