@@ -1,8 +1,13 @@
 //! Harness for driving the real Iris window: a private X server (Xvfb), tauri-driver in front of
 //! WebKitWebDriver, and a small W3C WebDriver client. Used by the end-to-end suite
 //! (`src-tauri/tests/e2e.rs`) and by `cargo xtask` for screenshots and start-up benchmarks.
+//!
+//! `fhir`: the FHIR populations `cargo xtask test` generates with third-party generators
+//! (their manifest, which xtask writes with the same types) and an independent FHIR R4
+//! validator for tests.
 
 pub mod display;
+pub mod fhir;
 pub mod webdriver;
 
 use std::process::Child;

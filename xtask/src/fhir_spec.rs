@@ -141,7 +141,7 @@ fn cache_dir() -> Result<PathBuf> {
     Ok(fallback)
 }
 
-fn writable(dir: &Path) -> bool {
+pub(crate) fn writable(dir: &Path) -> bool {
     std::fs::create_dir_all(dir).is_ok()
         && tempfile::NamedTempFile::new_in(dir)
             .map(|f| f.close().is_ok())

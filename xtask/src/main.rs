@@ -7,11 +7,15 @@
 //! - `fhir-spec [--check]`: compile the FHIR R4 StructureDefinitions of a pinned npm package into
 //!   `crates/iris-fhir/spec/r4.json`, or check that the committed table is what they compile
 //!   to (`test` runs the check; see `fhir_spec`).
+//! - `fhir-populations`: generate FHIR test populations with two third-party generators
+//!   (tietai-synthea, carebundle) and set up an independent R4 validator, cached under
+//!   `/var/cache/iris/fhirgen` (`test` runs it and hands both to `cargo test`; see `fhirgen`).
 //! - `setup`, `build-ui`, `fetch-models`, `check-boundaries`, `screenshot`, `bench-startup`:
 //!   the steps on their own.
 
 mod boundaries;
 mod fhir_spec;
+mod fhirgen;
 mod models;
 mod run;
 mod setup;
@@ -22,7 +26,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <run|test|setup|build-ui|fetch-models|check-boundaries|fhir-spec [--check]|screenshot OUT.png|bench-startup>";
+const USAGE: &str = "usage: cargo xtask <run|test|setup|build-ui|fetch-models|check-boundaries|fhir-spec [--check]|fhir-populations|screenshot OUT.png|bench-startup>";
 
 fn main() {
     if let Err(e) = real_main() {
@@ -42,6 +46,7 @@ fn real_main() -> Result<()> {
         "fetch-models" => models::fetch_all(&models::models_dir()?),
         "check-boundaries" => boundaries::check(&root),
         "fhir-spec" => fhir_spec::run(&root, &args[1..]),
+        "fhir-populations" => fhirgen::run(&args[1..]),
         "test" => {
             setup::ensure_all()?;
             ui::build(&root)?;
@@ -53,13 +58,18 @@ fn real_main() -> Result<()> {
             cargo(&["fmt", "--all", "--check"])?;
             step("cargo clippy (all host crates and targets, warnings are errors)");
             cargo(&["clippy", "--all-targets", "--", "-D", "warnings"])?;
+            step("FHIR populations and the R4 validator");
+            let fhir = fhirgen::ensure_all()?;
             step("cargo test (unit, IPC wiring, CLI, end-to-end, real-model inference)");
-            // The real-model tests read the weights from where they were just fetched.
+            // The real-model tests read the weights from where they were just fetched, and
+            // the FHIR tests the populations and validator just made (iris_tests::fhir).
             let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             run_checked(
                 Command::new(cargo_bin)
                     .arg("test")
-                    .env("IRIS_MODELS_DIR", &models_dir),
+                    .env("IRIS_MODELS_DIR", &models_dir)
+                    .env(iris_tests::fhir::POPULATIONS_ENV, &fhir.populations)
+                    .env(iris_tests::fhir::R4_PYTHON_ENV, &fhir.r4_python),
             )
         }
         "run" => {

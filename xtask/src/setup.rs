@@ -9,7 +9,8 @@ use crate::{run_checked, step};
 
 /// Debian packages: WebKitGTK and GTK for the Tauri window; Xvfb, WebKitWebDriver and
 /// ImageMagick for headless tests and screenshots; mold for fast links; fonts for rendering;
-/// pip and npm to fetch model packages; gnome-keyring, dbus and libsecret-tools for tests
+/// pip and npm to fetch model packages; venv for the FHIR generators' and validator's Python
+/// environments (`fhirgen`); gnome-keyring, dbus and libsecret-tools for tests
 /// against a real Secret Service keyring.
 pub const APT_PACKAGES: &[&str] = &[
     "pkg-config",
@@ -24,6 +25,7 @@ pub const APT_PACKAGES: &[&str] = &[
     "mold",
     "fonts-dejavu-core",
     "python3-pip",
+    "python3-venv",
     "nodejs",
     "gnome-keyring",
     "dbus-daemon",

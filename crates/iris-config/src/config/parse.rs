@@ -218,8 +218,14 @@ pub const NON_SETTING_ENV: &[&str] = &[
     "IRIS_RECOVERY_KEY",
 ];
 
+/// What `cargo xtask test` hands to the test suite (the generated FHIR populations and the R4
+/// validator's Python, read by `iris_tests::fhir`); tests start the app and the CLI with the
+/// environment they inherited.
+pub const TEST_HARNESS_ENV: &[&str] = &["IRIS_FHIR_POPULATIONS", "IRIS_FHIR_R4_PYTHON"];
+
 fn is_known_env(var: &str) -> bool {
     NON_SETTING_ENV.contains(&var)
+        || TEST_HARNESS_ENV.contains(&var)
         || ["IRIS_E2E_", "IRIS_TEST_", "IRIS_BENCH_"]
             .iter()
             .any(|p| var.starts_with(p))

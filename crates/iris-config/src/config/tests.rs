@@ -296,6 +296,8 @@ fn an_unknown_iris_environment_variable_is_reported_with_a_suggestion() {
         "IRIS_PASSWORD",
         "IRIS_PASSPHRASE",
         "IRIS_E2E_X",
+        "IRIS_FHIR_POPULATIONS",
+        "IRIS_FHIR_R4_PYTHON",
     ] {
         f.src.env.insert(v.into(), "x".into());
     }
