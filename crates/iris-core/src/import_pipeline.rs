@@ -400,11 +400,19 @@ impl AppCore {
         entries: Vec<Entry>,
         run: &mut Run,
     ) -> Result<(), ApiError> {
+        // Identities claimed in this window (with their content), beside the run's.
+        let mut claimed: HashMap<u64, u64> = HashMap::new();
         let mut bad: Vec<Option<String>> = entries
             .iter()
             .map(|e| match &e.outcome {
                 Err((path, reason)) => Some(format!("{path}\u{0}{reason}")),
-                Ok(_) => duplicate(e, run).map(str::to_string),
+                Ok(m) => {
+                    let why = duplicate(e, run, &claimed).map(str::to_string);
+                    if why.is_none() {
+                        claimed.insert(key_hash(&m.source()), content_hash(&e.json));
+                    }
+                    why
+                }
             })
             .collect();
         // Quarantine spreads along references: whoever references a quarantined entry (of
@@ -475,6 +483,7 @@ impl AppCore {
             // The same shared resource again (a practitioner in every patient's bundle).
             run.report.resources_imported += 1;
             *run.report.by_type.entry(m.resource_type()).or_insert(0) += 1;
+            *run.report.kept_whole.entry(m.resource_type()).or_insert(0) += 1;
             return;
         }
         run.seen.insert(key_hash(&m.source()), content_hash(&json));
@@ -514,15 +523,17 @@ impl AppCore {
         run: &mut Run,
     ) -> Result<(), ApiError> {
         let mut failure = None;
+        let mut claimed: HashMap<u64, u64> = HashMap::new();
         for e in &entries {
             match &e.outcome {
                 Err((path, reason)) => {
                     failure.get_or_insert((format!("{}{path}", e.location), reason.clone()));
                 }
-                Ok(_) => {
-                    if let Some(why) = duplicate(e, run) {
+                Ok(m) => {
+                    if let Some(why) = duplicate(e, run, &claimed) {
                         failure.get_or_insert((e.location.clone(), why.to_string()));
                     }
+                    claimed.insert(key_hash(&m.source()), content_hash(&e.json));
                 }
             }
         }
@@ -688,8 +699,10 @@ impl AppCore {
                 subject,
                 json,
             } => {
+                // Kept whole whatever its subject is: attached to its patient when it names one
+                // Iris has (a subject may also be a group, a device or a location).
                 let patient = match subject {
-                    Some(s) => Some(self.resolve(v, actor, &s, run).await?),
+                    Some(s) => self.resolve(v, actor, &s, run).await.ok(),
                     None => None,
                 };
                 run.batch.raw.push(ImportRaw {
@@ -698,6 +711,10 @@ impl AppCore {
                     source,
                     json,
                 });
+                *run.report
+                    .kept_whole
+                    .entry(resource_type.clone())
+                    .or_insert(0) += 1;
                 run.batch_types.push(resource_type);
                 Ok(())
             }
@@ -795,13 +812,17 @@ fn content_hash(json: &[u8]) -> u64 {
 }
 
 /// Why an entry that R4 accepts still cannot be imported: another resource of this import
-/// holds its identity with other content. The same resource again is not a duplicate.
-fn duplicate(e: &Entry, run: &Run) -> Option<&'static str> {
+/// (`claimed` holds the identities of the entries being imported with it) holds its identity
+/// with other content. The same resource again is not a duplicate, and a shared resource
+/// (an organization, a practitioner) keeps its first version.
+fn duplicate(e: &Entry, run: &Run, claimed: &HashMap<u64, u64>) -> Option<&'static str> {
     let Ok(m) = &e.outcome else { return None };
-    match run.seen.get(&key_hash(&m.source())) {
-        Some(h)
-            if *h != content_hash(&e.json) && !matches!(m, Mapped::Raw { subject: None, .. }) =>
-        {
+    if matches!(m, Mapped::Raw { subject: None, .. }) {
+        return None;
+    }
+    let key = key_hash(&m.source());
+    match run.seen.get(&key).or_else(|| claimed.get(&key)) {
+        Some(h) if *h != content_hash(&e.json) => {
             Some("another resource in this import has the same identity")
         }
         _ => None,

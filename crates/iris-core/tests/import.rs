@@ -18,8 +18,8 @@ async fn admin(dir: &Path) -> AppCore {
 }
 
 /// Writes `n` Synthea-style transaction bundles, one file per patient; returns the input's
-/// resource counts by type and the number of vault observation rows they make (a
-/// blood-pressure panel is stored as its systolic and diastolic values).
+/// resource counts by type and the number of vault observation rows they make (one per
+/// Observation: a blood-pressure panel is one record with its components).
 fn population(dir: &Path, n: usize) -> (BTreeMap<String, u64>, u64) {
     std::fs::create_dir_all(dir).unwrap();
     let mut counts = BTreeMap::new();
@@ -29,7 +29,7 @@ fn population(dir: &Path, n: usize) -> (BTreeMap<String, u64>, u64) {
         for e in bundle["entry"].as_array().unwrap() {
             let r = &e["resource"];
             if r["resourceType"] == "Observation" {
-                observation_rows += r["component"].as_array().map_or(1, |c| c.len() as u64);
+                observation_rows += 1;
             }
         }
         let f = std::fs::File::create(dir.join(format!("patient-{i:03}.json"))).unwrap();
@@ -132,27 +132,31 @@ fn hr(id: &str, subject: &str, loinc: &str) -> String {
     )
 }
 
-/// Malformed JSON, a wrong resourceType, a reference to a missing patient, a duplicated id, a
-/// truncated file and an invalid entry inside a transaction bundle: each is reported with
-/// where and why, and the vault holds exactly the valid rest.
+/// Malformed JSON, a wrong resourceType, a reference to a missing patient, a different
+/// resource under a taken id, a truncated file, an R4-invalid entry and what references it:
+/// each is quarantined with where and why, its valid neighbours are imported, and what R4
+/// accepts but Iris cannot structure (a LOINC code with a wrong check digit) is kept whole
+/// with a warning. `atomic` makes a transaction all or nothing again.
 #[tokio::test]
 async fn bad_input_is_reported_and_the_rest_is_imported() {
     let tmp = tempfile::tempdir().unwrap();
     let core = admin(&tmp.path().join("v")).await;
     let d = tmp.path().join("bad");
-    // A collection: the patient, a good heart rate, a duplicate of it, one with a missing
-    // patient, one with a wrong resourceType.
+    // A collection: the patient, a good heart rate, another resource under its id, one with a
+    // missing patient, one with a wrong resourceType, an identical copy of the good one.
     let collection = format!(
         r#"{{"resourceType":"Bundle","type":"collection","entry":[
             {{"fullUrl":"urn:uuid:11111111-1111-4111-8111-111111111111","resource":{PATIENT}}},
             {{"resource":{}}},
             {{"resource":{}}},
             {{"resource":{}}},
-            {{"resource":{{"resourceType":"Patinet","id":"x"}}}}
+            {{"resource":{{"resourceType":"Patinet","id":"x"}}}},
+            {{"resource":{}}}
         ]}}"#,
         hr("o1", "Patient/p1", "8867-4"),
-        hr("o1", "Patient/p1", "8867-4"),
+        hr("o1", "Patient/p1", "9279-1"),
         hr("o2", "Patient/nobody", "8867-4"),
+        hr("o1", "Patient/p1", "8867-4"),
     );
     write(&d, "a-collection.json", &collection);
     write(
@@ -169,14 +173,23 @@ async fn bad_input_is_reported_and_the_rest_is_imported() {
             &hr("o4", "Patient/p1", "8867-4")[..60]
         ),
     );
-    // A transaction with one entry whose LOINC check digit is wrong (8867-5): none of it.
+    // A transaction: an entry R4 refuses (a status outside its required value set), one
+    // that references it, one with a LOINC check digit Iris refuses (R4 does not check it),
+    // and a good one.
+    let bogus = hr("t1", "Patient/p1", "8867-4").replace("\"final\"", "\"bogus\"");
+    let follows = hr("t2", "Patient/p1", "8867-4").replace(
+        "\"effectiveDateTime\"",
+        "\"derivedFrom\":[{\"reference\":\"urn:uuid:22222222-2222-4222-8222-222222222222\"}],\"effectiveDateTime\"",
+    );
     let transaction = format!(
         r#"{{"resourceType":"Bundle","type":"transaction","entry":[
+            {{"fullUrl":"urn:uuid:22222222-2222-4222-8222-222222222222","request":{{"method":"POST","url":"Observation"}},"resource":{bogus}}},
+            {{"request":{{"method":"POST","url":"Observation"}},"resource":{follows}}},
             {{"request":{{"method":"POST","url":"Observation"}},"resource":{}}},
             {{"request":{{"method":"POST","url":"Observation"}},"resource":{}}}
         ]}}"#,
-        hr("t1", "Patient/p1", "8867-4"),
-        hr("t2", "Patient/p1", "8867-5"),
+        hr("t3", "Patient/p1", "8867-5"),
+        hr("t4", "Patient/p1", "8867-4"),
     );
     write(&d, "d-transaction.json", &transaction);
 
@@ -186,50 +199,93 @@ async fn bad_input_is_reported_and_the_rest_is_imported() {
         .iter()
         .map(|q| format!("{} {}: {}", q.file, q.path, q.reason))
         .collect();
-    let has = |file: &str, needle: &str| {
+    let has = |file: &str, path: &str, needle: &str| {
         assert!(
-            r.quarantine_report
-                .iter()
-                .any(|q| q.file == file && q.reason.to_lowercase().contains(needle)),
-            "{file}: {needle} not in {reasons:#?}"
+            r.quarantine_report.iter().any(|q| q.file == file
+                && q.path.contains(path)
+                && q.reason.to_lowercase().contains(needle)),
+            "{file} {path}: {needle} not in {reasons:#?}"
         );
     };
-    has("a-collection.json", "duplicated");
+    has("a-collection.json", "entry[2]", "same identity");
     has(
         "a-collection.json",
+        "entry[3]",
         "neither in this import nor in the vault",
     );
-    has("b-malformed.json", "malformed");
-    has("c-truncated.ndjson", "");
-    has("d-transaction.json", "transaction bundle not applied");
-    assert!(
-        r.quarantine_report
-            .iter()
-            .filter(|q| q.file == "d-transaction.json")
-            .count()
-            == 2,
-        "both entries of the transaction are quarantined: {reasons:#?}"
+    has("a-collection.json", "entry[4]", "unknown-resource-type");
+    has("b-malformed.json", "", "malformed");
+    has("c-truncated.ndjson", "", "");
+    has(
+        "d-transaction.json",
+        "entry[0].resource.status",
+        "code-not-in-value-set",
     );
-    assert!(
-        r.quarantine_report
-            .iter()
-            .any(|q| q.file == "a-collection.json" && q.path.contains("entry[4]")),
-        "the wrong resourceType is reported at its entry: {reasons:#?}"
+    has(
+        "d-transaction.json",
+        "entry[1]",
+        "references a quarantined resource",
     );
+    assert_eq!(r.quarantined, 7, "{reasons:#?}");
+    // The LOINC code Iris cannot chart: kept whole, with the reason.
+    assert!(
+        r.warning_report
+            .iter()
+            .any(|w| w.file == "d-transaction.json"
+                && w.path.contains("entry[2]")
+                && w.reason.starts_with("imported, not structured")
+                && w.reason.contains("LOINC")),
+        "{:#?}",
+        r.warning_report
+    );
+    assert_eq!(r.kept_whole.get("Observation"), Some(&1));
     // No value of the input is quoted in a reason.
     assert!(
         reasons
             .iter()
-            .all(|q| !q.contains("Quarantina") && !q.contains("BAD-1"))
+            .chain(r.warning_report.iter().map(|w| &w.reason))
+            .all(|q| !q.contains("Quarantina") && !q.contains("BAD-1") && !q.contains("bogus"))
     );
     let v = core.actor().await.unwrap().0;
     let c = v.import_counts().await.unwrap();
     assert_eq!(
-        (c.patients, c.observations),
-        (1, 2),
-        "the patient, o1 and o3"
+        (c.patients, c.observations, c.raw),
+        (1, 3, 1),
+        "the patient; o1 (once), o3 and t4; t3 kept whole"
     );
     assert_eq!(c.quarantined as u64, r.quarantined);
+    // The patient had resources quarantined: not whole.
+    assert_eq!((r.patients, r.patients_whole), (1, 0));
+
+    // Atomic: the same transaction is not applied at all.
+    let core2 = admin(&tmp.path().join("v2")).await;
+    write(&tmp.path().join("p"), "p.json", PATIENT);
+    import(&core2, &[&tmp.path().join("p")]).await;
+    let r = core2
+        .import_fhir(
+            ImportRequest {
+                paths: vec![d.join("d-transaction.json").display().to_string()],
+                atomic: true,
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.quarantined, 4, "{:#?}", r.quarantine_report);
+    assert!(
+        r.quarantine_report
+            .iter()
+            .all(|q| q.reason.starts_with("transaction bundle not applied"))
+    );
+    let c = core2
+        .actor()
+        .await
+        .unwrap()
+        .0
+        .import_counts()
+        .await
+        .unwrap();
+    assert_eq!((c.patients, c.observations, c.raw), (1, 0, 0));
     assert!(core.audit_verify(None).await.unwrap().intact);
 }
 

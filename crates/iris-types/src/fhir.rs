@@ -41,6 +41,9 @@ pub struct ImportReportDto {
     pub seconds: f64,
     /// Resources imported, by resourceType.
     pub by_type: BTreeMap<String, u64>,
+    /// Of those, the ones kept whole (not structured: a type Iris does not chart, or a
+    /// resource it could not structure), by resourceType.
+    pub kept_whole: BTreeMap<String, u64>,
     pub quarantine_report: Vec<QuarantineItemDto>,
     /// Imported with something left out or not structured (kept whole), with the reason.
     pub warnings: u64,

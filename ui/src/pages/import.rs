@@ -64,7 +64,7 @@ pub fn ImportPage() -> impl IntoView {
             <form id="import-form" on:submit=submit>
                 <label for="import-paths">"Files or folders on this workstation, one per line"</label>
                 <textarea id="import-paths" rows="3" placeholder="/mnt/transfer/synthea/fhir" bind:value=paths></textarea>
-                <p class="field-help">"FHIR R4 Bundles (transaction, batch, collection, searchset) as .json, bulk data as .ndjson. Invalid resources are quarantined and the rest is imported; a transaction bundle is all or nothing. Importing the same data again adds nothing."</p>
+                <p class="field-help">"FHIR R4 Bundles (transaction, batch, collection, searchset) as .json, bulk data as .ndjson. What R4 refuses is quarantined with where and why, and so is what references it; everything else is imported, and what Iris does not chart is kept as imported. Importing the same data again adds nothing."</p>
                 <button id="import-submit" class="primary" type="submit" disabled=move || running.get()>
                     {move || if running.get() { "Importing…" } else { "Import" }}
                 </button>
@@ -104,13 +104,18 @@ fn Report(report: ImportReportDto, progress: Option<ImportProgressDto>) -> impl 
                 <div class="fact"><dt>"Imported"</dt><dd id="report-imported">{r.resources_imported}</dd></div>
                 <div class="fact"><dt>"Quarantined"</dt><dd id="report-quarantined">{r.quarantined}</dd></div>
                 <div class="fact"><dt>"Patients"</dt><dd id="report-patients">{r.patients}</dd></div>
+                <div class="fact"><dt>"Kept whole"</dt><dd id="report-whole">{r.patients_whole}</dd></div>
+                <div class="fact"><dt>"Warnings"</dt><dd id="report-warnings">{r.warnings}</dd></div>
                 <div class="fact"><dt>"Time"</dt><dd>{format!("{:.1} s", r.seconds)}</dd></div>
             </dl>
             <h3>"By resource type"</h3>
             <table class="settings" id="report-by-type">
-                <thead><tr><th scope="col">"Type"</th><th scope="col">"Imported"</th></tr></thead>
+                <thead><tr><th scope="col">"Type"</th><th scope="col">"Imported"</th><th scope="col">"Not structured (kept as imported)"</th></tr></thead>
                 <tbody>
-                    {r.by_type.into_iter().map(|(t, n)| view! { <tr><th scope="row">{t}</th><td>{n}</td></tr> }).collect_view()}
+                    {r.by_type.into_iter().map(|(t, n)| {
+                        let kept = r.kept_whole.get(&t).copied().unwrap_or(0);
+                        view! { <tr><th scope="row">{t}</th><td>{n}</td><td>{kept}</td></tr> }
+                    }).collect_view()}
                 </tbody>
             </table>
             {(!r.quarantine_report.is_empty()).then(|| view! {
@@ -119,6 +124,17 @@ fn Report(report: ImportReportDto, progress: Option<ImportProgressDto>) -> impl 
                     <thead><tr><th scope="col">"File"</th><th scope="col">"Where"</th><th scope="col">"Why"</th></tr></thead>
                     <tbody>
                         {r.quarantine_report.into_iter().map(|q| view! {
+                            <tr><td><code>{q.file}</code></td><td><code>{q.path}</code></td><td>{q.reason}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {(!r.warning_report.is_empty()).then(|| view! {
+                <h3>"Warnings (imported; something left out or not structured)"</h3>
+                <table class="settings" id="report-warning-list">
+                    <thead><tr><th scope="col">"File"</th><th scope="col">"Where"</th><th scope="col">"What"</th></tr></thead>
+                    <tbody>
+                        {r.warning_report.into_iter().map(|q| view! {
                             <tr><td><code>{q.file}</code></td><td><code>{q.path}</code></td><td>{q.reason}</td></tr>
                         }).collect_view()}
                     </tbody>
