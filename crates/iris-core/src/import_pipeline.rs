@@ -478,7 +478,7 @@ impl AppCore {
         } = e;
         let Ok(m) = outcome else { return };
         if matches!(m, Mapped::Raw { subject: None, .. })
-            && run.seen.get(&key_hash(&m.source())).is_some()
+            && run.seen.contains_key(&key_hash(&m.source()))
         {
             // The same shared resource again (a practitioner in every patient's bundle).
             run.report.resources_imported += 1;

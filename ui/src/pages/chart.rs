@@ -303,16 +303,21 @@ fn AllergyBanner(status: AllergyStatus, allergies: Vec<AllergyDto>) -> impl Into
 
 #[component]
 fn Summary(chart: ChartDto) -> impl IntoView {
+    // A problem or drug recorded at several visits is listed once (the newest).
+    let mut seen = std::collections::HashSet::new();
     let active_problems: Vec<_> = chart
         .problems
         .iter()
-        .filter(|p| p.clinical_status == "active")
+        .filter(|p| {
+            p.clinical_status == "active" && seen.insert((p.system.clone(), p.code.clone()))
+        })
         .cloned()
         .collect();
+    let mut seen = std::collections::HashSet::new();
     let active_meds: Vec<_> = chart
         .medications
         .iter()
-        .filter(|m| m.status == "active")
+        .filter(|m| m.status == "active" && seen.insert(m.display.clone()))
         .cloned()
         .collect();
     view! {
@@ -345,9 +350,9 @@ fn Summary(chart: ChartDto) -> impl IntoView {
                                         " — {}{} {} {}",
                                         m.dose_value.map(trim_number).unwrap_or_default(),
                                         m.dose_unit.map(|u| format!(" {}", unit_label(&u))).unwrap_or_default(),
-                                        m.route,
+                                        if m.route == "other" { "" } else { m.route.as_str() },
                                         m.frequency
-                                    )}</span>
+                                    ).replace("  ", " ").trim_end().to_string()}</span>
                                 </li>
                             }).collect_view()}
                         </ul>

@@ -104,7 +104,7 @@ fn Report(report: ImportReportDto, progress: Option<ImportProgressDto>) -> impl 
                 <div class="fact"><dt>"Imported"</dt><dd id="report-imported">{r.resources_imported}</dd></div>
                 <div class="fact"><dt>"Quarantined"</dt><dd id="report-quarantined">{r.quarantined}</dd></div>
                 <div class="fact"><dt>"Patients"</dt><dd id="report-patients">{r.patients}</dd></div>
-                <div class="fact"><dt>"Kept whole"</dt><dd id="report-whole">{r.patients_whole}</dd></div>
+                <div class="fact"><dt>"Patients complete"</dt><dd id="report-whole">{r.patients_whole}</dd></div>
                 <div class="fact"><dt>"Warnings"</dt><dd id="report-warnings">{r.warnings}</dd></div>
                 <div class="fact"><dt>"Time"</dt><dd>{format!("{:.1} s", r.seconds)}</dd></div>
             </dl>
